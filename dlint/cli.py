@@ -1,0 +1,108 @@
+"""The command line: ``dlint [PATH...]``, ``dlint rules``, ``dlint explain``.
+
+Exit codes: 0 nothing found, 1 findings, 2 usage error or internal failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from dlint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _DefaultCheck(click.Group):
+    """A group whose default command is ``check``: ``dlint .`` == ``dlint check .``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dlint")
+def cli() -> None:
+    """Lint Dockerfiles and Compose files, one project at a time."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def check(paths: tuple[str, ...], output_format: str) -> None:
+    """Lint PATHS (files or folders; default: the current folder, recursively)."""
+    from dlint.discovery import MissingPath
+    from dlint.engine import lint
+    from dlint.reporters import get_reporter
+
+    try:
+        report = lint(list(paths) or ["."])
+    except MissingPath as exc:
+        raise click.UsageError(f"path does not exist: {exc}") from None
+    sys.stdout.write(get_reporter(output_format)(report))
+    if report.failed:
+        click.echo("dlint: a rule failed on some file (see internal-error findings)", err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if report.diagnostics else EXIT_CLEAN)
+
+
+@cli.command("rules")
+def list_rules() -> None:
+    """List every rule: code, name, default severity, fixable, summary."""
+    from dlint.registry import all_rules
+
+    for rule in all_rules():
+        fix = "fixable" if rule.meta.fixable else "-"
+        click.echo(f"{rule.code:7} {rule.name:32} {rule.meta.severity.label:8} {fix:8} {rule.summary}")
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Print the documentation of RULE (a code, name or alias)."""
+    from dlint.registry import find_rule
+
+    found = find_rule(rule)
+    if found is None:
+        raise click.UsageError(f"unknown rule: {rule} (see `dlint rules`)")
+    meta = found.meta
+    click.echo(f"{meta.code} {meta.name} ({meta.severity.label})")
+    if meta.aliases:
+        click.echo(f"Also known as: {', '.join(meta.aliases)}")
+    click.echo()
+    click.echo(found.doc.strip())
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point; every usage error exits 2, never with a traceback."""
+    try:
+        cli.main(args=argv, prog_name="dlint", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_ERROR)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    sys.exit(EXIT_CLEAN)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

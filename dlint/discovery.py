@@ -1,0 +1,75 @@
+"""Find the files to lint and tell what kind each one is."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["dockerfile", "compose"]
+
+# Folders no one wants linted; they are still linted when named on the command line.
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+)
+# ``Dockerfile.<ext>`` files that are something else (templates, docs, ignore files).
+NOT_DOCKERFILE_SUFFIXES = frozenset(
+    {
+        "dockerignore", "md", "rst", "txt", "j2", "jinja", "jinja2", "tmpl", "tpl", "template",
+        "in", "erb", "go", "py", "sh", "ps1", "json", "yaml", "yml", "toml", "orig", "rej",
+        "bak", "swp", "patch", "diff", "lock", "sum", "mod", "html", "sample", "example",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    path: Path
+    kind: Kind
+    explicit: bool  # named on the command line, not found by walking
+
+
+def classify(name: str) -> Kind | None:
+    """The kind of a file from its name, or None when dlint does not lint it."""
+    lower = name.lower()
+    if lower in ("dockerfile", "containerfile"):
+        return "dockerfile"
+    if lower.endswith(".dockerfile") or lower.endswith(".containerfile"):
+        return "dockerfile"
+    for stem in ("dockerfile.", "containerfile."):
+        if lower.startswith(stem):
+            suffix = lower[len(stem) :].rsplit(".", 1)[-1]
+            return None if suffix in NOT_DOCKERFILE_SUFFIXES else "dockerfile"
+    return None
+
+
+class MissingPath(Exception):
+    """A path given on the command line does not exist."""
+
+
+def discover(paths: list[str]) -> list[Target]:
+    """Files to lint under ``paths`` (files are taken as given), sorted, unique."""
+    found: dict[Path, Target] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for target in _walk(path):
+                found.setdefault(target.path, target)
+        elif path.is_file() or path.exists():
+            kind = classify(path.name) or "dockerfile"
+            found[path] = Target(path, kind, explicit=True)
+        else:
+            raise MissingPath(raw)
+    return sorted(found.values(), key=lambda t: t.path.as_posix())
+
+
+def _walk(root: Path) -> list[Target]:
+    out: list[Target] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in files:
+            kind = classify(name)
+            if kind is not None:
+                out.append(Target(Path(folder) / name, kind, explicit=False))
+    return out

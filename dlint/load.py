@@ -1,0 +1,102 @@
+"""Read files from disk into IR, turning every failure into a located problem."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+from pathlib import Path
+
+from dlint.ir.common import Span
+from dlint.ir.context import BuildContext
+from dlint.ir.dockerfile import Dockerfile, ParseProblem
+
+# More than this share of unknown instructions: the file is not a Dockerfile.
+_NOT_DOCKERFILE_SHARE = 0.5
+
+
+class LoadError(Exception):
+    """A file dlint cannot read as what it should be; reported as parse-error."""
+
+    def __init__(self, message: str, span: Span) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+def read_text(path: Path) -> str:
+    """The file as text: UTF-8 only, like BuildKit and Compose read it."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise LoadError("is a directory, not a file", Span.point(1)) from None
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror or exc}", Span.point(1)) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError("file is UTF-16 encoded; only UTF-8 is supported", Span.point(1))
+    if b"\x00" in data[:8192]:
+        raise LoadError("binary file (it contains NUL bytes), not a text file", Span.point(1))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        raise LoadError(
+            f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}, column {column})",
+            Span(line, column, line, column + 1),
+        ) from None
+
+
+@lru_cache(maxsize=256)
+def _context(root: Path, dockerfile: Path, display: str, want_files: bool) -> BuildContext:
+    from dlint.parsers.context import load_context
+
+    return load_context(root, dockerfile, display, want_files)
+
+
+def _reads_context(df: Dockerfile) -> bool:
+    return any(layer.from_context for stage in df.stages for layer in stage.layers)
+
+
+def _looks_like_dockerfile(df: Dockerfile) -> ParseProblem | None:
+    """One problem for a file that is not a Dockerfile at all (a template, a script).
+
+    It is not one when most of its instructions are unknown, or when its very
+    first "instruction" is not even a word (``{{``, ``#!/bin/sh`` is a comment).
+    """
+    unknown = [p for p in df.problems if p.message.startswith("unknown instruction:")]
+    if not unknown:
+        return None
+    total = len(df.instructions)
+    first = df.instructions[0]
+    garbage_start = (
+        unknown[0].span.line == first.keyword_span.line
+        and not first.keyword_text.replace("_", "").replace("-", "").isalpha()
+    )
+    if garbage_start or (total >= 2 and len(unknown) > total * _NOT_DOCKERFILE_SHARE):
+        word = unknown[0].message.split(": ", 1)[1].split(" (did you mean", 1)[0]
+        return ParseProblem(
+            f"not a Dockerfile: line {unknown[0].span.line} starts with {word!r}, which is not "
+            f"an instruction ({len(unknown)} of {total} instructions are unknown)",
+            unknown[0].span,
+        )
+    return None
+
+
+def load_dockerfile(path: Path, display: str, context_root: Path | None = None) -> Dockerfile:
+    """Parse one Dockerfile and attach its build context."""
+    from dlint.parsers.dockerfile import DockerfileSyntaxError, parse_dockerfile
+
+    text = read_text(path)
+    try:
+        df = parse_dockerfile(text, display)
+    except DockerfileSyntaxError as exc:
+        raise LoadError(exc.message, exc.span or Span.point(1)) from None
+    verdict = _looks_like_dockerfile(df)
+    if verdict is not None:
+        raise LoadError(verdict.message, verdict.span)
+    root = context_root if context_root is not None else path.parent
+    display_root = Path(display).parent.as_posix() if context_root is None else root.as_posix()
+    context = _context(root, path, display_root, _reads_context(df))
+    return dataclasses.replace(df, context=context)

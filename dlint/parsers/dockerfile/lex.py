@@ -1,0 +1,393 @@
+"""Word processing as BuildKit's Dockerfile frontend does it.
+
+This follows the behaviour of BuildKit's ``frontend/dockerfile/shell`` lexer
+(Apache-2.0): quote removal, escapes with the file's escape token, and
+variable substitution with ``$X``, ``${X}``, ``${X:-d}``, ``${X-d}``,
+``${X:+d}``, ``${X+d}``, ``${X:?e}``, ``${X?e}``, ``${X#p}``, ``${X##p}``,
+``${X%p}``, ``${X%%p}`` and ``${X/p/r}``, ``${X//p/r}``.
+
+dockerfile-parse's ``WordSplitter`` knows no substitution modifiers, only the
+backslash escape, and keeps the backslash of ``\\\\`` inside double quotes, so
+it cannot be used for this step (see README, "Design").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+_SPECIAL_PARAMS = frozenset("@*#?-$!0")
+
+
+class LexError(ValueError):
+    """A word that BuildKit refuses to process (bad substitution, open quote)."""
+
+
+def _is_space(ch: str) -> bool:
+    return ch.isspace()
+
+
+@dataclass
+class LexResult:
+    """The processed word, its split words, and which variables it used."""
+
+    value: str
+    words: list[str]
+    matched: set[str] = field(default_factory=set)
+    unmatched: set[str] = field(default_factory=set)
+
+
+class _Words:
+    __slots__ = ("word", "words", "in_word")
+
+    def __init__(self) -> None:
+        self.word = ""
+        self.words: list[str] = []
+        self.in_word = False
+
+    def add_char(self, ch: str) -> None:
+        if _is_space(ch):
+            if self.in_word and self.word:
+                self.words.append(self.word)
+                self.word = ""
+                self.in_word = False
+        else:
+            self.add_raw_char(ch)
+
+    def add_raw_char(self, ch: str) -> None:
+        self.word += ch
+        self.in_word = True
+
+    def add_string(self, text: str) -> None:
+        for ch in text:
+            self.add_char(ch)
+
+    def add_raw_string(self, text: str) -> None:
+        self.word += text
+        self.in_word = True
+
+    def result(self) -> list[str]:
+        if self.word:
+            self.words.append(self.word)
+            self.word = ""
+            self.in_word = False
+        return self.words
+
+
+class Lexer:
+    """BuildKit's word lexer with its options.
+
+    ``raw_quotes`` keeps quote characters, ``raw_escapes`` keeps escape
+    characters, ``skip_unset`` leaves references to unknown variables as
+    written, and ``skip_quotes`` treats quotes as ordinary characters.
+    """
+
+    def __init__(
+        self,
+        escape: str = "\\",
+        *,
+        raw_quotes: bool = False,
+        raw_escapes: bool = False,
+        skip_unset: bool = False,
+        skip_quotes: bool = False,
+    ) -> None:
+        self.escape = escape
+        self.raw_quotes = raw_quotes
+        self.raw_escapes = raw_escapes
+        self.skip_unset = skip_unset
+        self.skip_quotes = skip_quotes
+
+    def process(self, word: str, env: Mapping[str, str]) -> LexResult:
+        return _Run(self, word, env).process()
+
+    def expand(self, word: str, env: Mapping[str, str]) -> str:
+        return self.process(word, env).value
+
+
+class _Run:
+    """One pass of the lexer over one word."""
+
+    def __init__(self, lexer: Lexer, src: str, env: Mapping[str, str]) -> None:
+        self.lx = lexer
+        self.src = src
+        self.pos = 0
+        self.env = env
+        self.raw_escapes = lexer.raw_escapes
+        self.matched: set[str] = set()
+        self.unmatched: set[str] = set()
+
+    def process(self) -> LexResult:
+        try:
+            value, words = self.stop_on(None, self.raw_escapes)
+        except LexError as exc:
+            raise LexError(f"failed to process {self.src!r}: {exc}") from None
+        return LexResult(value, words, self.matched, self.unmatched)
+
+    def peek(self) -> str | None:
+        return self.src[self.pos] if self.pos < len(self.src) else None
+
+    def next(self) -> str | None:
+        if self.pos < len(self.src):
+            ch = self.src[self.pos]
+            self.pos += 1
+            return ch
+        self.pos = len(self.src) + 1  # Go's scanner keeps returning EOF
+        return None
+
+    def stop_on(self, stop: str | None, raw_escapes: bool) -> tuple[str, list[str]]:
+        saved = self.raw_escapes
+        self.raw_escapes = raw_escapes
+        try:
+            return self._stop_on(stop)
+        finally:
+            self.raw_escapes = saved
+
+    def _stop_on(self, stop: str | None) -> tuple[str, list[str]]:
+        out: list[str] = []
+        words = _Words()
+        escape = self.lx.escape
+        quotes = not self.lx.skip_quotes
+        while (ch := self.peek()) is not None:
+            if stop is not None and ch == stop:
+                self.pos += 1
+                return "".join(out), words.result()
+            if ch == "$":
+                tmp = self.dollar()
+                out.append(tmp)
+                words.add_string(tmp)
+            elif quotes and ch == "'":
+                tmp = self.single_quote()
+                out.append(tmp)
+                words.add_raw_string(tmp)
+            elif quotes and ch == '"':
+                tmp = self.double_quote()
+                out.append(tmp)
+                words.add_raw_string(tmp)
+            else:
+                self.pos += 1
+                if ch == escape:
+                    if self.raw_escapes:
+                        words.add_raw_char(ch)
+                        out.append(ch)
+                    nxt = self.next()
+                    if nxt is None:
+                        break
+                    ch = nxt
+                    words.add_raw_char(ch)
+                else:
+                    words.add_char(ch)
+                out.append(ch)
+        if stop is not None:
+            raise LexError(f"unexpected end of statement while looking for matching {stop}")
+        return "".join(out), words.result()
+
+    def single_quote(self) -> str:
+        out: list[str] = []
+        ch = self.next()
+        if self.lx.raw_quotes and ch is not None:
+            out.append(ch)
+        while True:
+            ch = self.next()
+            if ch is None:
+                raise LexError("unexpected end of statement while looking for matching single-quote")
+            if ch == "'":
+                if self.lx.raw_quotes:
+                    out.append(ch)
+                return "".join(out)
+            out.append(ch)
+
+    def double_quote(self) -> str:
+        out: list[str] = []
+        ch = self.next()
+        if self.lx.raw_quotes and ch is not None:
+            out.append(ch)
+        escape = self.lx.escape
+        while True:
+            ch = self.peek()
+            if ch is None:
+                raise LexError("unexpected end of statement while looking for matching double-quote")
+            if ch == '"':
+                self.pos += 1
+                if self.lx.raw_quotes:
+                    out.append(ch)
+                return "".join(out)
+            if ch == "$":
+                out.append(self.dollar())
+                continue
+            self.pos += 1
+            if ch == escape:
+                if self.raw_escapes:
+                    out.append(ch)
+                nxt = self.peek()
+                if nxt is None:
+                    continue
+                if nxt in ('"', "$", escape):
+                    self.pos += 1
+                    ch = nxt
+            out.append(ch)
+
+    def get_env(self, name: str) -> tuple[str, bool]:
+        if name in self.env:
+            self.matched.add(name)
+            return self.env[name], True
+        self.unmatched.add(name)
+        return "", False
+
+    def name(self) -> str:
+        out: list[str] = []
+        while (ch := self.peek()) is not None:
+            if not out and ch.isdecimal():
+                while (ch := self.peek()) is not None and ch.isdecimal():
+                    out.append(ch)
+                    self.pos += 1
+                return "".join(out)
+            if not out and ch in _SPECIAL_PARAMS:
+                self.pos += 1
+                return ch
+            if not (ch.isalpha() or ch.isdecimal() or ch == "_"):
+                break
+            out.append(ch)
+            self.pos += 1
+        return "".join(out)
+
+    def dollar(self) -> str:
+        self.pos += 1  # the '$'
+        if self.peek() != "{":
+            name = self.name()
+            if not name:
+                return "$"
+            value, found = self.get_env(name)
+            if not found and self.lx.skip_unset:
+                return "$" + name
+            return value
+        self.pos += 1  # the '{'
+        ch = self.peek()
+        if ch is None:
+            raise LexError("syntax error: missing '}'")
+        if ch in "{}:":
+            raise LexError("syntax error: bad substitution")
+        name = self.name()
+        ch = self.next()
+        chs = ch or "\ufffd"
+        null_is_unset = False
+        if ch == "}":
+            value, found = self.get_env(name)
+            if not found and self.lx.skip_unset:
+                return "${" + name + "}"
+            return value
+        if ch == ":":
+            null_is_unset = True
+            ch = self.next()
+            chs += ch or "\ufffd"
+            return self._modifier(name, ch, chs, null_is_unset, forced=True)
+        if ch is not None and ch in "+-?#%":
+            return self._modifier(name, ch, chs, null_is_unset, forced=False)
+        if ch == "/":
+            return self._replace(name)
+        raise LexError(f"unsupported modifier ({chs}) in substitution")
+
+    def _modifier(self, name: str, ch: str | None, chs: str, null_is_unset: bool, forced: bool) -> str:
+        raw = ch in ("#", "%")
+        try:
+            word, _ = self.stop_on("}", raw)
+        except LexError:
+            if self.peek() is None:
+                raise LexError("syntax error: missing '}'") from None
+            raise
+        value, found = self.get_env(name)
+        if self.lx.skip_unset and not found:
+            return "${" + name + chs + word + "}"
+        if ch == "-":
+            return word if not found or (null_is_unset and value == "") else value
+        if ch == "+":
+            return "" if not found or (null_is_unset and value == "") else word
+        if ch == "?":
+            if not found:
+                raise LexError(f"{name}: {word or 'is not allowed to be unset'}")
+            if null_is_unset and value == "":
+                raise LexError(f"{name}: {word or 'is not allowed to be empty'}")
+            return value
+        if ch in ("%", "#"):
+            greedy = False
+            if word and word[0] == ch:
+                greedy = True
+                word = word[1:]
+            if ch == "%":
+                return _trim_suffix(word, value, greedy)
+            return _trim_prefix(word, value, greedy)
+        raise LexError(f"unsupported modifier ({chs}) in substitution")
+
+    def _replace(self, name: str) -> str:
+        replace_all = self.peek() == "/"
+        if replace_all:
+            self.pos += 1
+        try:
+            pattern, _ = self.stop_on("/", True)
+        except LexError:
+            if self.peek() is None:
+                raise LexError("syntax error: missing '/' in ${}") from None
+            raise
+        try:
+            replacement, _ = self.stop_on("}", True)
+        except LexError:
+            if self.peek() is None:
+                raise LexError("syntax error: missing '}'") from None
+            raise
+        value, found = self.get_env(name)
+        if self.lx.skip_unset and not found:
+            return "${" + name + "/" + pattern + "/" + replacement + "}"
+        regex = _pattern_regex(pattern, greedy=True, anchored=False)
+        if replace_all:
+            return regex.sub(lambda _m: replacement, value)
+        m = regex.search(value)
+        if m:
+            return value[: m.start()] + replacement + value[m.end() :]
+        return value
+
+
+def _pattern_regex(pattern: str, *, greedy: bool, anchored: bool) -> re.Pattern[str]:
+    """Shell wildcard (``*`` and ``?``, no brackets) to a regular expression."""
+    out = ["^"] if anchored else []
+    star = ".*" if greedy else ".*?"
+    i = 0
+    while i < len(pattern):
+        tok = pattern[i]
+        i += 1
+        if tok == "*":
+            out.append(star)
+        elif tok == "?":
+            out.append(".")
+        elif tok == "\\":
+            nxt = pattern[i] if i < len(pattern) else ""
+            if nxt in ("}", "/"):
+                continue
+            if nxt not in ("*", "?", "\\"):
+                raise LexError(f"invalid pattern ({pattern}) in substitution: invalid escape '\\{nxt}'")
+            out.append(re.escape(nxt))
+            i += 1
+        else:
+            out.append(re.escape(tok))
+    return re.compile("".join(out))
+
+
+def _trim_prefix(pattern: str, value: str, greedy: bool) -> str:
+    m = _pattern_regex(pattern, greedy=greedy, anchored=True).search(value)
+    return value[m.end() :] if m else value
+
+
+def _reverse_pattern(pattern: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i : i + 2])
+            i += 2
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(reversed(out))
+
+
+def _trim_suffix(pattern: str, value: str, greedy: bool) -> str:
+    return _trim_prefix(_reverse_pattern(pattern), value[::-1], greedy)[::-1]

@@ -1,0 +1,116 @@
+"""What a rule is: its metadata, its documentation and its check."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Literal
+
+from dlint.ir.common import Severity, Span
+
+Scope = Literal["dockerfile", "compose", "project", "engine"]
+Precision = Literal["very-high", "high", "medium", "low"]
+
+SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """Everything about a rule except its logic.
+
+    ``scope`` says what the check receives: ``dockerfile`` (one Dockerfile),
+    ``compose`` (one compose project), ``project`` (everything dlint read), or
+    ``engine`` (no check: the engine itself reports these findings).
+    """
+
+    code: str
+    name: str
+    scope: Scope
+    severity: Severity
+    tags: tuple[str, ...] = ()
+    precision: Precision = "high"
+    aliases: tuple[str, ...] = ()  # hadolint codes, BuildKit check names
+    security_severity: float | None = None
+    fixable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a check yields; the engine adds code, name, severity and path."""
+
+    span: Span
+    message: str
+    path: str | None = None  # another file than the one checked (project rules)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    meta: RuleMeta
+    doc: str
+    check: Callable[[Any], Iterable[Finding]] | None
+
+    @property
+    def code(self) -> str:
+        return self.meta.code
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
+
+    def section(self, title: str) -> str:
+        """The text of one docstring section (``What it does`` ...)."""
+        return doc_sections(self.doc).get(title, "")
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> Rule:
+        meta = module.META
+        if not isinstance(meta, RuleMeta):
+            raise TypeError(f"{module.__name__}.META is not a RuleMeta")
+        return cls(meta, module.__doc__ or "", getattr(module, "check", None))
+
+
+_HEADING = re.compile(r"^(?:## )?(What it does|Why is this bad\?|Example|Use instead|Options|References|Known limitations)\s*:?\s*$")
+
+
+def doc_sections(doc: str) -> dict[str, str]:
+    """Split a rule docstring into its titled sections."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in doc.splitlines():
+        m = _HEADING.match(line.strip())
+        if m:
+            current = sections.setdefault(m.group(1), [])
+            continue
+        if current is not None:
+            current.append(line)
+    return {k: _dedent("\n".join(v)).strip("\n") for k, v in sections.items()}
+
+
+def _dedent(text: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(text)
+
+
+def code_block(section: str) -> str:
+    """The example code of a section: the indented block under ``::`` or fences."""
+    lines = section.splitlines()
+    if any(line.strip().startswith("```") for line in lines):
+        out: list[str] = []
+        inside = False
+        for line in lines:
+            if line.strip().startswith("```"):
+                if inside:
+                    break
+                inside = True
+                continue
+            if inside:
+                out.append(line)
+        return _dedent("\n".join(out)).strip("\n") + "\n"
+    return _dedent("\n".join(lines)).strip("\n") + "\n"

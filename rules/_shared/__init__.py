@@ -1,0 +1,1 @@
+"""Knowledge shared by several rules (package managers, images...)."""

@@ -1,0 +1,1 @@
+"""Findings the engine itself reports."""
