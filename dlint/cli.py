@@ -19,7 +19,9 @@ class _DefaultCheck(click.Group):
     """A group whose default command is ``check``: ``dlint .`` == ``dlint check .``."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        if not args or (
+            args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
+        ):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
@@ -64,7 +66,9 @@ def list_rules() -> None:
 
     for rule in all_rules():
         fix = "fixable" if rule.meta.fixable else "-"
-        click.echo(f"{rule.code:7} {rule.name:32} {rule.meta.severity.label:8} {fix:8} {rule.summary}")
+        click.echo(
+            f"{rule.code:7} {rule.name:32} {rule.meta.severity.label:8} {fix:8} {rule.summary}"
+        )
 
 
 @cli.command()

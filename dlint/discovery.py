@@ -11,7 +11,19 @@ Kind = Literal["dockerfile", "compose"]
 
 # Folders no one wants linted; they are still linted when named on the command line.
 SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".tox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+    }
 )
 # ``Dockerfile.<ext>`` files that are something else (templates, docs, ignore files).
 NOT_DOCKERFILE_SUFFIXES = frozenset(

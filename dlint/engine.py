@@ -39,9 +39,7 @@ def _diagnostic(rule: Rule, path: str, span: Span, message: str) -> Diagnostic:
     return Diagnostic(rule.code, rule.name, rule.meta.severity, path, span, message)
 
 
-def _run_rules(
-    rules: Iterable[Rule], subject: object, path: str
-) -> tuple[list[Diagnostic], bool]:
+def _run_rules(rules: Iterable[Rule], subject: object, path: str) -> tuple[list[Diagnostic], bool]:
     out: list[Diagnostic] = []
     failed = False
     for rule in rules:
@@ -85,7 +83,9 @@ def lint_dockerfile(target: Target, display: str, rules: Sequence[Rule]) -> File
             ),
             True,
         )
-    diagnostics = [_diagnostic(parse_error, display, p.span, p.message) for p in dockerfile.problems]
+    diagnostics = [
+        _diagnostic(parse_error, display, p.span, p.message) for p in dockerfile.problems
+    ]
     found, failed = _run_rules(rules, dockerfile, display)
     diagnostics.extend(found)
     return FileResult(tuple(diagnostics), failed)

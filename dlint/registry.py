@@ -16,8 +16,7 @@ class RegistryError(RuntimeError):
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, sorted by code."""
-    import dlint.rules as package
-
+    package = importlib.import_module("dlint.rules")
     rules: list[Rule] = []
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         if info.ispkg:
@@ -39,7 +38,11 @@ def find_rule(key: str) -> Rule | None:
     """A rule by code, name or alias (case-insensitive)."""
     wanted = key.strip().lower()
     for rule in all_rules():
-        if wanted in (rule.code.lower(), rule.name.lower(), *(a.lower() for a in rule.meta.aliases)):
+        if wanted in (
+            rule.code.lower(),
+            rule.name.lower(),
+            *(a.lower() for a in rule.meta.aliases),
+        ):
             return rule
     return None
 

@@ -75,7 +75,9 @@ class Rule:
         return cls(meta, module.__doc__ or "", getattr(module, "check", None))
 
 
-_HEADING = re.compile(r"^(?:## )?(What it does|Why is this bad\?|Example|Use instead|Options|References|Known limitations)\s*:?\s*$")
+_HEADING = re.compile(
+    r"^(?:## )?(What it does|Why is this bad\?|Example|Use instead|Options|References|Known limitations)\s*:?\s*$"
+)
 
 
 def doc_sections(doc: str) -> dict[str, str]:

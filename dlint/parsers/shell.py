@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING, Any
 
+from dlint.ir.common import Span
 from dlint.ir.shell import Dialect, ShellCommand, ShellScript, ShellWord
 from dlint.parsers.textmap import TextMap
 
@@ -169,20 +170,20 @@ def _command(reader: _Reader, node: Node, pipeline: int | None) -> ShellCommand:
     if node.type != "command":
         # export/declare/local/readonly/typeset/unset: keyword, then words
         first = node.children[0]
-        name = ShellWord(reader.text(first), reader.text(first), _span(reader, first))
-        args = tuple(reader.word(c) for c in node.children[1:] if c.is_named)
-        return ShellCommand(name, args, (), span, pipeline)
+        keyword = ShellWord(reader.text(first), reader.text(first), _span(reader, first))
+        words = tuple(reader.word(c) for c in node.children[1:] if c.is_named)
+        return ShellCommand(keyword, words, (), span, pipeline)
     name_node = node.child_by_field_name("name")
-    name = reader.word(name_node) if name_node is not None else None
-    if name is not None and name_node is not None and name_node.child_count:
-        inner = name_node.children[0]
-        name = ShellWord(reader.text(inner), reader.value(inner), _span(reader, inner))
+    name: ShellWord | None = None
+    if name_node is not None:
+        # command_name wraps the word; the word itself carries the value
+        name = reader.word(name_node.children[0] if name_node.child_count else name_node)
     args = tuple(reader.word(c) for c in node.children_by_field_name("argument"))
     assignments = tuple(reader.word(c) for c in node.children if c.type == "variable_assignment")
     return ShellCommand(name, args, assignments, span, pipeline)
 
 
-def _span(reader: _Reader, node: Node) -> Any:
+def _span(reader: _Reader, node: Node) -> Span:
     start, end = reader.offsets(node)
     return reader.tmap.span(start, end)
 

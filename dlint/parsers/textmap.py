@@ -16,7 +16,7 @@ from dlint.ir.common import Span
 class TextMap:
     """A text assembled from pieces of physical lines, with their origins."""
 
-    __slots__ = ("_parts", "_starts", "_lines", "_cols", "_length")
+    __slots__ = ("_cols", "_length", "_lines", "_parts", "_starts")
 
     def __init__(self) -> None:
         self._parts: list[str] = []

@@ -170,8 +170,12 @@ def _uv(args: list[str], cmd: ShellCommand) -> InstallStep | None:
     if args[:1] == ["pip"]:
         return _pip("uv", args[1:], cmd)
     if args[:1] == ["sync"]:
-        no_project = any(a in ("--no-install-project", "--only-deps", "--no-install-workspace") for a in args)
-        return InstallStep(cmd, "uv", "manifest" if no_project else "project", _DEFAULT_MANIFESTS["uv"])
+        no_project = any(
+            a in ("--no-install-project", "--only-deps", "--no-install-workspace") for a in args
+        )
+        return InstallStep(
+            cmd, "uv", "manifest" if no_project else "project", _DEFAULT_MANIFESTS["uv"]
+        )
     return None
 
 
@@ -199,19 +203,39 @@ def _pdm(args: list[str], cmd: ShellCommand) -> InstallStep | None:
 
 
 def _conda(args: list[str], cmd: ShellCommand) -> InstallStep | None:
-    if args[:2] in (["env", "create"], ["env", "update"]) or args[:1] in (["create"], ["install"], ["update"]):
+    if args[:2] in (["env", "create"], ["env", "update"]) or args[:1] in (
+        ["create"],
+        ["install"],
+        ["update"],
+    ):
         files = _option_values(args, "-f", "--file")
         if files:
             return InstallStep(cmd, "conda", "manifest", tuple(files))
         if args[0] == "env":
             return InstallStep(cmd, "conda", "manifest", ("environment.yml",))
-        if args[0] in ("install", "create") and _positionals(args[1:], frozenset({"-n", "--name", "-p", "--prefix", "-c", "--channel"})):
+        if args[0] in ("install", "create") and _positionals(
+            args[1:], frozenset({"-n", "--name", "-p", "--prefix", "-c", "--channel"})
+        ):
             return InstallStep(cmd, "conda", "named")
     return None
 
 
-_NPM_INSTALL = frozenset({"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isntall", "add"})
-_NPM_VALUE_OPTS = frozenset({"--prefix", "-C", "--registry", "--cache", "--omit", "--include", "--workspace", "-w", "--loglevel"})
+_NPM_INSTALL = frozenset(
+    {"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isntall", "add"}
+)
+_NPM_VALUE_OPTS = frozenset(
+    {
+        "--prefix",
+        "-C",
+        "--registry",
+        "--cache",
+        "--omit",
+        "--include",
+        "--workspace",
+        "-w",
+        "--loglevel",
+    }
+)
 
 
 def _node(tool: str, args: list[str], cmd: ShellCommand) -> InstallStep | None:
@@ -230,7 +254,11 @@ def _node(tool: str, args: list[str], cmd: ShellCommand) -> InstallStep | None:
     if sub in _NPM_INSTALL or (tool == "yarn" and sub == "install"):
         rest = args[1:]
         packages = _positionals(rest, _NPM_VALUE_OPTS)
-        if "-g" in rest or "--global" in rest or (packages and not all(_is_local_path(p) for p in packages)):
+        if (
+            "-g" in rest
+            or "--global" in rest
+            or (packages and not all(_is_local_path(p) for p in packages))
+        ):
             return InstallStep(cmd, tool, "named")
         if sub == "add" and not packages:
             return None
@@ -248,25 +276,76 @@ def _go(args: list[str], cmd: ShellCommand) -> InstallStep | None:
     return None
 
 
-_MVN_RESOLVE = re.compile(r"(^|:)(go-offline|resolve|resolve-plugins|resolve-dependencies|copy-dependencies)$")
-_MVN_BUILD = frozenset({"compile", "test-compile", "test", "package", "verify", "install", "deploy"})
+_MVN_RESOLVE = re.compile(
+    r"(^|:)(go-offline|resolve|resolve-plugins|resolve-dependencies|copy-dependencies)$"
+)
+_MVN_BUILD = frozenset(
+    {"compile", "test-compile", "test", "package", "verify", "install", "deploy"}
+)
 
 
 def _maven(args: list[str], cmd: ShellCommand) -> InstallStep | None:
-    goals = _positionals(args, frozenset({"-f", "--file", "-s", "--settings", "-P", "--activate-profiles", "-pl", "--projects", "-T", "--threads", "-Dmaven.repo.local"}))
+    goals = _positionals(
+        args,
+        frozenset(
+            {
+                "-f",
+                "--file",
+                "-s",
+                "--settings",
+                "-P",
+                "--activate-profiles",
+                "-pl",
+                "--projects",
+                "-T",
+                "--threads",
+                "-Dmaven.repo.local",
+            }
+        ),
+    )
     if any(_MVN_RESOLVE.search(g) for g in goals):
-        return InstallStep(cmd, "maven", "manifest", tuple(_option_values(args, "-f", "--file")) or _DEFAULT_MANIFESTS["maven"])
+        return InstallStep(
+            cmd,
+            "maven",
+            "manifest",
+            tuple(_option_values(args, "-f", "--file")) or _DEFAULT_MANIFESTS["maven"],
+        )
     if any(g in _MVN_BUILD or g.startswith("spring-boot:") for g in goals):
         return InstallStep(cmd, "maven", "project", _DEFAULT_MANIFESTS["maven"])
     return None
 
 
-_GRADLE_RESOLVE = frozenset({"dependencies", "downloadDependencies", "resolveDependencies", "androidDependencies"})
-_GRADLE_BUILD = frozenset({"build", "assemble", "jar", "bootJar", "shadowJar", "installDist", "distTar", "distZip", "test", "compileJava", "compileKotlin", "classes", "war", "bootWar", "nativeCompile"})
+_GRADLE_RESOLVE = frozenset(
+    {"dependencies", "downloadDependencies", "resolveDependencies", "androidDependencies"}
+)
+_GRADLE_BUILD = frozenset(
+    {
+        "build",
+        "assemble",
+        "jar",
+        "bootJar",
+        "shadowJar",
+        "installDist",
+        "distTar",
+        "distZip",
+        "test",
+        "compileJava",
+        "compileKotlin",
+        "classes",
+        "war",
+        "bootWar",
+        "nativeCompile",
+    }
+)
 
 
 def _gradle(args: list[str], cmd: ShellCommand) -> InstallStep | None:
-    tasks = [t.rsplit(":", 1)[-1] for t in _positionals(args, frozenset({"-p", "--project-dir", "-b", "--build-file", "-x", "--exclude-task"}))]
+    tasks = [
+        t.rsplit(":", 1)[-1]
+        for t in _positionals(
+            args, frozenset({"-p", "--project-dir", "-b", "--build-file", "-x", "--exclude-task"})
+        )
+    ]
     if any(t in _GRADLE_RESOLVE for t in tasks) or ("--refresh-dependencies" in args and not tasks):
         return InstallStep(cmd, "gradle", "manifest", _DEFAULT_MANIFESTS["gradle"])
     if any(t in _GRADLE_BUILD for t in tasks):
@@ -376,7 +455,11 @@ def install_steps(script: ShellScript | None) -> Iterator[InstallStep]:
     for cmd in script.commands:
         if cmd.program == "cd" and cmd.args and cmd.args[0].value and not cmd.nested:
             target = cmd.args[0].value
-            cwd = posixpath.normpath(posixpath.join(cwd or ".", target)) if not target.startswith("/") else target
+            cwd = (
+                posixpath.normpath(posixpath.join(cwd or ".", target))
+                if not target.startswith("/")
+                else target
+            )
             continue
         step = classify(cmd)
         if step is not None:

@@ -61,7 +61,8 @@ from dlint.ir.common import Severity
 from dlint.ir.context import BuildContext
 from dlint.ir.dockerfile import Dockerfile, Layer, Stage, StageRef
 from dlint.rule import Finding, RuleMeta
-from dlint.rules._shared.install_steps import (
+
+from .._shared.install_steps import (
     BUILD_FILES,
     MANIFESTS,
     InstallStep,

@@ -39,7 +39,7 @@ class LexResult:
 
 
 class _Words:
-    __slots__ = ("word", "words", "in_word")
+    __slots__ = ("in_word", "word", "words")
 
     def __init__(self) -> None:
         self.word = ""
@@ -190,7 +190,9 @@ class _Run:
         while True:
             ch = self.next()
             if ch is None:
-                raise LexError("unexpected end of statement while looking for matching single-quote")
+                raise LexError(
+                    "unexpected end of statement while looking for matching single-quote"
+                )
             if ch == "'":
                 if self.lx.raw_quotes:
                     out.append(ch)
@@ -206,7 +208,9 @@ class _Run:
         while True:
             ch = self.peek()
             if ch is None:
-                raise LexError("unexpected end of statement while looking for matching double-quote")
+                raise LexError(
+                    "unexpected end of statement while looking for matching double-quote"
+                )
             if ch == '"':
                 self.pos += 1
                 if self.lx.raw_quotes:
@@ -287,7 +291,9 @@ class _Run:
             return self._replace(name)
         raise LexError(f"unsupported modifier ({chs}) in substitution")
 
-    def _modifier(self, name: str, ch: str | None, chs: str, null_is_unset: bool, forced: bool) -> str:
+    def _modifier(
+        self, name: str, ch: str | None, chs: str, null_is_unset: bool, forced: bool
+    ) -> str:
         raw = ch in ("#", "%")
         try:
             word, _ = self.stop_on("}", raw)
@@ -363,7 +369,9 @@ def _pattern_regex(pattern: str, *, greedy: bool, anchored: bool) -> re.Pattern[
             if nxt in ("}", "/"):
                 continue
             if nxt not in ("*", "?", "\\"):
-                raise LexError(f"invalid pattern ({pattern}) in substitution: invalid escape '\\{nxt}'")
+                raise LexError(
+                    f"invalid pattern ({pattern}) in substitution: invalid escape '\\{nxt}'"
+                )
             out.append(re.escape(nxt))
             i += 1
         else:

@@ -280,7 +280,7 @@ def _parse_json(rest: Token) -> list[Token] | None:
         )
     base = rest.start + len(rest.value) - len(text)
     tokens = []
-    for item, m in zip(data, _JSON_STRING.finditer(text)):
+    for item, m in zip(data, _JSON_STRING.finditer(text), strict=True):
         tokens.append(Token(item, base + m.start(), base + m.end()))
     return tokens
 

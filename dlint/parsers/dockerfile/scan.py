@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from dlint.ir.common import Span
 from dlint.parsers.dockerfile.errors import DockerfileSyntaxError
-from dlint.parsers.dockerfile.lex import LexError, Lexer
+from dlint.parsers.dockerfile.lex import Lexer, LexError
 from dlint.parsers.dockerfile.lineparse import LineNode, go_lstrip, parse_line
 from dlint.parsers.textmap import TextMap
 

@@ -21,7 +21,7 @@ from dlint.ir.dockerfile import (
 )
 from dlint.ir.image import ImageRef
 from dlint.ir.shell import ShellScript
-from dlint.parsers.dockerfile.lex import LexError, Lexer
+from dlint.parsers.dockerfile.lex import Lexer, LexError
 from dlint.parsers.dockerfile.lineparse import LineNode
 from dlint.parsers.dockerfile.scan import RawInstruction, parse_heredoc_word
 from dlint.parsers.dockerfile.validate import INSTRUCTIONS
@@ -279,7 +279,9 @@ def run_script(
     return ShellScript("posix", program, tuple(commands), errors)
 
 
-def build_stages(raws: list[RawInstruction], instructions: list[Instruction], escape: str, lines: list[str]) -> Built:
+def build_stages(
+    raws: list[RawInstruction], instructions: list[Instruction], escape: str, lines: list[str]
+) -> Built:
     """Stages, layers and scoped values for the instructions of one file."""
     b = StageBuilder(escape)
     out_instructions: list[Instruction] = []
@@ -303,7 +305,7 @@ def build_stages(raws: list[RawInstruction], instructions: list[Instruction], es
         )
         b.stage_states.append(state)
 
-    for raw, ins in zip(raws, instructions):
+    for raw, ins in zip(raws, instructions, strict=True):
         kw = ins.keyword
         if kw == "FROM":
             close()
@@ -335,7 +337,9 @@ def build_stages(raws: list[RawInstruction], instructions: list[Instruction], es
                 ins = b.declare_args(ins, b.global_scope, is_global=True)
                 global_args.append(ins)
             elif kw in INSTRUCTIONS:  # an unknown instruction is reported as such
-                b.problems.append(ParseProblem("no build stage in current context", ins.keyword_span))
+                b.problems.append(
+                    ParseProblem("no build stage in current context", ins.keyword_span)
+                )
             out_instructions.append(ins)
             continue
         scope = state.scope
@@ -371,7 +375,9 @@ def build_stages(raws: list[RawInstruction], instructions: list[Instruction], es
             child = raw.node.child
             if child is not None:
                 script = run_script(ins.trigger, child, raw.textmap, lines, state.shell)
-                ins = dataclasses.replace(ins, trigger=dataclasses.replace(ins.trigger, script=script))
+                ins = dataclasses.replace(
+                    ins, trigger=dataclasses.replace(ins.trigger, script=script)
+                )
         stage_instructions.append(ins)
         out_instructions.append(ins)
     close()
@@ -393,7 +399,7 @@ def _copy_layer(b: StageBuilder, ins: Instruction, stage_index: int, state: _Sta
             ) or ImageRef.parse("scratch", from_flag.span)
     sources: list[Source] = []
     heredoc_names = {h.name for h in ins.heredocs}
-    for arg, value in zip(ins.args[:-1], values[:-1]):
+    for arg, value in zip(ins.args[:-1], values[:-1], strict=True):
         marker = parse_heredoc_word(arg.value) if heredoc_names else None
         if marker is not None and marker[0] in heredoc_names:
             sources.append(Source(marker[0], arg.span, "heredoc"))

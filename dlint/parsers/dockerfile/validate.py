@@ -45,10 +45,26 @@ FLAGS: dict[str, dict[str, str]] = {
     "FROM": {"platform": _STR},
     "RUN": {"mount": _STRS, "network": _STR, "security": _STR, "device": _STRS},
 }
-INSTRUCTIONS = (
-    "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER "
-    "ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR"
-).split()
+INSTRUCTIONS = [
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+]
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9-_.]*$")
 _DURATION = re.compile(r"^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$|^0$")
 _UNIT_NS = {"ns": 1, "us": 1e3, "µs": 1e3, "μs": 1e3, "ms": 1e6, "s": 1e9, "m": 6e10, "h": 3.6e12}

@@ -1,0 +1,197 @@
+"""The command line: discovery, output contract, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dlint import registry
+from dlint.cli import main
+from dlint.ir.common import Severity, Span
+from dlint.rule import Finding, Rule, RuleMeta
+
+BAD = "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\n"
+GOOD = "FROM python:3.12\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n"
+
+
+def run(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            main(args)
+    finally:
+        os.chdir(old)
+    out, err = capsys.readouterr()
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def test_clean_run_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"Dockerfile": GOOD})
+    code, out, _ = run([], tmp_path, capsys)
+    assert code == 0
+    assert out == "No findings in 1 file.\n"
+
+
+def test_findings_exit_1_with_exact_text_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"app/Dockerfile": BAD})
+    code, out, _ = run(["app"], tmp_path, capsys)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("app/Dockerfile:2:1: DF101 layer-cache-order COPY brings in")
+    assert lines[-1] == "Found 1 finding (1 warning) in 1 of 1 file."
+
+
+def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"b/Dockerfile": BAD, "a/Dockerfile": "FROM a\nRUNN x\nCOPY . .\nRUN npm ci\n"})
+    code, out, _ = run(["--format", "json"], tmp_path, capsys)
+    assert code == 1
+    data = json.loads(out)
+    assert list(data) == ["findings"]
+    keys = [
+        "code",
+        "name",
+        "severity",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+    ]
+    assert all(list(f) == keys for f in data["findings"])
+    assert [(f["path"], f["line"], f["code"]) for f in data["findings"]] == [
+        ("a/Dockerfile", 2, "DM001"),
+        ("a/Dockerfile", 3, "DF101"),
+        ("b/Dockerfile", 2, "DF101"),
+    ]
+    first = data["findings"][0]
+    assert (first["column"], first["end_line"], first["end_column"]) == (1, 2, 5)
+    assert first["severity"] == "error"
+
+
+def test_discovery_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    names = [
+        "Dockerfile", "Containerfile", "api.Dockerfile", "web.dockerfile", "Dockerfile.dev",
+        "Dockerfile.dockerignore", "Dockerfile.md", "node_modules/pkg/Dockerfile", "notes.txt",
+    ]  # fmt: skip
+    write(tmp_path, dict.fromkeys(names, GOOD))
+    _, out, _ = run([], tmp_path, capsys)
+    assert out == "No findings in 5 files.\n"
+
+
+def test_explicit_file_is_linted_whatever_its_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"build.txt": BAD})
+    code, out, _ = run(["build.txt"], tmp_path, capsys)
+    assert code == 1 and "build.txt:2:1: DF101" in out
+
+
+def test_bad_input_is_one_line_each_and_others_still_linted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path,
+        {
+            "bin.Dockerfile": b"\x7fELF\x00\x00binary",
+            "latin1.Dockerfile": b"FROM a\nLABEL x=caf\xe9\n",
+            "template.Dockerfile": "{{ if .x }}\nFROM {{ .base }}\n{{ end }}\n",
+            "empty.Dockerfile": "",
+            "heredoc.Dockerfile": "FROM a\nRUN <<EOF\necho\n",
+            "ok.Dockerfile": BAD,
+        },
+    )
+    code, out, err = run(["--format", "json"], tmp_path, capsys)
+    assert code == 1 and "Traceback" not in err
+    found = {(f["path"], f["name"], f["line"], f["message"]) for f in json.loads(out)["findings"]}
+    assert found == {
+        (
+            "bin.Dockerfile",
+            "parse-error",
+            1,
+            "binary file (it contains NUL bytes), not a text file",
+        ),
+        ("empty.Dockerfile", "parse-error", 1, "file with no instructions"),
+        ("heredoc.Dockerfile", "parse-error", 2, "unterminated heredoc"),
+        ("latin1.Dockerfile", "parse-error", 2, "invalid UTF-8 (byte 0xe9 at line 2, column 12)"),
+        (
+            "template.Dockerfile",
+            "parse-error",
+            1,
+            "not a Dockerfile: line 1 starts with '{{', which is not an instruction (2 of 3 instructions are unknown)",
+        ),
+        (
+            "ok.Dockerfile",
+            "layer-cache-order",
+            2,
+            "COPY brings in the whole build context before `pip install -r requirements.txt` (line 3): "
+            "every source change re-runs the install. Copy requirements.txt first, run the install, "
+            "then copy the rest.",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "args", [["does-not-exist"], ["--format", "xml"], ["--no-such-option"], ["explain", "DF999"]]
+)
+def test_usage_errors_exit_2(
+    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(args, tmp_path, capsys)
+    assert code == 2
+    assert "Traceback" not in err and err.strip()
+
+
+def _broken(df: object) -> Iterator[Finding]:
+    yield Finding(Span(1, 1, 1, 2), "fine")
+    raise RuntimeError("boom")
+
+
+def test_a_broken_rule_is_an_internal_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = Rule(RuleMeta("DF999", "broken-rule", "dockerfile", Severity.INFO), "Broken.", _broken)
+    rules = (*registry.all_rules(), broken)
+    monkeypatch.setattr("dlint.engine.all_rules", lambda: rules)
+    write(tmp_path, {"Dockerfile": BAD})
+    code, out, err = run(["--format", "json"], tmp_path, capsys)
+    assert code == 2
+    names = [f["name"] for f in json.loads(out)["findings"]]
+    assert names == ["internal-error", "layer-cache-order"]
+    assert "internal-error" in err
+
+
+def test_rules_and_explain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["rules"], tmp_path, capsys)
+    assert code == 0 and "DF101   layer-cache-order" in out
+    for key in ("DF101", "layer-cache-order", "LAYER-CACHE-ORDER"):
+        code, out, _ = run(["explain", key], tmp_path, capsys)
+        assert code == 0 and out.startswith("DF101 layer-cache-order (warning)")
+        assert "## Use instead" in out
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "dlint", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.startswith("dlint, version ")

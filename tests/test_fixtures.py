@@ -1,0 +1,129 @@
+"""Every fixture under fixtures/ is a test: its ``# expect:`` lines are the findings.
+
+Layout: ``fixtures/<rule-name>/<case>`` where a case is a file dlint lints
+(``*.Dockerfile``, ``Dockerfile``...) or a folder linted as a whole (for build
+contexts and multi-file projects). Inside any file of a case::
+
+    # expect: DF101 @ 4:1-4:9
+    # expect: layer-cache-order @ 4:1-4:9 "apt-get install"
+
+asserts one finding (code or name, exact start and end, optionally a piece of
+its message). Files that cannot hold comments (binary, bad encodings) take
+their expectations from a ``<file>.expect`` file beside them, one per line
+without the ``# expect:`` prefix. The findings compared are those of the
+folder's rule, of every rule an expectation names, and parse and internal
+errors: anything else a fixture triggers is another rule's business.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dlint.discovery import classify
+from dlint.engine import lint
+from dlint.registry import find_rule
+from dlint.report import Diagnostic
+from tests.conftest import FIXTURES
+
+_EXPECT = re.compile(
+    r"^\s*(?:#\s*expect:)?\s*(?P<rule>[A-Za-z][\w-]*)\s*@\s*"
+    r"(?P<l>\d+):(?P<c>\d+)-(?P<el>\d+):(?P<ec>\d+)(?:\s+\"(?P<msg>[^\"]*)\")?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Expected:
+    path: Path
+    code: str
+    span: tuple[int, int, int, int]
+    message: str | None
+
+
+def _expectations(path: Path) -> list[Expected]:
+    sidecar = path.with_name(path.name + ".expect")
+    if sidecar.exists():
+        lines = sidecar.read_text(encoding="utf-8").splitlines()
+    else:
+        try:
+            lines = [
+                line for line in path.read_text(encoding="utf-8").splitlines() if "expect:" in line
+            ]
+        except UnicodeDecodeError:
+            return []
+    out = []
+    for line in lines:
+        m = _EXPECT.match(line)
+        if not m:
+            if line.strip():
+                raise AssertionError(f"{path}: malformed expectation: {line!r}")
+            continue
+        rule = find_rule(m["rule"])
+        assert rule is not None, f"{path}: unknown rule in expectation {m['rule']!r}"
+        span = (int(m["l"]), int(m["c"]), int(m["el"]), int(m["ec"]))
+        out.append(Expected(path.resolve(), rule.code, span, m["msg"]))
+    return out
+
+
+def _cases() -> list[Path]:
+    cases: list[Path] = []
+    for rule_dir in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        for entry in sorted(rule_dir.iterdir()):
+            if entry.is_dir() or classify(entry.name) is not None:
+                cases.append(entry)
+    return cases
+
+
+CASES = _cases()
+
+
+def _files(case: Path) -> list[Path]:
+    if case.is_file():
+        return [case]
+    return sorted(p for p in case.rglob("*") if p.is_file() and not p.name.endswith(".expect"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[str(c.relative_to(FIXTURES)) for c in CASES])
+def test_fixture(case: Path) -> None:
+    expected = [e for f in _files(case) for e in _expectations(f)]
+    folder_rule = find_rule(case.relative_to(FIXTURES).parts[0])
+    scope = {e.code for e in expected} | {"DM001", "DM002"}
+    if folder_rule is not None:
+        scope.add(folder_rule.code)
+    report = lint([str(case)], cwd=FIXTURES)
+    got = {
+        (Path(FIXTURES, d.path).resolve(), d.code, _span(d)): d.message
+        for d in report.diagnostics
+        if d.code in scope
+    }
+    want = {(e.path, e.code, e.span) for e in expected}
+    missing = sorted(want - set(got), key=str)
+    extra = sorted(set(got) - want, key=str)
+    assert not missing and not extra, _explain(missing, extra, got)
+    for e in expected:
+        if e.message is not None:
+            assert e.message in got[(e.path, e.code, e.span)], (
+                f"{e.code} at {e.span}: {e.message!r} not in {got[(e.path, e.code, e.span)]!r}"
+            )
+
+
+def _span(d: Diagnostic) -> tuple[int, int, int, int]:
+    return (d.span.line, d.span.column, d.span.end_line, d.span.end_column)
+
+
+def _explain(missing: list[object], extra: list[object], got: dict[object, str]) -> str:
+    lines = ["fixture expectations differ:"]
+    lines += [f"  missing: {m}" for m in missing]
+    lines += [f"  unexpected: {x} {got[x]!r}" for x in extra]  # type: ignore[index]
+    return "\n".join(lines)
+
+
+def test_every_rule_has_fixtures() -> None:
+    from dlint.registry import all_rules
+
+    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    missing = [r.name for r in all_rules() if r.check is not None and r.name not in folders]
+    assert not missing, f"rules without a fixtures/<name>/ folder: {missing}"
