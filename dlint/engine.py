@@ -11,6 +11,7 @@ from pathlib import Path
 from dlint.discovery import Target, discover
 from dlint.ir.common import Span
 from dlint.ir.dockerfile import Dockerfile
+from dlint.ir.project import Project
 from dlint.load import LoadError, load_dockerfile
 from dlint.registry import all_rules, engine_rule
 from dlint.report import Diagnostic, Report
@@ -33,6 +34,7 @@ def display_path(path: Path, cwd: Path) -> str:
 class FileResult:
     diagnostics: tuple[Diagnostic, ...]
     failed: bool
+    dockerfile: Dockerfile | None = None
 
 
 def _diagnostic(rule: Rule, path: str, span: Span, message: str) -> Diagnostic:
@@ -95,16 +97,25 @@ def lint(paths: Sequence[str], cwd: Path | None = None) -> Report:
     """Lint ``paths`` (files or folders); raises MissingPath for a bad argument."""
     cwd = cwd or Path.cwd()
     targets = discover(list(paths))
-    rules = [r for r in all_rules() if r.check is not None and r.meta.scope == "dockerfile"]
+    rules = [r for r in all_rules() if r.check is not None]
+    per_file = [r for r in rules if r.meta.scope == "dockerfile"]
     diagnostics: list[Diagnostic] = []
     failed = False
     files: list[str] = []
+    dockerfiles: list[Dockerfile] = []
     for target in targets:
         display = display_path(target.path, cwd)
         files.append(display)
         if target.kind == "dockerfile":
-            result = lint_dockerfile(target, display, rules)
+            result = lint_dockerfile(target, display, per_file)
             diagnostics.extend(result.diagnostics)
             failed = failed or result.failed
+            if result.dockerfile is not None:
+                dockerfiles.append(result.dockerfile)
+    project_rules = [r for r in rules if r.meta.scope == "project"]
+    if project_rules:
+        found, broke = _run_rules(project_rules, Project(tuple(dockerfiles)), ".")
+        diagnostics.extend(found)
+        failed = failed or broke
     diagnostics.sort(key=lambda d: d.sort_key)
     return Report(tuple(diagnostics), tuple(files), failed)
