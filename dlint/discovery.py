@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -42,8 +43,21 @@ class Target:
     explicit: bool  # named on the command line, not found by walking
 
 
+_COMPOSE = re.compile(r"^(?:docker-)?compose(?!r).*\.ya?ml$", re.IGNORECASE)
+# Compose's default file names, in the order it looks for them, and its overrides.
+DEFAULT_COMPOSE = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+OVERRIDE_COMPOSE = (
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+)
+
+
 def classify(name: str) -> Kind | None:
     """The kind of a file from its name, or None when dlint does not lint it."""
+    if _COMPOSE.match(name):
+        return "compose"
     lower = name.lower()
     if lower in ("dockerfile", "containerfile"):
         return "dockerfile"
@@ -69,7 +83,9 @@ def discover(paths: list[str]) -> list[Target]:
             for target in _walk(path):
                 found.setdefault(target.path, target)
         elif path.is_file() or path.exists():
-            kind = classify(path.name) or "dockerfile"
+            kind = classify(path.name) or (
+                "compose" if path.suffix.lower() in (".yaml", ".yml") else "dockerfile"
+            )
             found[path] = Target(path, kind, explicit=True)
         else:
             raise MissingPath(raw)
@@ -85,3 +101,44 @@ def _walk(root: Path) -> list[Target]:
             if kind is not None:
                 out.append(Target(Path(folder) / name, kind, explicit=False))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeGroup:
+    """Compose files loaded as one project, in merge order."""
+
+    files: tuple[Path, ...]
+    fragment: bool  # an override or variant read without its base
+
+
+def group_compose(targets: list[Target]) -> list[ComposeGroup]:
+    """Projects as ``docker compose`` would form them in each folder.
+
+    The first default file (``compose.yaml``...) and its override are one
+    project. Every other compose file is read on its own as a fragment: such
+    files are usually merged over the base with ``-f``, so references they
+    leave to the base are not reported.
+    """
+    by_folder: dict[Path, list[Path]] = {}
+    for t in targets:
+        if t.kind == "compose":
+            by_folder.setdefault(t.path.parent, []).append(t.path)
+    groups: list[ComposeGroup] = []
+    for folder in sorted(by_folder):
+        files = {p.name: p for p in by_folder[folder]}
+        base = next((files[n] for n in DEFAULT_COMPOSE if n in files), None)
+        used: set[str] = set()
+        if base is not None:
+            prefer = "docker-compose" if base.name.startswith("docker-") else "compose"
+            overrides = sorted(
+                (n for n in OVERRIDE_COMPOSE if n in files),
+                key=lambda n: (not n.startswith(prefer + "."), OVERRIDE_COMPOSE.index(n)),
+            )
+            chosen = [base] + ([files[overrides[0]]] if overrides else [])
+            used.update(p.name for p in chosen)
+            groups.append(ComposeGroup(tuple(chosen), False))
+        for name in sorted(files):
+            if name not in used:
+                # a variant (compose.prod.yaml) is usually merged over the base with -f
+                groups.append(ComposeGroup((files[name],), True))
+    return groups

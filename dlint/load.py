@@ -6,46 +6,13 @@ import dataclasses
 from functools import lru_cache
 from pathlib import Path
 
+from dlint.files import LoadError, read_text
 from dlint.ir.common import Span
 from dlint.ir.context import BuildContext
 from dlint.ir.dockerfile import Dockerfile, ParseProblem
 
 # More than this share of unknown instructions: the file is not a Dockerfile.
 _NOT_DOCKERFILE_SHARE = 0.5
-
-
-class LoadError(Exception):
-    """A file dlint cannot read as what it should be; reported as parse-error."""
-
-    def __init__(self, message: str, span: Span) -> None:
-        super().__init__(message)
-        self.message = message
-        self.span = span
-
-
-def read_text(path: Path) -> str:
-    """The file as text: UTF-8 only, like BuildKit and Compose read it."""
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise LoadError("is a directory, not a file", Span.point(1)) from None
-    except OSError as exc:
-        raise LoadError(f"cannot read file: {exc.strerror or exc}", Span.point(1)) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoadError("file is UTF-16 encoded; only UTF-8 is supported", Span.point(1))
-    if b"\x00" in data[:8192]:
-        raise LoadError("binary file (it contains NUL bytes), not a text file", Span.point(1))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        raise LoadError(
-            f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}, column {column})",
-            Span(line, column, line, column + 1),
-        ) from None
 
 
 @lru_cache(maxsize=256)
@@ -84,8 +51,10 @@ def _looks_like_dockerfile(df: Dockerfile) -> ParseProblem | None:
     return None
 
 
-def load_dockerfile(path: Path, display: str, context_root: Path | None = None) -> Dockerfile:
-    """Parse one Dockerfile and attach its build context."""
+def load_dockerfile(
+    path: Path, display: str, context_root: Path | None = None, context_display: str | None = None
+) -> Dockerfile:
+    """Parse one Dockerfile and attach its build context (default: its folder)."""
     from dlint.parsers.dockerfile import DockerfileSyntaxError, parse_dockerfile
 
     text = read_text(path)
@@ -97,6 +66,6 @@ def load_dockerfile(path: Path, display: str, context_root: Path | None = None) 
     if verdict is not None:
         raise LoadError(verdict.message, verdict.span)
     root = context_root if context_root is not None else path.parent
-    display_root = Path(display).parent.as_posix() if context_root is None else root.as_posix()
+    display_root = context_display or Path(display).parent.as_posix()
     context = _context(root, path, display_root, _reads_context(df))
     return dataclasses.replace(df, context=context)

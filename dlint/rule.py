@@ -43,6 +43,7 @@ class Finding:
     span: Span
     message: str
     path: str | None = None  # another file than the one checked (project rules)
+    severity: Severity | None = None  # lower than the rule's default for this finding only
 
 
 @dataclass(frozen=True, slots=True)

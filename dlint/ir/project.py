@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dlint.ir.compose import ComposeProject
 from dlint.ir.dockerfile import Dockerfile
 
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    """The files of one run: Dockerfiles now, Compose projects beside them.
+    """The files of one run: Dockerfiles and Compose projects, linked.
 
-    Rules with scope ``project`` receive this and may report on any file in it.
+    A service's ``build`` points at the Dockerfile (and stage) it builds; the
+    same Dockerfile object is in ``dockerfiles``. Rules with scope ``project``
+    receive this and may report on any file in it.
     """
 
     dockerfiles: tuple[Dockerfile, ...] = ()
+    compose: tuple[ComposeProject, ...] = ()
 
     def dockerfile(self, path: str) -> Dockerfile | None:
         for df in self.dockerfiles:

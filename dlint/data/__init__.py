@@ -1,0 +1,1 @@
+"""Data files shipped with dlint (the compose-spec JSON schema)."""

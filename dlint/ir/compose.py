@@ -1,0 +1,185 @@
+"""The Compose part of the IR: projects, services, networks, volumes, and their links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dlint.ir.common import Severity, Span
+from dlint.ir.dockerfile import Dockerfile, Stage
+from dlint.ir.image import ImageRef
+from dlint.ir.yaml import YMapping, YNode, YScalar
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A value and where it is written (``file`` + ``span``)."""
+
+    value: str
+    span: Span
+    file: str
+    unresolved: tuple[str, ...] = ()  # variables it needed that had no value
+
+    @classmethod
+    def of(cls, node: YScalar, value: str | None = None) -> Located:
+        text = value if value is not None else (node.text if node.value is not None else "")
+        return cls(text, node.span, node.file, node.unresolved)
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    """One published (or exposed) port, short or long syntax."""
+
+    target: str  # container port or range
+    published: str | None  # host port or range; None: a random one
+    host_ip: str | None
+    protocol: str
+    span: Span
+    file: str
+
+
+MountType = Literal["volume", "bind", "tmpfs", "npipe", "image", "cluster"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    """A service mount: named or anonymous volume, bind mount, tmpfs..."""
+
+    type: MountType
+    source: str | None  # volume name, or host path as written
+    target: str  # container path
+    read_only: bool
+    span: Span
+    file: str
+    host_path: str | None = None  # bind source resolved against the compose file's folder
+    unresolved: tuple[str, ...] = ()
+
+    @property
+    def anonymous(self) -> bool:
+        return self.type == "volume" and not self.source
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkAttachment:
+    """A service's membership in a network, with its static addresses."""
+
+    network: str  # the key under top-level ``networks``
+    span: Span
+    file: str
+    ipv4_address: Located | None = None
+    ipv6_address: Located | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """``build:`` of a service and the Dockerfile stage it builds, when found."""
+
+    span: Span
+    file: str
+    context: Located | None  # as written (None: ".")
+    context_path: str | None  # resolved, relative to where dlint runs; None when remote
+    dockerfile: Located | None
+    dockerfile_path: str | None  # resolved Dockerfile path (display form)
+    inline: bool  # dockerfile_inline
+    target: Located | None
+    network: Located | None
+    image: Dockerfile | None = None  # the parsed Dockerfile, when it could be read
+    stage: Stage | None = None  # the stage built: ``target``, else the last one
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    name: str
+    name_span: Span
+    file: str
+    node: YMapping  # the merged definition (positions point at the files that wrote them)
+    image: ImageRef | None
+    image_node: Located | None
+    build: Build | None
+    ports: tuple[Port, ...]
+    mounts: tuple[Mount, ...]
+    networks: tuple[NetworkAttachment, ...]
+    network_mode: Located | None
+    environment: tuple[tuple[str, str | None, Span, str], ...]  # name, value, span, file
+    profiles: tuple[str, ...] = ()
+
+    def env(self, name: str) -> str | None:
+        for key, value, _span, _file in self.environment:
+            if key == name:
+                return value
+        return None
+
+    def get(self, key: str) -> YNode | None:
+        return self.node.get(key)
+
+
+@dataclass(frozen=True, slots=True)
+class IpamConfig:
+    span: Span
+    file: str
+    subnet: Located | None
+    ip_range: Located | None = None
+    gateway: Located | None = None
+    aux_addresses: tuple[tuple[str, Located], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    key: str  # the key under top-level ``networks``
+    name: str  # the name Docker gives it (``name:``, else ``<project>_<key>``)
+    span: Span
+    file: str
+    driver: str | None
+    external: bool
+    ipam: tuple[IpamConfig, ...] = ()
+    declared: bool = True  # False: the implicit ``default`` network
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    key: str
+    name: str
+    span: Span
+    file: str
+    external: bool
+    driver: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeProblem:
+    """Something Compose would refuse or warn about, found while loading."""
+
+    rule: str  # name of the rule that reports it ("compose-schema", "undefined-variable"...)
+    message: str
+    span: Span
+    file: str
+    severity: Severity | None = None  # None: the rule's default
+    consistency: bool = False  # a cross-reference check (Compose's --no-consistency skips it)
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeProject:
+    """Compose files loaded together, the way ``docker compose`` merges them."""
+
+    name: str
+    directory: str  # the project folder (display form)
+    files: tuple[str, ...]  # in merge order
+    node: YMapping | None  # the merged model
+    services: tuple[Service, ...] = ()
+    networks: tuple[Network, ...] = ()
+    volumes: tuple[Volume, ...] = ()
+    problems: tuple[ComposeProblem, ...] = field(default=())
+    fragment: bool = False  # an override or variant file read on its own
+
+    def service(self, name: str) -> Service | None:
+        for s in self.services:
+            if s.name == name:
+                return s
+        return None
+
+    def network(self, key: str) -> Network | None:
+        for n in self.networks:
+            if n.key == key:
+                return n
+        return None

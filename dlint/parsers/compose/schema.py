@@ -1,0 +1,450 @@
+"""Check a merged Compose model against the compose-spec JSON schema, and what the
+schema cannot say (conflicting keys, dependency cycles, undefined references).
+
+The schema is the official one from compose-spec/compose-spec, shipped with
+dlint, checked with jsonschema. Errors are turned into one-line messages at the
+position of the offending node. A key the schema does not know is reported as
+information only: it may be newer than the schema dlint ships.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from dlint.ir.common import Severity
+from dlint.ir.compose import ComposeProblem
+from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence, node_text
+
+RULE = "compose-schema"
+_TYPE_NAMES = {
+    "string": "a string", "number": "a number", "integer": "an integer", "boolean": "a boolean",
+    "object": "a mapping", "array": "a list", "null": "null",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=2)
+def _validator(name: str = "compose-spec.json") -> Any:
+    from jsonschema import Draft7Validator, Draft202012Validator
+
+    text = resources.files("dlint.data").joinpath(name).read_text(encoding="utf-8")
+    schema = json.loads(text)
+    # the spec repo's schema is draft-07; compose-go's copy is draft 2020-12
+    cls = Draft202012Validator if "$defs" in schema else Draft7Validator
+    return cls(schema)
+
+
+def _newer_accepts(instance: Any, path: tuple[Any, ...]) -> bool:
+    """Whether compose-go's newer schema finds nothing wrong at ``path``."""
+    for error in _validator("compose-spec.compose-go.json").iter_errors(instance):
+        other = tuple(error.absolute_path)
+        if other[: len(path)] == path or path[: len(other)] == other:
+            return False
+    return True
+
+
+def to_python(node: YNode) -> Any:
+    """The plain value jsonschema checks (keys as strings)."""
+    if isinstance(node, YScalar):
+        return node.value
+    if isinstance(node, YSequence):
+        return [to_python(i) for i in node.items]
+    return {str(k.value) if k.value is not None else k.text: to_python(v) for k, v in node.pairs}
+
+
+def node_at(root: YNode, path: tuple[Any, ...]) -> tuple[YNode, YScalar | None]:
+    """The node at a JSON path, and the key naming it (for mapping members)."""
+    node: YNode = root
+    key: YScalar | None = None
+    for part in path:
+        if isinstance(node, YMapping):
+            found = None
+            for k, v in node.pairs:
+                if (str(k.value) if k.value is not None else k.text) == part:
+                    found = (k, v)
+                    break
+            if found is None:
+                break
+            key, node = found
+        elif isinstance(node, YSequence) and isinstance(part, int) and part < len(node.items):
+            node, key = node.items[part], None
+        else:
+            break
+    return node, key
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(root)"
+
+
+def _types(schema_type: Any) -> str:
+    names = [schema_type] if isinstance(schema_type, str) else list(schema_type)
+    words = [_TYPE_NAMES.get(n, n) for n in names]
+    return " or ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _describe(error: Any) -> str:
+    path = dotted(tuple(error.absolute_path))
+    validator = error.validator
+    if validator == "type":
+        return f"{path} must be {_types(error.validator_value)}"
+    if validator == "required":
+        missing = re.match(r"'(.*)' is a required property", error.message)
+        name = missing.group(1) if missing else error.message
+        return f"{path}: missing required key {name!r}"
+    if validator == "enum":
+        options = ", ".join(str(o) for o in error.validator_value)
+        return f"{path} must be one of: {options}"
+    if validator in ("minimum", "exclusiveMinimum"):
+        return f"{path} must be greater than or equal to {error.validator_value}"
+    if validator in ("maximum", "exclusiveMaximum"):
+        return f"{path} must be less than or equal to {error.validator_value}"
+    if validator == "uniqueItems":
+        return f"{path} must not repeat an item"
+    if validator in ("minItems", "minProperties"):
+        return f"{path} must not be empty"
+    if validator == "pattern":
+        return f"{path} does not match the expected form ({error.validator_value})"
+    if validator in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
+
+        best = best_match(error.context)
+        if best is not None and best.validator not in ("oneOf", "anyOf", "additionalProperties"):
+            return _describe(best)
+        return f"{path} is not in any of the forms Compose accepts"
+    if validator == "not":
+        return f"{path} is not allowed here"
+    return f"{path}: {error.message}"
+
+
+def _unknown_keys(error: Any, root: YNode) -> Iterator[tuple[str, YScalar | None, YNode]]:
+    node, _ = node_at(root, tuple(error.absolute_path))
+    if not isinstance(node, YMapping):
+        return
+    schema = error.schema
+    allowed = set(schema.get("properties", {}))
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    for key, value in node.pairs:
+        name = str(key.value) if key.value is not None else key.text
+        if name not in allowed and not any(p.search(name) for p in patterns):
+            yield name, key, value
+
+
+def _non_string_keys(node: YNode, path: tuple[Any, ...]) -> Iterator[ComposeProblem]:
+    if isinstance(node, YMapping):
+        for key, value in node.pairs:
+            if not isinstance(key.value, str):
+                where = f"in {dotted(path)}" if path else "at top level"
+                yield ComposeProblem(
+                    RULE, f"non-string key {where}: {key.text}", key.span, key.file
+                )
+            yield from _non_string_keys(value, (*path, str(key.value)))
+    elif isinstance(node, YSequence):
+        for i, item in enumerate(node.items):
+            yield from _non_string_keys(item, (*path, i))
+
+
+def _branch_unknown_only(error: Any) -> list[Any] | None:
+    """For a oneOf/anyOf error: the unknown-key errors of a branch that fails only on them."""
+    branches: dict[Any, list[Any]] = {}
+    for sub in error.context or ():
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    for subs in branches.values():
+        if subs and all(s.validator == "additionalProperties" for s in subs):
+            return subs
+    return None
+
+
+def _unknown_key_problems(error: Any, root: YMapping) -> Iterator[ComposeProblem]:
+    path = tuple(error.absolute_path)
+    for name, key, value in _unknown_keys(error, root):
+        where = dotted(path)
+        span_node = key if key is not None else value
+        if (
+            not path
+            and isinstance(value, YMapping)
+            and (value.get("image") is not None or value.get("build") is not None)
+        ):
+            yield ComposeProblem(
+                RULE,
+                f"service {name!r} at the top level: this is the version 1 file format, "
+                "which Compose no longer reads; put services under `services:`",
+                span_node.span,
+                span_node.file,
+            )
+            continue
+        yield ComposeProblem(
+            RULE,
+            f"unknown key {name!r} in {where} (not in the Compose schema dlint knows; "
+            "it may be newer, or misspelt)",
+            span_node.span,
+            span_node.file,
+            Severity.INFO,
+        )
+
+
+def validate(root: YMapping, display_file: str) -> Iterator[ComposeProblem]:
+    """Schema problems of the merged model ``root``."""
+    bad_keys = list(_non_string_keys(root, ()))
+    yield from bad_keys
+    if bad_keys:
+        return  # the schema would only repeat them less clearly
+    instance = to_python(root)
+    for error in _validator().iter_errors(instance):
+        path = tuple(error.absolute_path)
+        if error.validator in ("oneOf", "anyOf"):
+            unknown = _branch_unknown_only(error)
+            if unknown is not None:
+                for sub in unknown:
+                    yield from _unknown_key_problems(sub, root)
+                continue
+        if error.validator == "additionalProperties":
+            yield from _unknown_key_problems(error, root)
+            continue
+        node, _ = node_at(root, path)
+        if _depends_on_unset(node):
+            continue  # reported as undefined-variable; the value is unknown, not wrong
+        if _newer_accepts(instance, path):
+            yield ComposeProblem(
+                RULE,
+                f"{_describe(error)} for this schema, but newer Compose releases accept it",
+                node.span,
+                node.file,
+                Severity.INFO,
+            )
+            continue
+        yield ComposeProblem(RULE, _describe(error), node.span, node.file)
+
+
+def _depends_on_unset(node: YNode, budget: int = 2000) -> bool:
+    """Whether a value (or anything in it) came from a variable without a value."""
+    stack = [node]
+    while stack and budget > 0:
+        budget -= 1
+        current = stack.pop()
+        if isinstance(current, YScalar):
+            if current.unresolved:
+                return True
+        elif isinstance(current, YSequence):
+            stack.extend(current.items)
+        else:
+            stack.extend(v for _, v in current.pairs)
+    return False
+
+
+def _mapping(node: YNode | None) -> YMapping | None:
+    return node if isinstance(node, YMapping) else None
+
+
+def semantic(root: YMapping, fragment: bool) -> Iterator[ComposeProblem]:
+    """What Compose refuses beyond the schema."""
+    for section in ("volumes", "networks", "secrets", "configs"):
+        for name, value in (
+            _mapping(root.get(section)) or YMapping((), root.span, root.file)
+        ).items():
+            item = _mapping(value)
+            if item is None:
+                continue
+            external = item.get("external")
+            ext_true = isinstance(external, YScalar) and external.value is True
+            ext_map = _mapping(external)
+            if ext_true or ext_map is not None:
+                for conflict in ("driver", "driver_opts", "labels"):
+                    key = item.key_node(conflict)
+                    if key is not None and section in ("volumes", "networks"):
+                        yield ComposeProblem(
+                            RULE,
+                            f'{section}.{name}: conflicting parameters "external" and "{conflict}" specified',
+                            key.span,
+                            key.file,
+                        )
+            if (
+                ext_map is not None
+                and ext_map.get("name") is not None
+                and item.get("name") is not None
+            ):
+                key = item.key_node("name")
+                assert key is not None
+                yield ComposeProblem(
+                    RULE,
+                    f"{section}.{name}: name and external.name conflict; only use name",
+                    key.span,
+                    key.file,
+                )
+    services = _mapping(root.get("services"))
+    if services is None:
+        return
+    yield from _service_checks(root, services, fragment)
+
+
+def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Iterator[ComposeProblem]:
+    declared = {
+        section: set((_mapping(root.get(section)) or YMapping((), root.span, root.file)).keys())
+        for section in ("networks", "volumes", "secrets", "configs")
+    }
+    names = set(services.keys())
+    graph: dict[str, list[str]] = {}
+    for name, entry in services.items():
+        svc = _mapping(entry)
+        if svc is None:
+            continue
+        for mount in _seq(svc.get("volumes")):
+            m = _mapping(mount)
+            if (
+                m is not None
+                and node_text(m.get("type")) == "bind"
+                and not node_text(m.get("source"))
+            ):
+                yield ComposeProblem(
+                    RULE,
+                    'invalid mount config for type "bind": field Source must not be empty',
+                    m.span,
+                    m.file,
+                )
+        yield from _device_checks(svc)
+        deps = svc.get("depends_on")
+        targets = _dep_names(deps)
+        graph[name] = [t for t, _ in targets]
+        if fragment:
+            continue
+        for target, node in targets:
+            if target not in names:
+                yield ComposeProblem(
+                    RULE,
+                    f"service {name!r} depends on undefined service {target!r}",
+                    node.span,
+                    node.file,
+                    consistency=True,
+                )
+        for net, node in _dep_names(svc.get("networks")):
+            if net not in declared["networks"] and net != "default":
+                yield ComposeProblem(
+                    RULE,
+                    f"service {name!r} refers to undefined network {net!r}",
+                    node.span,
+                    node.file,
+                    consistency=True,
+                )
+        for section in ("secrets", "configs"):
+            for ref in _seq(svc.get(section)):
+                ref_map = _mapping(ref)
+                ref_name = node_text(ref_map.get("source") if ref_map else ref)
+                if ref_name and ref_name not in declared[section]:
+                    yield ComposeProblem(
+                        RULE,
+                        f"service {name!r} refers to undefined {section[:-1]} {ref_name!r}",
+                        ref.span,
+                        ref.file,
+                        consistency=True,
+                    )
+        mode = node_text(svc.get("network_mode"))
+        if mode is not None and svc.get("networks") is not None:
+            key = svc.key_node("network_mode")
+            assert key is not None
+            yield ComposeProblem(
+                RULE,
+                f"service {name!r} declares mutually exclusive `network_mode` and `networks`",
+                key.span,
+                key.file,
+                consistency=True,
+            )
+        if (
+            mode is not None
+            and mode.startswith("service:")
+            and mode[len("service:") :] not in names
+        ):
+            mode_node = svc.get("network_mode")
+            assert mode_node is not None
+            yield ComposeProblem(
+                RULE,
+                f"service {name!r} uses network_mode of undefined service {mode[len('service:') :]!r}",
+                mode_node.span,
+                mode_node.file,
+                consistency=True,
+            )
+        if all(svc.get(k) is None for k in ("image", "build", "extends", "provider")):
+            key = services.key_node(name)
+            assert key is not None
+            yield ComposeProblem(
+                RULE,
+                f"service {name!r} has neither an image nor a build context specified",
+                key.span,
+                key.file,
+                consistency=True,
+            )
+    yield from _cycles(graph, services)
+
+
+def _seq(node: YNode | None) -> tuple[YNode, ...]:
+    return node.items if isinstance(node, YSequence) else ()
+
+
+def _dep_names(node: YNode | None) -> list[tuple[str, YNode]]:
+    if isinstance(node, YSequence):
+        return [(node_text(i) or "", i) for i in node.items if isinstance(i, YScalar)]
+    if isinstance(node, YMapping):
+        return [(str(k.value), k) for k, _ in node.pairs]
+    return []
+
+
+def _device_checks(svc: YMapping) -> Iterator[ComposeProblem]:
+    deploy = _mapping(svc.get("deploy"))
+    resources_node = _mapping(deploy.get("resources")) if deploy else None
+    reservations = _mapping(resources_node.get("reservations")) if resources_node else None
+    devices = _seq(reservations.get("devices")) if reservations else ()
+    for device in devices:
+        d = _mapping(device)
+        if d is None:
+            continue
+        count = d.get("count")
+        if count is not None and d.get("device_ids") is not None:
+            yield ComposeProblem(
+                RULE, '"count" and "device_ids" attributes are exclusive', d.span, d.file
+            )
+        if isinstance(count, YScalar) and isinstance(count.value, str) and count.value != "all":
+            try:
+                int(count.value)
+            except ValueError:
+                yield ComposeProblem(
+                    RULE,
+                    f"invalid value {count.value!r}, the only value allowed is 'all' or a number",
+                    count.span,
+                    count.file,
+                )
+
+
+def _cycles(graph: dict[str, list[str]], services: YMapping) -> Iterator[ComposeProblem]:
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+
+    def visit(name: str, stack: list[str]) -> Iterator[ComposeProblem]:
+        state[name] = 1
+        stack.append(name)
+        for dep in graph.get(name, []):
+            if dep not in graph:
+                continue
+            if state.get(dep) == 1:
+                cycle = [*stack[stack.index(dep) :], dep]
+                members = frozenset(cycle)
+                if members not in reported:
+                    reported.add(members)
+                    key = services.key_node(cycle[0])
+                    assert key is not None
+                    yield ComposeProblem(
+                        RULE, f"dependency cycle detected: {' -> '.join(cycle)}", key.span, key.file
+                    )
+            elif state.get(dep) is None:
+                yield from visit(dep, stack)
+        stack.pop()
+        state[name] = 2
+
+    for name in graph:
+        if state.get(name) is None:
+            yield from visit(name, [])

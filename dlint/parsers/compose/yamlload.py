@@ -1,0 +1,232 @@
+"""Read YAML into positioned nodes, safely and the way Compose reads it.
+
+- Only PyYAML's node composer is used: no tag ever constructs a Python object,
+  and a ``!!python/...`` tag is an error.
+- Scalars are typed with YAML 1.2's core schema (Compose uses a YAML 1.2
+  parser): ``22:22`` stays a string, ``on`` and ``yes`` are strings.
+- Anchors, aliases and ``<<`` merge keys are resolved. A node shared through
+  aliases is converted once, and the size of the expanded document is bounded,
+  so an alias bomb costs neither time nor memory.
+- libyaml's loader is used when PyYAML has it, the pure-Python one otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from dlint.ir.common import Span
+from dlint.ir.yaml import Scalar, YMapping, YNode, YScalar, YSequence
+
+# Past this many nodes once aliases are expanded, a document is refused.
+MAX_EXPANDED_NODES = 250_000
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_IMPLICIT = "!dlint-plain"
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """Marks untagged plain scalars, which are typed with YAML 1.2 below."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit and implicit[0]:
+            return _IMPLICIT
+        return super().resolve(kind, value, implicit)
+
+
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_OCT = re.compile(r"^0o[0-7]+$")
+_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_CORE = "tag:yaml.org,2002:"
+
+
+class YamlError(ValueError):
+    """The text is not YAML that Compose can read."""
+
+    def __init__(self, message: str, span: Span) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+@dataclass(frozen=True, slots=True)
+class YamlProblem:
+    """Readable, but Compose would refuse it (a duplicate key)."""
+
+    message: str
+    span: Span
+
+
+def type_plain(text: str) -> Scalar:
+    """A plain scalar's value under YAML 1.2's core schema."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+def _span(node: Any) -> Span:
+    s, e = node.start_mark, node.end_mark
+    return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+
+@dataclass
+class _Converter:
+    file: str
+    memo: dict[int, YNode] = field(default_factory=dict)
+    sizes: dict[int, int] = field(default_factory=dict)
+    problems: list[YamlProblem] = field(default_factory=list)
+
+    def size(self, node: YNode) -> int:
+        return self.sizes.get(id(node), 1)
+
+    def convert(self, node: Any) -> YNode:
+        key = id(node)
+        done = self.memo.get(key)
+        if done is not None:
+            return done
+        if isinstance(node, yaml.ScalarNode):
+            out: YNode = self._scalar(node)
+            size = 1
+        elif isinstance(node, yaml.SequenceNode):
+            items = tuple(self.convert(item) for item in node.value)
+            out = YSequence(items, _span(node), self.file, self._local_tag(node))
+            size = 1 + sum(self.size(i) for i in items)
+        elif isinstance(node, yaml.MappingNode):
+            out, size = self._mapping(node)
+        else:  # pragma: no cover - PyYAML has no other node kinds
+            raise YamlError(f"unsupported YAML node {type(node).__name__}", _span(node))
+        if size > MAX_EXPANDED_NODES:
+            raise YamlError(
+                f"the document expands to more than {MAX_EXPANDED_NODES:,} nodes through "
+                "aliases (an alias bomb?); refusing to read it",
+                _span(node),
+            )
+        self.memo[key] = out
+        self.sizes[id(out)] = size
+        return out
+
+    def _local_tag(self, node: Any) -> str | None:
+        tag = node.tag or ""
+        if tag.startswith(_CORE + "python/"):
+            raise YamlError(
+                f"YAML tag {tag.replace(_CORE, '!!')} is not allowed in a Compose file (it would run code)",
+                _span(node),
+            )
+        if tag.startswith("!") and not tag.startswith("!!") and tag != _IMPLICIT:
+            return tag
+        return None
+
+    def _scalar(self, node: Any) -> YScalar:
+        tag = self._local_tag(node)
+        text = node.value
+        quoted = bool(node.style)  # libyaml gives "" for plain scalars, PyYAML None
+        value: Scalar = text
+        if node.tag == _IMPLICIT or node.tag in (
+            _CORE + "int",
+            _CORE + "float",
+            _CORE + "bool",
+            _CORE + "null",
+        ):
+            value = type_plain(text)
+        return YScalar(value, text, _span(node), self.file, quoted, tag)
+
+    def _mapping(self, node: Any) -> tuple[YMapping, int]:
+        explicit: list[tuple[YScalar, YNode]] = []
+        merged: list[tuple[YScalar, YNode]] = []
+        seen: dict[Any, YScalar] = {}
+        for key_node, value_node in node.value:
+            if (
+                isinstance(key_node, yaml.ScalarNode)
+                and key_node.value == "<<"
+                and key_node.tag == _IMPLICIT
+            ):
+                merged.extend(self._merge_sources(value_node))
+                continue
+            key = self.convert(key_node)
+            if not isinstance(key, YScalar):
+                raise YamlError("a mapping key must be a scalar, not a collection", _span(key_node))
+            value = self.convert(value_node)
+            ident = (type(key.value).__name__, key.value)
+            first = seen.get(ident)
+            if first is not None:
+                self.problems.append(
+                    YamlProblem(
+                        f"duplicate key {key.text!r} (first defined at line {first.span.line})",
+                        key.span,
+                    )
+                )
+                explicit = [
+                    (k, v) for k, v in explicit if (type(k.value).__name__, k.value) != ident
+                ]
+            seen[ident] = key
+            explicit.append((key, value))
+        pairs = list(explicit)
+        have = {(type(k.value).__name__, k.value) for k, _ in explicit}
+        for key, value in merged:
+            ident = (type(key.value).__name__, key.value)
+            if ident not in have:
+                have.add(ident)
+                pairs.append((key, value))
+        size = 1 + sum(self.size(k) + self.size(v) for k, v in pairs)
+        return YMapping(tuple(pairs), _span(node), self.file, self._local_tag(node)), size
+
+    def _merge_sources(self, value_node: Any) -> list[tuple[YScalar, YNode]]:
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        out: list[tuple[YScalar, YNode]] = []
+        for source in sources:
+            converted = self.convert(source)
+            if not isinstance(converted, YMapping):
+                raise YamlError(
+                    "a << merge key needs a mapping or a list of mappings", _span(source)
+                )
+            out.extend(converted.pairs)
+        return out
+
+
+def load_yaml(text: str, file: str) -> tuple[list[YNode], list[YamlProblem]]:
+    """The documents of ``text``; raises YamlError where YAML cannot be read."""
+    loader = _Loader(text)
+    converter = _Converter(file)
+    documents: list[YNode] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                documents.append(converter.convert(node))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(f"invalid YAML: {problem}", Span(line, col, line, col + 1)) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", Span.point(1)) from None
+    finally:
+        loader.dispose()
+    return documents, converter.problems

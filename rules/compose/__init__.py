@@ -1,0 +1,1 @@
+"""Rules that read Compose projects (and the Dockerfiles their services build)."""
