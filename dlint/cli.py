@@ -42,14 +42,34 @@ def cli() -> None:
     show_default=True,
     help="Output format.",
 )
-def check(paths: tuple[str, ...], output_format: str) -> None:
+@click.option(
+    "-f",
+    "--compose-file",
+    "compose_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="Compose files to merge into one project, in order (like docker compose -f).",
+)
+@click.option(
+    "--env",
+    "use_env",
+    is_flag=True,
+    help="Use this machine's environment for ${VARIABLES} in Compose files (default: .env only).",
+)
+def check(
+    paths: tuple[str, ...], output_format: str, compose_files: tuple[str, ...], use_env: bool
+) -> None:
     """Lint PATHS (files or folders; default: the current folder, recursively)."""
+    import os
+
     from dlint.discovery import MissingPath
-    from dlint.engine import lint
+    from dlint.engine import Options, lint
     from dlint.reporters import get_reporter
 
+    options = Options(compose_files, dict(os.environ) if use_env else None)
+    targets = list(paths) or ([] if compose_files else ["."])
     try:
-        report = lint(list(paths) or ["."])
+        report = lint(targets, options=options)
     except MissingPath as exc:
         raise click.UsageError(f"path does not exist: {exc}") from None
     sys.stdout.write(get_reporter(output_format)(report))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -54,6 +55,13 @@ def parse_port(text: str) -> PortSpec:
             raise SyntaxProblem(f"invalid port {text!r}: {value!r} is not a port or port range")
     if not target:
         raise SyntaxProblem(f"invalid port {text!r}: no container port")
+    if host_ip:
+        try:
+            ipaddress.ip_address(host_ip)
+        except ValueError:
+            raise SyntaxProblem(
+                f"invalid port {text!r}: {host_ip!r} is not an IP address"
+            ) from None
     return PortSpec(target, published or None, host_ip or None, protocol.lower())
 
 

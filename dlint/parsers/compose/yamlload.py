@@ -91,6 +91,13 @@ def type_plain(text: str) -> Scalar:
     return text
 
 
+def _end_at(span: Span, last: Span) -> Span:
+    """A block collection ends with its last child (not where the next token starts)."""
+    if (last.end_line, last.end_column) < (span.line, span.column):
+        return span  # a child written elsewhere (an alias): keep the collection's own
+    return Span(span.line, span.column, last.end_line, last.end_column)
+
+
 def _span(node: Any) -> Span:
     s, e = node.start_mark, node.end_mark
     return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
@@ -116,7 +123,10 @@ class _Converter:
             size = 1
         elif isinstance(node, yaml.SequenceNode):
             items = tuple(self.convert(item) for item in node.value)
-            out = YSequence(items, _span(node), self.file, self._local_tag(node))
+            span = _span(node)
+            if items and not node.flow_style:
+                span = _end_at(span, items[-1].span)
+            out = YSequence(items, span, self.file, self._local_tag(node))
             size = 1 + sum(self.size(i) for i in items)
         elif isinstance(node, yaml.MappingNode):
             out, size = self._mapping(node)
@@ -195,7 +205,10 @@ class _Converter:
                 have.add(ident)
                 pairs.append((key, value))
         size = 1 + sum(self.size(k) + self.size(v) for k, v in pairs)
-        return YMapping(tuple(pairs), _span(node), self.file, self._local_tag(node)), size
+        span = _span(node)
+        if explicit and not node.flow_style:
+            span = _end_at(span, explicit[-1][1].span)
+        return YMapping(tuple(pairs), span, self.file, self._local_tag(node)), size
 
     def _merge_sources(self, value_node: Any) -> list[tuple[YScalar, YNode]]:
         sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
@@ -223,6 +236,12 @@ def load_yaml(text: str, file: str) -> tuple[list[YNode], list[YamlProblem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if line > len(lines):  # the end of the stream: point at the end of the last line
+            line = max(len(lines), 1)
+            col = len(lines[-1]) + 1 if lines else 1
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlError(f"invalid YAML: {problem}", Span(line, col, line, col + 1)) from None
     except yaml.YAMLError as exc:
