@@ -47,11 +47,30 @@ def _dockerfiles(folder: Path) -> list[str]:
     return [str(t.path) for t in discover([str(folder)]) if t.kind == "dockerfile"]
 
 
+def _many_networks(n: int) -> str:
+    """A project with n networks (/24 subnets, a few overlapping) and a service on each."""
+    lines = ["services:"]
+    for i in range(n):
+        lines += [f"  s{i}:", "    image: nginx:1.27", f"    networks: [n{i}]"]
+    lines.append("networks:")
+    for i in range(n):
+        subnet = f"10.{(i // 256) % 256}.{i % 256}.0/24" if i % 100 else f"10.{i // 256 % 256}.0.0/16"
+        lines += [f"  n{i}:", "    ipam:", "      config:", f"        - subnet: {subnet}"]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=str(REPO.parent / "shared" / "corpus"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--hadolint", action="store_true", help="also time hadolint")
+    parser.add_argument(
+        "--networks",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time a generated project of N networks and N services (overlap checks)",
+    )
     args = parser.parse_args()
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -69,6 +88,13 @@ def main() -> None:
         small.write_text("FROM alpine:3.20\nRUN apk add --no-cache curl\n", encoding="utf-8")
         wall, cpu = _measure([dlint, str(small)], args.runs)
         print(f"dlint, one small file: {1000 * wall:6.0f} ms wall {1000 * cpu:6.0f} ms CPU")
+
+    if args.networks:
+        with tempfile.TemporaryDirectory() as tmp:
+            compose = Path(tmp, "compose.yaml")
+            compose.write_text(_many_networks(args.networks), encoding="utf-8")
+            wall, cpu = _measure([dlint, "--format", "json", str(compose)], args.runs)
+            print(f"dlint, {args.networks} networks: {wall:6.2f} s wall  {cpu:6.2f} s CPU")
 
     hadolint = shutil.which("hadolint")
     if args.hadolint and hadolint and files:

@@ -33,11 +33,9 @@ def test_corpus_lints_without_internal_errors() -> None:
     assert not report.failed
     names = Counter(d.name for d in report.diagnostics)
     assert names["internal-error"] == 0
-    dockerfiles = [
-        line.split("\t")[0]
-        for line in (corpus / "files.txt").read_text(encoding="utf-8").splitlines()
-        if line.endswith("\tdockerfile")
-    ]
-    assert set(dockerfiles) <= set(report.files)
+    listed = [line.split("\t") for line in (corpus / "files.txt").read_text(encoding="utf-8").splitlines()]
+    linted = {path for path, kind in listed if kind in ("dockerfile", "compose")}
+    assert len(linted) == 427 + 307
+    assert linted <= set(report.files)
     with_parse_errors = {d.path for d in report.diagnostics if d.name == "parse-error"}
     assert with_parse_errors == set(EXPECTED_PARSE_ERRORS)
