@@ -54,7 +54,9 @@ def _many_networks(n: int) -> str:
         lines += [f"  s{i}:", "    image: nginx:1.27", f"    networks: [n{i}]"]
     lines.append("networks:")
     for i in range(n):
-        subnet = f"10.{(i // 256) % 256}.{i % 256}.0/24" if i % 100 else f"10.{i // 256 % 256}.0.0/16"
+        subnet = (
+            f"10.{(i // 256) % 256}.{i % 256}.0/24" if i % 100 else f"10.{i // 256 % 256}.0.0/16"
+        )
         lines += [f"  n{i}:", "    ipam:", "      config:", f"        - subnet: {subnet}"]
     return "\n".join(lines) + "\n"
 

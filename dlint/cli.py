@@ -1,6 +1,7 @@
 """The command line: ``dlint [PATH...]``, ``dlint rules``, ``dlint explain``.
 
-Exit codes: 0 nothing found, 1 findings, 2 usage error or internal failure.
+Exit codes: 0 nothing at or above the fail level (default: warning), 1 findings at
+or above it, 2 usage or config error, or internal failure.
 """
 
 from __future__ import annotations
@@ -32,15 +33,26 @@ def cli() -> None:
     """Lint Dockerfiles and Compose files, one project at a time."""
 
 
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(c.strip() for c in value.split(",") if c.strip())
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    type=click.Choice(["text", "json", "sarif", "github", "gitlab"]),
+    default=None,
+    help="Output format [default: text; github inside GitHub Actions].",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report here.",
 )
 @click.option(
     "-f",
@@ -56,27 +68,80 @@ def cli() -> None:
     is_flag=True,
     help="Use this machine's environment for ${VARIABLES} in Compose files (default: .env only).",
 )
+@click.option("--select", help="Rules to run (codes, prefixes or names, comma-separated).")
+@click.option("--extend-select", help="Rules to run in addition to the configured ones.")
+@click.option("--ignore", help="Rules not to run.")
+@click.option(
+    "--fail-level",
+    type=click.Choice(["error", "warning", "info", "style", "never"]),
+    help="Exit 1 when a finding is at or above this level [default: warning].",
+)
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means failure)."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Use this config file for every path (dlint TOML or .hadolint.yaml).",
+)
+@click.option("--isolated", is_flag=True, help="Ignore all config files.")
+@click.option(
+    "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too."
+)
 def check(
-    paths: tuple[str, ...], output_format: str, compose_files: tuple[str, ...], use_env: bool
+    paths: tuple[str, ...],
+    output_format: str | None,
+    output_file: str | None,
+    compose_files: tuple[str, ...],
+    use_env: bool,
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    fail_level: str | None,
+    exit_zero: bool,
+    config_path: str | None,
+    isolated: bool,
+    force_exclude: bool,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder, recursively)."""
     import os
 
+    from dlint.config import ConfigError
     from dlint.discovery import MissingPath
     from dlint.engine import Options, lint
     from dlint.reporters import get_reporter
 
-    options = Options(compose_files, dict(os.environ) if use_env else None)
+    if output_format is None:
+        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    options = Options(
+        compose_files=compose_files,
+        environ=dict(os.environ) if use_env else None,
+        select=_codes(select),
+        extend_select=_codes(extend_select) or (),
+        ignore=_codes(ignore) or (),
+        config=config_path,
+        isolated=isolated,
+        force_exclude=force_exclude,
+        fail_level=fail_level,
+    )
     targets = list(paths) or ([] if compose_files else ["."])
     try:
         report = lint(targets, options=options)
     except MissingPath as exc:
         raise click.UsageError(f"path does not exist: {exc}") from None
-    sys.stdout.write(get_reporter(output_format)(report))
+    except ConfigError as exc:
+        raise click.UsageError(f"config: {exc}") from None
+    text = get_reporter(output_format)(report)
+    if output_file:
+        with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
     if report.failed:
         click.echo("dlint: a rule failed on some file (see internal-error findings)", err=True)
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if report.diagnostics else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if report.fails() and not exit_zero else EXIT_CLEAN)
 
 
 @cli.command("rules")
@@ -106,6 +171,18 @@ def explain(rule: str) -> None:
         click.echo(f"Also known as: {', '.join(meta.aliases)}")
     click.echo()
     click.echo(found.doc.strip())
+
+
+@cli.command()
+@click.argument("folder", default="docs/rules", type=click.Path(file_okay=False))
+def docs(folder: str) -> None:
+    """Write one Markdown page per rule into FOLDER (default: docs/rules)."""
+    from pathlib import Path
+
+    from dlint.docs import write_docs
+
+    written = write_docs(Path(folder))
+    click.echo(f"wrote {len(written)} files to {folder}")
 
 
 def main(argv: list[str] | None = None) -> Any:

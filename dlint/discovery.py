@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -74,13 +75,22 @@ class MissingPath(Exception):
     """A path given on the command line does not exist."""
 
 
-def discover(paths: list[str]) -> list[Target]:
-    """Files to lint under ``paths`` (files are taken as given), sorted, unique."""
+def _nothing_excluded(path: Path) -> bool:
+    return False
+
+
+def discover(
+    paths: list[str], excluded: Callable[[Path], bool] = _nothing_excluded
+) -> list[Target]:
+    """Files to lint under ``paths`` (files are taken as given), sorted, unique.
+
+    ``excluded`` is asked about every folder and file met while walking.
+    """
     found: dict[Path, Target] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for target in _walk(path):
+            for target in _walk(path, excluded):
                 found.setdefault(target.path, target)
         elif path.is_file() or path.exists():
             kind = classify(path.name) or (
@@ -92,14 +102,15 @@ def discover(paths: list[str]) -> list[Target]:
     return sorted(found.values(), key=lambda t: t.path.as_posix())
 
 
-def _walk(root: Path) -> list[Target]:
+def _walk(root: Path, excluded: Callable[[Path], bool]) -> list[Target]:
     out: list[Target] = []
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not excluded(here / d))
         for name in files:
             kind = classify(name)
-            if kind is not None:
-                out.append(Target(Path(folder) / name, kind, explicit=False))
+            if kind is not None and not excluded(here / name):
+                out.append(Target(here / name, kind, explicit=False))
     return out
 
 

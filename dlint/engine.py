@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from dlint.config import Config, ConfigFinder, load_file
 from dlint.discovery import ComposeGroup, discover, group_compose
-from dlint.files import LoadError
+from dlint.files import LoadError, read_text
+from dlint.fingerprint import fingerprints
 from dlint.ir.common import Severity, Span
 from dlint.ir.compose import ComposeProject
 from dlint.ir.dockerfile import Dockerfile
@@ -41,10 +43,17 @@ def display_path(path: Path, cwd: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """What a run is asked to do beyond the paths."""
+    """What a run is asked to do beyond the paths (the command line's flags)."""
 
     compose_files: tuple[str, ...] = ()  # --compose-file: one project, in this order
     environ: Mapping[str, str] | None = None  # --env: the machine's environment for ${VAR}
+    select: tuple[str, ...] | None = None  # --select: replaces the config's selection
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    config: str | None = None  # --config: this file for every path
+    isolated: bool = False  # --isolated: no config files at all
+    force_exclude: bool = False  # apply excludes to files named on the command line
+    fail_level: str | None = None  # --fail-level
 
 
 def _diagnostic(
@@ -64,13 +73,14 @@ def _internal(path: str, what: str, exc: BaseException) -> Diagnostic:
     )
 
 
-def _run_rules(rules: Iterable[Rule], subject: object, path: str) -> tuple[list[Diagnostic], bool]:
+def _run_rules(
+    rules: Iterable[Rule], subject: object, path: str, config: Config
+) -> tuple[list[Diagnostic], bool]:
     out: list[Diagnostic] = []
     failed = False
     for rule in rules:
-        assert rule.check is not None
         try:
-            findings: list[Finding] = list(rule.check(subject))
+            findings: list[Finding] = list(rule.run(subject, config.options.get(rule.code)))
         except Exception as exc:  # one broken rule must not take the run down
             failed = True
             out.append(_internal(path, f"rule {rule.code} {rule.name}", exc))
@@ -91,9 +101,19 @@ class _Run:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failed: bool = False
     dockerfiles: dict[Path, Dockerfile | LoadError] = field(default_factory=dict)
+    _lines: dict[str, list[str] | None] = field(default_factory=dict)
 
     def display(self, path: Path) -> str:
         return display_path(path, self.cwd)
+
+    def lines(self, display: str) -> list[str] | None:
+        """A linted file's lines, read once (for suppressions and fingerprints)."""
+        if display not in self._lines:
+            try:
+                self._lines[display] = read_text(self.cwd / display).split("\n")
+            except LoadError:
+                self._lines[display] = None
+        return self._lines[display]
 
     def dockerfile(self, path: Path, context: Path | None = None) -> Dockerfile | LoadError:
         """Each Dockerfile is read once; the first build context given to it wins."""
@@ -152,13 +172,84 @@ def _shown(path: str, files: set[str], folders: tuple[str, ...]) -> bool:
     return any(path.startswith(f) and (f or not path.startswith("../")) for f in folders)
 
 
+def _with_flags(config: Config, options: Options) -> Config:
+    """Command-line selection and fail level override the config file's."""
+    changes: dict[str, object] = {}
+    if options.select is not None:
+        changes["select"] = options.select
+    if options.extend_select:
+        changes["extend_select"] = config.extend_select + options.extend_select
+    if options.ignore:
+        changes["ignore"] = config.ignore + options.ignore
+    if options.fail_level is not None:
+        changes["fail_level"] = options.fail_level
+    return replace(config, **changes) if changes else config  # type: ignore[arg-type]
+
+
+@dataclass
+class _Policy:
+    """Config per file, applied to raw diagnostics."""
+
+    finder: ConfigFinder
+    options: Options
+    rules: list[Rule]
+    cwd: Path
+    _enabled: dict[int, frozenset[str]] = field(default_factory=dict)
+    _configs: dict[str, Config] = field(default_factory=dict)
+
+    def config(self, display: str) -> Config:
+        if display not in self._configs:
+            base = self.finder.for_path(self.cwd / display)
+            self._configs[display] = _with_flags(base, self.options)
+        return self._configs[display]
+
+    def enabled(self, config: Config) -> frozenset[str]:
+        key = id(config)
+        if key not in self._enabled:
+            self._enabled[key] = config.enabled(self.rules)
+        return self._enabled[key]
+
+    def apply(self, d: Diagnostic) -> Diagnostic | None:
+        if d.name == INTERNAL_ERROR:
+            return d
+        config = self.config(d.path)
+        if d.code not in self.enabled(config) or d.code in config.ignored_for(
+            d.path, self.rules, self.cwd
+        ):
+            return None
+        override = config.severity.get(d.code)
+        return replace(d, severity=override) if override is not None else d
+
+
 def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None = None) -> Report:
-    """Lint ``paths`` (files or folders); raises MissingPath for a bad argument."""
+    """Lint ``paths`` (files or folders).
+
+    Raises MissingPath for a path that does not exist and ConfigError for a
+    config file that cannot be used.
+    """
     cwd = cwd or Path.cwd()
     options = options or Options()
+    every_rule = list(all_rules())
+    finder = ConfigFinder(
+        every_rule,
+        explicit=load_file(Path(options.config), every_rule) if options.config else None,
+        isolated=options.isolated,
+    )
+    root_config = _with_flags(finder.for_path(cwd), options)
+    policy = _Policy(finder, options, every_rule, cwd)
     explicit = [Path(p) for p in options.compose_files]
-    targets = discover([*paths, *(str(p) for p in explicit)])
-    rules = [r for r in all_rules() if r.check is not None]
+    targets = discover(
+        [*paths, *(str(p) for p in explicit)],
+        lambda p: root_config.excluded(display_path(p, cwd)),
+    )
+    # excludes apply to what folders yield; to named files only with --force-exclude
+    targets = [
+        t
+        for t in targets
+        if (t.explicit and not options.force_exclude)
+        or not root_config.excluded(display_path(t.path, cwd))
+    ]
+    rules = [r for r in every_rule if r.check is not None]
     run = _Run(cwd, options)
 
     groups = group_compose([t for t in targets if t.path not in explicit])
@@ -176,7 +267,6 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
                 )
 
     per_file = [r for r in rules if r.meta.scope == "dockerfile"]
-    dockerfiles: list[Dockerfile] = []
     for target in targets:
         if target.kind != "dockerfile":
             continue
@@ -187,33 +277,81 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
                 _diagnostic(engine_rule(PARSE_ERROR), display, result.span, result.message)
             )
             continue
-        dockerfiles.append(result)
         parse_error = engine_rule(PARSE_ERROR)
         run.diagnostics.extend(
             _diagnostic(parse_error, display, p.span, p.message) for p in result.problems
         )
-        found, broke = _run_rules(per_file, result, display)
+        found, broke = _run_rules(per_file, result, display, policy.config(display))
         run.diagnostics.extend(found)
         run.failed = run.failed or broke
 
+    compose_rules = [r for r in rules if r.meta.scope == "compose"]
     for project in projects:
         if project.node is None:
             continue
-        found, broke = _run_rules(
-            [r for r in rules if r.meta.scope == "compose"], project, project.files[0]
-        )
+        config = policy.config(project.files[0])
+        found, broke = _run_rules(compose_rules, project, project.files[0], config)
         run.diagnostics.extend(found)
         run.failed = run.failed or broke
     project_rules = [r for r in rules if r.meta.scope == "project"]
     if project_rules:
         linked = [d for d in run.dockerfiles.values() if isinstance(d, Dockerfile)]
         whole = Project(tuple(linked), tuple(projects))
-        found, broke = _run_rules(project_rules, whole, ".")
-        run.diagnostics.extend(found)
-        run.failed = run.failed or broke
+        # A finding takes the options of the config that governs its file: run the
+        # project rules once per distinct config, keep each run's findings for its files.
+        linked_paths = {d.path for d in linked} | {f for p in projects for f in p.files}
+        by_config: dict[int, tuple[Config, set[str]]] = {}
+        for linked_path in sorted(linked_paths):
+            config = policy.config(linked_path)
+            by_config.setdefault(id(config), (config, set()))[1].add(linked_path)
+        for config, governed in by_config.values() or [(root_config, set())]:
+            found, broke = _run_rules(project_rules, whole, ".", config)
+            run.diagnostics.extend(d for d in found if d.path in governed or len(by_config) == 1)
+            run.failed = run.failed or broke
 
     files, folders = _scope([*paths, *options.compose_files], cwd)
-    shown = {d for d in run.diagnostics if _shown(d.path, files, folders)}
-    unique = sorted(shown, key=lambda d: (*d.sort_key, d.message))
+    in_scope = [d for d in run.diagnostics if _shown(d.path, files, folders)]
+    kept = [a for d in in_scope if (a := policy.apply(d)) is not None]
+    kept = _suppress(kept, run, policy, every_rule, files, folders, projects)
+    unique = sorted(set(kept), key=lambda d: (*d.sort_key, d.message))
+    unique = fingerprints(unique, run.lines)
     linted = [run.display(t.path) for t in targets]
-    return Report(tuple(unique), tuple(linted), run.failed)
+    enabled = policy.enabled(root_config)
+    return Report(
+        tuple(unique),
+        tuple(linted),
+        run.failed,
+        rules=tuple(r for r in every_rule if r.code in enabled),
+        root=cwd,
+        fail_level=root_config.fail_level or "warning",
+    )
+
+
+def _suppress(
+    diagnostics: list[Diagnostic],
+    run: _Run,
+    policy: _Policy,
+    rules: list[Rule],
+    files: set[str],
+    folders: tuple[str, ...],
+    projects: list[ComposeProject],
+) -> list[Diagnostic]:
+    """Inline suppressions of the files in scope, and the useless ones reported."""
+    from dlint import suppress
+
+    found: list[suppress.Suppression] = []
+    for df in run.dockerfiles.values():
+        if isinstance(df, Dockerfile) and _shown(df.path, files, folders):
+            found.extend(suppress.dockerfile(df, rules))
+    for path in dict.fromkeys(f for p in projects for f in p.files):
+        if _shown(path, files, folders):
+            lines = run.lines(path)
+            if lines is not None:
+                found.extend(suppress.compose(path, "\n".join(lines), rules))
+    kept = suppress.apply(diagnostics, found)
+    unused_rule = engine_rule("unused-suppression")
+    for s, message in suppress.useless(found):
+        d = policy.apply(_diagnostic(unused_rule, s.path, s.comment, message))
+        if d is not None:
+            kept.append(d)
+    return kept

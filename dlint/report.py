@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dlint.ir.common import Severity, Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dlint.rule import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +22,7 @@ class Diagnostic:
     path: str  # relative to the working directory, forward slashes
     span: Span
     message: str
+    fingerprint: str = ""  # stable across edits elsewhere in the file (see dlint.fingerprint)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -29,6 +35,17 @@ class Report:
     files: tuple[str, ...] = ()  # every file that was linted
     failed: bool = False  # an internal error happened: exit code 2
     notes: tuple[str, ...] = field(default=())  # one-line messages for stderr
+    rules: tuple[Rule, ...] = ()  # the rules that were enabled (SARIF lists them)
+    root: Path | None = None  # the folder paths are relative to
+    fail_level: str = "warning"  # from config: findings at or above it fail the run
+
+    def fails(self, level: str | None = None) -> bool:
+        """Whether some finding is at or above the fail level."""
+        chosen = (level or self.fail_level).lower()
+        if chosen == "never":
+            return False
+        threshold = Severity.parse(chosen)
+        return any(d.severity >= threshold for d in self.diagnostics)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)

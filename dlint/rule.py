@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Literal
@@ -14,6 +14,32 @@ Scope = Literal["dockerfile", "compose", "project", "engine"]
 Precision = Literal["very-high", "high", "medium", "low"]
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+
+
+OptionKind = Literal["str", "int", "bool", "list[str]", "dict[str,str]"]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A setting of a rule, given in config as ``[tool.dlint.rules.<rule>] <name> = ...``."""
+
+    name: str  # kebab-case
+    kind: OptionKind
+    default: Any
+    help: str
+
+
+def check_option(option: Option, value: Any) -> str | None:
+    """Why ``value`` does not fit ``option`` (None when it does)."""
+    ok = {
+        "str": isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "list[str]": isinstance(value, list) and all(isinstance(v, str) for v in value),
+        "dict[str,str]": isinstance(value, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()),
+    }[option.kind]
+    return None if ok else f"must be {option.kind}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +60,8 @@ class RuleMeta:
     aliases: tuple[str, ...] = ()  # hadolint codes, BuildKit check names
     security_severity: float | None = None
     fixable: bool = False
+    options: tuple[Option, ...] = ()
+    default_enabled: bool = True  # off unless selected (or configured, for optional rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +78,7 @@ class Finding:
 class Rule:
     meta: RuleMeta
     doc: str
-    check: Callable[[Any], Iterable[Finding]] | None
+    check: Callable[..., Iterable[Finding]] | None
 
     @property
     def code(self) -> str:
@@ -63,6 +91,18 @@ class Rule:
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
+
+    def defaults(self) -> dict[str, Any]:
+        return {o.name: o.default for o in self.meta.options}
+
+    def run(self, subject: Any, options: Mapping[str, Any] | None = None) -> Iterable[Finding]:
+        """The check, given its options when it has any."""
+        assert self.check is not None
+        if self.meta.options:
+            merged = self.defaults()
+            merged.update(options or {})
+            return self.check(subject, merged)
+        return self.check(subject)
 
     def section(self, title: str) -> str:
         """The text of one docstring section (``What it does`` ...)."""

@@ -33,7 +33,9 @@ def test_corpus_lints_without_internal_errors() -> None:
     assert not report.failed
     names = Counter(d.name for d in report.diagnostics)
     assert names["internal-error"] == 0
-    listed = [line.split("\t") for line in (corpus / "files.txt").read_text(encoding="utf-8").splitlines()]
+    listed = [
+        line.split("\t") for line in (corpus / "files.txt").read_text(encoding="utf-8").splitlines()
+    ]
     linted = {path for path, kind in listed if kind in ("dockerfile", "compose")}
     assert len(linted) == 427 + 307
     assert linted <= set(report.files)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from dlint.engine import lint
+from dlint.engine import Options, lint
 from dlint.registry import all_rules
 from dlint.rule import Rule, doc_sections
 
@@ -16,6 +17,29 @@ _FENCE = re.compile(r"```(?P<lang>[\w-]*)\n(?P<body>.*?)```", re.DOTALL)
 _FILE_FOR_LANG = {"dockerfile": "Dockerfile", "yaml": "compose.yaml"}
 # Rules no input can trigger.
 _NO_EXAMPLE = {"internal-error"}
+
+
+_OPTIONS = re.compile(r"^Options: (?P<json>\{.*\})\s*$", re.MULTILINE)
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+def _config(rule: Rule, section: str) -> list[tuple[str, str]]:
+    """A .dlint.toml for the ``Options: {...}`` line of a section, if it has one."""
+    m = _OPTIONS.search(section)
+    if m is None:
+        return []
+    options = json.loads(m["json"])
+    body = "\n".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in options.items())
+    return [(".dlint.toml", f"[rules.{rule.code}]\n{body}\n")]
 
 
 def _examples(section: str) -> list[tuple[str, str]]:
@@ -50,7 +74,7 @@ def _lint_example(files: list[tuple[str, str]], tmp_path: Path) -> set[str]:
         target = tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    report = lint([str(tmp_path)], cwd=tmp_path)
+    report = lint([str(tmp_path)], cwd=tmp_path, options=Options(fail_level="never"))
     return {d.code for d in report.diagnostics}
 
 
@@ -58,7 +82,8 @@ def _lint_example(files: list[tuple[str, str]], tmp_path: Path) -> set[str]:
     "rule", [r for r in RULES if r.name not in _NO_EXAMPLE], ids=lambda r: r.name
 )
 def test_example_fires(rule: Rule, tmp_path: Path) -> None:
-    codes = _lint_example(_examples(rule.section("Example")), tmp_path)
+    section = rule.section("Example")
+    codes = _lint_example(_examples(section) + _config(rule, section), tmp_path)
     assert rule.code in codes
 
 
@@ -66,6 +91,20 @@ def test_example_fires(rule: Rule, tmp_path: Path) -> None:
     "rule", [r for r in RULES if r.name not in _NO_EXAMPLE], ids=lambda r: r.name
 )
 def test_use_instead_is_clean(rule: Rule, tmp_path: Path) -> None:
-    codes = _lint_example(_examples(rule.section("Use instead")), tmp_path)
+    section = rule.section("Use instead")
+    codes = _lint_example(_examples(section) + _config(rule, section), tmp_path)
     assert rule.code not in codes
     assert "DM001" not in codes, "a good example must parse"
+
+
+def test_generated_rule_pages_are_up_to_date() -> None:
+    """docs/rules/ is what `dlint docs` writes (run it after changing a rule)."""
+    from dlint.docs import pages
+    from tests.conftest import REPO
+
+    folder = REPO / "docs" / "rules"
+    expected = pages()
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
+    assert sorted(on_disk) == sorted(expected), "run `dlint docs`"
+    stale = [name for name, text in expected.items() if on_disk[name] != text]
+    assert not stale, f"stale pages, run `dlint docs`: {stale}"

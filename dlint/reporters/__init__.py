@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from dlint.report import Report
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
 def get_reporter(name: str) -> Callable[[Report], str]:

@@ -1,0 +1,298 @@
+"""Configuration: ``[tool.dlint]`` in pyproject.toml, ``.dlint.toml``/``dlint.toml``,
+or, when there is no dlint config, a ``.hadolint.yaml`` (migration).
+
+The closest config file to a linted file applies to it (nothing is merged
+between files); command-line flags override it. Unknown keys and unknown rules
+are errors that name the file and the key.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from dlint.ir.common import Severity
+from dlint.rule import Rule, check_option
+
+CONFIG_NAMES = (".dlint.toml", "dlint.toml", "pyproject.toml")
+HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
+# Top-level keys that set the option of the same name in every rule that has one.
+SHARED_OPTIONS = ("trusted-registries", "label-schema", "strict-labels")
+NEVER = "never"  # fail-level that never fails
+_KEYS = frozenset(
+    {"select", "ignore", "extend-select", "per-file-ignores", "fail-level", "exclude",
+     "extend-exclude", "rules", *SHARED_OPTIONS}
+)  # fmt: skip
+
+
+class ConfigError(ValueError):
+    """A config file dlint cannot use: the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings that apply to the files below one config file."""
+
+    source: str | None = None  # the file it came from (None: defaults)
+    root: Path | None = None  # folder of that file: per-file-ignores globs start here
+    select: tuple[str, ...] | None = None  # None: the default set
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    fail_level: str | None = None  # "error", "warning", "info", "style" or "never"
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # rule code -> severity
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code -> options
+
+    def enabled(self, rules: Iterable[Rule]) -> frozenset[str]:
+        """Codes of the rules this config turns on."""
+        rules = list(rules)
+        if self.select is None:
+            chosen = {r.code for r in rules if r.meta.default_enabled or r.code in self.options}
+        else:
+            chosen = set(resolve(self.select, rules, self.source))
+        chosen |= set(resolve(self.extend_select, rules, self.source))
+        chosen -= set(resolve(self.ignore, rules, self.source))
+        return frozenset(chosen)
+
+    def ignored_for(self, path: str, rules: Iterable[Rule], cwd: Path) -> frozenset[str]:
+        """Codes per-file-ignores turns off for ``path`` (relative to the working dir)."""
+        if not self.per_file_ignores:
+            return frozenset()
+        rel = _relative_to_root(path, cwd, self.root)
+        out: set[str] = set()
+        for pattern, selectors in self.per_file_ignores:
+            if _glob(rel, pattern):
+                out |= set(resolve(selectors, rules, self.source))
+        return frozenset(out)
+
+    def excluded(self, rel_path: str) -> bool:
+        patterns = (DEFAULT_EXCLUDE if self.exclude is None else self.exclude) + self.extend_exclude
+        return any(_glob(rel_path, p) for p in patterns)
+
+
+DEFAULT = Config()  # no config file: one shared object, so runs can group files by config
+
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox",
+    ".mypy_cache", ".ruff_cache", ".pytest_cache",
+)  # fmt: skip
+
+
+def _relative_to_root(path: str, cwd: Path, root: Path | None) -> str:
+    absolute = (cwd / path).resolve()
+    if root is not None:
+        try:
+            return absolute.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path
+
+
+def _glob(rel_path: str, pattern: str) -> bool:
+    """gitignore-like: a pattern without ``/`` matches any path component."""
+    pattern = pattern.strip().rstrip("/")
+    if not pattern:
+        return False
+    if pattern.startswith("/") or "/" in pattern:
+        pattern = pattern.lstrip("/")
+        return (
+            fnmatchcase(rel_path, pattern)
+            or fnmatchcase(rel_path, pattern + "/*")
+            or any(
+                fnmatchcase("/".join(rel_path.split("/")[: i + 1]), pattern)
+                for i in range(rel_path.count("/") + 1)
+            )
+        )
+    return any(fnmatchcase(part, pattern) for part in rel_path.split("/")) or fnmatchcase(
+        rel_path, pattern
+    )
+
+
+def resolve(selectors: Iterable[str], rules: Iterable[Rule], source: str | None) -> list[str]:
+    """Codes named by selectors: ``ALL``, a code, a code prefix (``DF1``), a name, an alias."""
+    rules = list(rules)
+    out: list[str] = []
+    for raw in selectors:
+        sel = raw.strip()
+        if not sel:
+            continue
+        upper = sel.upper()
+        if upper == "ALL":
+            out.extend(r.code for r in rules)
+            continue
+        matched = [
+            r.code
+            for r in rules
+            if r.code.startswith(upper)
+            or r.name == sel.lower()
+            or upper in (a.upper() for a in r.meta.aliases)
+        ]
+        if not matched:
+            where = f" in {source}" if source else ""
+            raise ConfigError(f"unknown rule or code prefix {sel!r}{where} (see `dlint rules`)")
+        out.extend(matched)
+    return out
+
+
+def _strings(value: Any, key: str, source: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{source}: `{key}` must be a list of strings")
+    return tuple(value)
+
+
+def _level(value: Any, key: str, source: str) -> str:
+    text = str(value).strip().lower()
+    if text not in ("error", "warning", "info", "style", NEVER):
+        raise ConfigError(
+            f"{source}: `{key}` must be one of error, warning, info, style, never (got {value!r})"
+        )
+    return text
+
+
+def from_mapping(data: Mapping[str, Any], source: str, root: Path, rules: list[Rule]) -> Config:
+    """Validate a ``[tool.dlint]`` table (or a .dlint.toml document)."""
+    for key in data:
+        if key not in _KEYS:
+            raise ConfigError(f"{source}: unknown key `{key}`")
+
+    def strings(key: str) -> tuple[str, ...]:
+        return _strings(data[key], key, source) if key in data else ()
+
+    pfi = data.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError(f"{source}: `per-file-ignores` must be a table of glob = [rules]")
+    per_file = tuple((g, _strings(v, f"per-file-ignores.{g}", source)) for g, v in pfi.items())
+    severity, options = _rule_settings(data, source, rules)
+    return Config(
+        source=source,
+        root=root,
+        select=strings("select") if "select" in data else None,
+        extend_select=strings("extend-select"),
+        ignore=strings("ignore"),
+        per_file_ignores=per_file,
+        fail_level=_level(data["fail-level"], "fail-level", source)
+        if "fail-level" in data
+        else None,
+        exclude=strings("exclude") if "exclude" in data else None,
+        extend_exclude=strings("extend-exclude"),
+        severity=severity,
+        options=options,
+    )
+
+
+def _rule_settings(
+    data: Mapping[str, Any], source: str, rules: list[Rule]
+) -> tuple[dict[str, Severity], dict[str, dict[str, Any]]]:
+    """Severity overrides and options, from shared keys and ``[rules.<rule>]`` tables."""
+    severity: dict[str, Severity] = {}
+    options: dict[str, dict[str, Any]] = {}
+    for name in (k for k in SHARED_OPTIONS if k in data):
+        takers = [(r, o) for r in rules for o in r.meta.options if o.name == name]
+        if not takers:
+            raise ConfigError(f"{source}: `{name}` is set, but no rule uses it")
+        for rule, option in takers:
+            problem = check_option(option, data[name])
+            if problem:
+                raise ConfigError(f"{source}: `{name}` {problem}")
+            options.setdefault(rule.code, {})[name] = data[name]
+    table = data.get("rules", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: `rules` must be a table of rule tables")
+    for selector, settings in table.items():
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{source}: `rules.{selector}` must be a table")
+        for code in resolve([selector], rules, source):
+            rule = next(r for r in rules if r.code == code)
+            for key, value in settings.items():
+                if key == "severity":
+                    try:
+                        severity[code] = Severity.parse(str(value))
+                    except ValueError as exc:
+                        raise ConfigError(f"{source}: `rules.{selector}.severity`: {exc}") from None
+                    continue
+                found = next((o for o in rule.meta.options if o.name == key), None)
+                if found is None:
+                    known = ", ".join(["severity", *(o.name for o in rule.meta.options)])
+                    raise ConfigError(
+                        f"{source}: unknown key `rules.{selector}.{key}` (known: {known})"
+                    )
+                problem = check_option(found, value)
+                if problem:
+                    raise ConfigError(f"{source}: `rules.{selector}.{key}` {problem}")
+                options.setdefault(code, {})[key] = value
+    return severity, options
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        with path.open("rb") as handle:
+            data: dict[str, Any] = tomllib.load(handle)
+            return data
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read TOML: {exc}") from None
+
+
+def load_file(path: Path, rules: list[Rule]) -> Config | None:
+    """The config in ``path``; None for a pyproject.toml without ``[tool.dlint]``."""
+    if path.name in HADOLINT_NAMES:
+        from dlint.hadolint_config import from_hadolint
+
+        return from_hadolint(path, rules)
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict) or "dlint" not in tool:
+            return None
+        data = tool["dlint"]
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: `[tool.dlint]` must be a table")
+    return from_mapping(data, str(path), path.parent, rules)
+
+
+@dataclass
+class ConfigFinder:
+    """Finds the config of each folder once: the closest dlint config file wins;
+    with none anywhere above, the closest ``.hadolint.yaml`` is honoured."""
+
+    rules: list[Rule]
+    explicit: Config | None = None  # --config: used for every file
+    isolated: bool = False  # --isolated: defaults only
+    _found: dict[tuple[Path, bool], Config | None] = field(default_factory=dict, repr=False)
+
+    def for_path(self, path: Path) -> Config:
+        if self.explicit is not None:
+            return self.explicit
+        if self.isolated:
+            return DEFAULT
+        folder = path.resolve()
+        if not folder.is_dir():
+            folder = folder.parent
+        return self._search(folder, False) or self._search(folder, True) or DEFAULT
+
+    def _search(self, folder: Path, hadolint: bool) -> Config | None:
+        key = (folder, hadolint)
+        if key in self._found:
+            return self._found[key]
+        found: Config | None = None
+        for name in HADOLINT_NAMES if hadolint else CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                found = load_file(candidate, self.rules)
+                if found is not None:
+                    break
+        if found is None and folder.parent != folder:
+            found = self._search(folder.parent, hadolint)
+        self._found[key] = found
+        return found

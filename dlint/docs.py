@@ -1,0 +1,36 @@
+"""Rule documentation pages, generated from each rule's docstring and metadata.
+
+``dlint docs`` writes them to docs/rules/; a test fails when they are stale, so
+the pages (the SARIF ``helpUri`` targets) never drift from the code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dlint.registry import all_rules
+
+
+def pages() -> dict[str, str]:
+    """File name -> content: one page per rule and an index."""
+    from dlint.reporters.sarif_format import markdown
+
+    out: dict[str, str] = {}
+    rows = ["# dlint rules", "", "| code | name | severity | summary |", "|---|---|---|---|"]
+    for rule in all_rules():
+        out[f"{rule.code}.md"] = markdown(rule)
+        rows.append(
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.meta.severity.label} | {rule.summary} |"
+        )
+    out["README.md"] = "\n".join(rows) + "\n"
+    return out
+
+
+def write_docs(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in pages().items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

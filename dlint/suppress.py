@@ -1,0 +1,320 @@
+"""Inline suppressions: find them in the files, apply them, and report useless ones.
+
+Dockerfiles (only own-line comments exist there):
+
+- ``# dlint: ignore=DF101,layer-cache-order -- reason`` on the lines directly
+  above an instruction applies to that instruction (all its lines);
+- ``# dlint: global ignore=...`` applies to the whole file;
+- hadolint's ``# hadolint ignore=DL3008`` / ``# hadolint global ignore=...``
+  for rules that carry hadolint codes;
+- BuildKit's ``# check=skip=Name1,Name2`` directive for rules that carry
+  BuildKit check names.
+
+Compose files: ``# dlint: ignore=...`` at the end of a line, or on the line
+above, applies to the node written there and everything under it;
+``# dlint: global ignore=...`` to the whole file.
+
+A ``# dlint:`` suppression that suppresses nothing, or names no rule, is
+itself reported (``unused-suppression``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dlint.ir.common import Span
+from dlint.ir.dockerfile import Dockerfile
+from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
+from dlint.report import Diagnostic
+from dlint.rule import Rule
+
+Kind = Literal["dlint", "hadolint", "buildkit"]
+
+_DLINT = re.compile(r"#\s*dlint\s*:\s*(?P<body>.*?)\s*$")
+_DLINT_BODY = re.compile(
+    r"^(?P<global>global\s+)?ignore\s*=\s*(?P<codes>[^\s,]+(?:\s*,\s*[^\s,]+)*)\s*(?:--\s*(?P<reason>.*))?$"
+)
+_CHECK = re.compile(r"^\s*#\s*check\s*=\s*(.*?)\s*$", re.IGNORECASE)
+_BUILDKIT = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")  # BuildKit check names
+_HADOLINT = re.compile(
+    r"^\s*#\s*hadolint\s+(?P<global>global\s+)?ignore\s*=\s*(?P<codes>[A-Za-z0-9_,\s-]+?)\s*(?:#.*)?$"
+)
+
+
+@dataclass
+class Suppression:
+    path: str
+    kind: Kind
+    codes: tuple[str, ...]  # rule codes it silences
+    comment: Span  # where it is written
+    scope: Span | None  # None: the whole file
+    names: tuple[str, ...] = ()  # as written, index for index with codes
+    unknown: tuple[str, ...] = ()  # selectors that name no rule
+    used: set[str] = field(default_factory=set)
+    malformed: bool = False
+
+    def covers(self, d: Diagnostic) -> bool:
+        if d.path != self.path or d.code not in self.codes:
+            return False
+        if self.scope is None:
+            return True
+        start = (d.span.line, d.span.column)
+        return (
+            (self.scope.line, self.scope.column)
+            <= start
+            <= (self.scope.end_line, self.scope.end_column)
+        )
+
+
+def _resolve(selectors: Iterable[str], rules: list[Rule]) -> tuple[list[str], list[str], list[str]]:
+    """(codes, names as written for them, unknown selectors) for dlint's own pragmas."""
+    codes: list[str] = []
+    names: list[str] = []
+    unknown: list[str] = []
+    for sel in selectors:
+        key = sel.strip()
+        found = [
+            r.code
+            for r in rules
+            if key.upper() in (r.code, *(a.upper() for a in r.meta.aliases))
+            or key.lower() == r.name
+        ]
+        if not found:
+            unknown.append(key)
+        for code in found:
+            codes.append(code)
+            names.append(key)
+    return codes, names, unknown
+
+
+def _by_alias(selectors: Iterable[str], rules: list[Rule]) -> tuple[str, ...]:
+    wanted = {s.strip().upper() for s in selectors}
+    return tuple(r.code for r in rules if wanted & {a.upper() for a in r.meta.aliases})
+
+
+def _dlint_pragma(path: str, line: int, col: int, text: str, rules: list[Rule],
+                  scope: Span | None) -> Suppression | None:  # fmt: skip
+    m = _DLINT.search(text)
+    if m is None:
+        return None
+    comment = Span(line, col + m.start(), line, col + len(text.rstrip()))
+    body = _DLINT_BODY.match(m.group("body"))
+    if body is None:
+        return Suppression(path, "dlint", (), comment, scope, malformed=True)
+    selectors = [c for c in body.group("codes").split(",") if c.strip()]
+    codes, names, unknown = _resolve(selectors, rules)
+    return Suppression(
+        path, "dlint", tuple(codes), comment, None if body.group("global") else scope,
+        tuple(names), tuple(unknown),
+    )  # fmt: skip
+
+
+# -- Dockerfiles --------------------------------------------------------------------
+
+
+def dockerfile(df: Dockerfile, rules: list[Rule]) -> list[Suppression]:
+    lines = df.lines
+    covered: set[int] = set()
+    starts: dict[int, Span] = {}
+    for ins in df.instructions:
+        covered.update(range(ins.span.line, ins.span.end_line + 1))
+        starts[ins.span.line] = ins.span
+    out: list[Suppression] = []
+    for d in df.directives:
+        if d.name == "check":
+            skip = _check_skip(d.value)
+            if skip:
+                codes = (
+                    tuple(r.code for r in rules if any(_BUILDKIT.match(a) for a in r.meta.aliases))
+                    if "all" in (s.lower() for s in skip)
+                    else _by_alias(skip, rules)
+                )
+                out.append(Suppression(df.path, "buildkit", codes, d.span, None))
+    for index, raw in enumerate(lines):
+        lineno = index + 1
+        if lineno in covered:
+            continue
+        stripped = raw.lstrip()
+        if not stripped.startswith("#"):
+            continue
+        col = 1 + len(raw) - len(stripped)
+        scope = _next_instruction(lineno, lines, covered, starts)
+        check = _CHECK.match(raw)
+        if check is not None:  # BuildKit honours `# check=skip=` right above an instruction too
+            codes = _by_alias(_check_skip(check.group(1)), rules)
+            comment = Span(lineno, col, lineno, len(raw.rstrip()) + 1)
+            out.append(Suppression(df.path, "buildkit", codes, comment, scope))
+            continue
+        hadolint = _HADOLINT.match(raw)
+        if hadolint is not None:
+            codes = _by_alias(hadolint.group("codes").split(","), rules)
+            comment = Span(lineno, col, lineno, len(raw.rstrip()) + 1)
+            out.append(
+                Suppression(
+                    df.path, "hadolint", codes, comment, None if hadolint.group("global") else scope
+                )
+            )
+            continue
+        found = _dlint_pragma(df.path, lineno, col, stripped, rules, scope)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _check_skip(value: str) -> list[str]:
+    for part in value.split(";"):
+        key, _, val = part.partition("=")
+        if key.strip().lower() == "skip":
+            return [v.strip() for v in val.split(",") if v.strip()]
+    return []
+
+
+def _next_instruction(lineno: int, lines: tuple[str, ...], covered: set[int],
+                      starts: dict[int, Span]) -> Span:  # fmt: skip
+    """The instruction right below a comment (through other comment lines), or the line itself."""
+    nxt = lineno + 1
+    while nxt <= len(lines):
+        if nxt in starts:
+            return starts[nxt]
+        text = lines[nxt - 1].strip()
+        if nxt in covered or not text.startswith("#"):
+            break
+        nxt += 1
+    return Span(lineno, 1, lineno, len(lines[lineno - 1]) + 1)
+
+
+# -- Compose ---------------------------------------------------------------------------
+
+
+def _comment_start(line: str) -> int:
+    """Index of a YAML comment on the line (outside quotes), or -1."""
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "'\"" and (i == 0 or line[i - 1] in " \t:[{,-"):
+            quote = ch
+        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
+            return i
+    return -1
+
+
+def _node_starts(root: YNode) -> tuple[dict[int, Span], set[int]]:
+    """Span of the outermost entry starting on each line; lines inside multi-line scalars."""
+    starts: dict[int, Span] = {}
+    inside: set[int] = set()
+    stack: list[YNode] = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, YScalar):
+            if node.span.end_line > node.span.line:
+                inside.update(range(node.span.line + 1, node.span.end_line + 1))
+            continue
+        if isinstance(node, YMapping):
+            for key, value in node.pairs:
+                if key.span.line not in starts:
+                    starts[key.span.line] = key.span.cover(value.span)
+                stack.append(value)
+        elif isinstance(node, YSequence):
+            for item in node.items:
+                if item.span.line not in starts:
+                    starts[item.span.line] = item.span
+                stack.append(item)
+    return starts, inside
+
+
+def compose(path: str, text: str, rules: list[Rule]) -> list[Suppression]:
+    if "dlint" not in text:
+        return []
+    from dlint.parsers.compose.yamlload import YamlError, load_yaml
+
+    try:
+        documents, _ = load_yaml(text, path)
+    except YamlError:
+        documents = []
+    starts: dict[int, Span] = {}
+    inside: set[int] = set()
+    for doc in documents:
+        s, i = _node_starts(doc)
+        for line, span in s.items():
+            starts.setdefault(line, span)
+        inside |= i
+    lines = text.split("\n")
+    out: list[Suppression] = []
+    for index, raw in enumerate(lines):
+        lineno = index + 1
+        if lineno in inside:
+            continue
+        at = _comment_start(raw)
+        if at < 0:
+            continue
+        comment = raw[at:]
+        if _DLINT.search(comment) is None:
+            continue
+        own_line = not raw[:at].strip()
+        scope = _compose_scope(lineno, own_line, lines, starts)
+        found = _dlint_pragma(path, lineno, at + 1, comment, rules, scope)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _compose_scope(lineno: int, own_line: bool, lines: list[str], starts: dict[int, Span]) -> Span:
+    if not own_line:
+        return starts.get(lineno, Span(lineno, 1, lineno, len(lines[lineno - 1]) + 1))
+    nxt = lineno + 1
+    while nxt <= len(lines) and (
+        not lines[nxt - 1].strip() or lines[nxt - 1].lstrip().startswith("#")
+    ):
+        nxt += 1
+    if nxt <= len(lines) and nxt in starts:
+        return starts[nxt]
+    return Span(lineno, 1, lineno, len(lines[lineno - 1]) + 1)
+
+
+# -- applying -------------------------------------------------------------------------
+
+
+def apply(diagnostics: list[Diagnostic], suppressions: list[Suppression]) -> list[Diagnostic]:
+    """The diagnostics no suppression covers; marks the suppressions used."""
+    by_path: dict[str, list[Suppression]] = {}
+    for s in suppressions:
+        by_path.setdefault(s.path, []).append(s)
+    kept: list[Diagnostic] = []
+    for d in diagnostics:
+        hit = False
+        for s in by_path.get(d.path, ()):
+            if s.covers(d):
+                s.used.add(d.code)
+                hit = True
+        if not hit:
+            kept.append(d)
+    return kept
+
+
+def useless(suppressions: list[Suppression]) -> list[tuple[Suppression, str]]:
+    """(suppression, message) for each ``# dlint:`` pragma that does nothing."""
+    out: list[tuple[Suppression, str]] = []
+    for s in suppressions:
+        if s.kind != "dlint":
+            continue
+        if s.malformed:
+            out.append(
+                (s, "malformed suppression: write `# dlint: ignore=CODE[,CODE...] [-- reason]`")
+            )
+            continue
+        for name in s.unknown:
+            out.append((s, f"suppression names {name!r}, which is not a dlint rule"))
+        unused = [name for code, name in zip(s.codes, s.names, strict=True) if code not in s.used]
+        if unused:
+            out.append((s, f"suppression of {', '.join(dict.fromkeys(unused))} suppresses nothing"))
+    return out

@@ -1,0 +1,124 @@
+"""Inline suppressions in Dockerfiles and Compose files, and the useless ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dlint.engine import Options, lint
+
+
+def findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, str, str]]:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "app.py").write_text("print('hi')\n", encoding="utf-8")
+    report = lint([str(tmp_path)], cwd=tmp_path, options=Options(isolated=True))
+    return [(d.path, d.span.line, d.name, d.message) for d in report.diagnostics]
+
+
+def names(found: list[tuple[str, int, str, str]]) -> list[tuple[int, str]]:
+    return [(line, name) for _, line, name, _ in found]
+
+
+COPY_THEN_INSTALL = "COPY \\\n    . \\\n    .\nRUN pip install -r requirements.txt\n"
+
+
+@pytest.mark.parametrize(
+    "pragma",
+    [
+        "# dlint: ignore=DF101 -- the context is tiny",
+        "# dlint: ignore=layer-cache-order",
+        "#dlint:ignore=DF101,DF601",
+        "# dlint: ignore=DF101\n# a second comment between",
+    ],
+)
+def test_dockerfile_ignore_above_an_instruction(pragma: str, tmp_path: Path) -> None:
+    text = f"FROM python:3.12\n{pragma}\n{COPY_THEN_INSTALL}"
+    found = findings(tmp_path, {"Dockerfile": text})
+    if "DF601" in pragma:
+        assert names(found) == [(2, "unused-suppression")]
+        assert "DF601 suppresses nothing" in found[0][3]
+    else:
+        assert found == []
+
+
+def test_a_blank_line_breaks_the_link(tmp_path: Path) -> None:
+    text = f"FROM python:3.12\n# dlint: ignore=DF101\n\n{COPY_THEN_INSTALL}"
+    assert names(findings(tmp_path, {"Dockerfile": text})) == [
+        (2, "unused-suppression"),
+        (4, "layer-cache-order"),
+    ]
+
+
+def test_global_hadolint_and_buildkit_forms(tmp_path: Path) -> None:
+    text = (
+        "# syntax=docker/dockerfile:1\n"
+        "# check=skip=FromAsCasing\n"
+        "# dlint: global ignore=DF101 -- vendored file\n"
+        "FROM python:3.12 as build\n"
+        "# hadolint ignore=DL4000,SC2086 # old habit\n"
+        "MAINTAINER me\n"
+        f"{COPY_THEN_INSTALL}"
+        "MAINTAINER again\n"
+        "# check=skip=ConsistentInstructionCasing\n"
+        "run true\n"
+    )
+    assert names(findings(tmp_path, {"Dockerfile": text})) == [(11, "maintainer-instruction")]
+
+
+def test_hadolint_global_and_buildkit_skip_all(tmp_path: Path) -> None:
+    text = "# check=skip=all\n# hadolint global ignore=DL4000\nFROM python:3.12 as build\nMAINTAINER me\nrun true\n"
+    assert findings(tmp_path, {"Dockerfile": text}) == []
+
+
+@pytest.mark.parametrize(
+    ("pragma", "message"),
+    [
+        ("# dlint: ignore=DF601", "suppression of DF601 suppresses nothing"),
+        (
+            "# dlint: ignore=no-such-rule",
+            "suppression names 'no-such-rule', which is not a dlint rule",
+        ),
+        ("# dlint: ignroe=DF101", "malformed suppression"),
+    ],
+)
+def test_useless_suppressions_are_reported(pragma: str, message: str, tmp_path: Path) -> None:
+    found = findings(tmp_path, {"Dockerfile": f"FROM alpine:3.20\n{pragma}\nRUN true\n"})
+    assert [(line, name) for _, line, name, _ in found] == [(2, "unused-suppression")]
+    assert message in found[0][3]
+
+
+def test_comments_inside_heredocs_are_not_suppressions(tmp_path: Path) -> None:
+    text = "FROM python:3.12\nRUN <<EOF\n# dlint: ignore=DF101\necho hi\nEOF\n" + COPY_THEN_INSTALL
+    assert names(findings(tmp_path, {"Dockerfile": text})) == [(6, "layer-cache-order")]
+
+
+COMPOSE = """\
+services:
+  web:
+    image: nginx:1.27
+    network_mode: host  # dlint: ignore=host-network -- needs the host's mDNS
+  # dlint: ignore=DC201,DC101
+  db:
+    image: postgres:16
+    network_mode: host
+  cache:
+    image: redis:7
+    command: "redis-server --appendonly yes # dlint: ignore=DC201"
+    network_mode: host
+"""
+
+
+def test_compose_trailing_and_line_above(tmp_path: Path) -> None:
+    found = findings(tmp_path, {"compose.yaml": COMPOSE})
+    assert names(found) == [(10, "stateful-path-without-volume"), (12, "host-network")]
+
+
+def test_compose_global_and_unused(tmp_path: Path) -> None:
+    text = "# dlint: global ignore=DC201\n" + COMPOSE.replace(
+        "  cache:", "  # dlint: ignore=DC102\n  cache:"
+    )
+    found = findings(tmp_path, {"compose.yaml": text})
+    assert names(found) == [(10, "unused-suppression"), (14, "host-network")]
