@@ -109,8 +109,10 @@ def _walk(root: Path, excluded: Callable[[Path], bool]) -> list[Target]:
         dirs[:] = sorted(d for d in dirs if not excluded(here / d))
         for name in files:
             kind = classify(name)
-            if kind is not None and not excluded(here / name):
-                out.append(Target(here / name, kind, explicit=False))
+            path = here / name
+            # regular files only: a FIFO or a socket named Dockerfile would block a read
+            if kind is not None and path.is_file() and not excluded(path):
+                out.append(Target(path, kind, explicit=False))
     return out
 
 

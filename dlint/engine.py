@@ -196,11 +196,14 @@ class _Policy:
     cwd: Path
     _enabled: dict[int, frozenset[str]] = field(default_factory=dict)
     _configs: dict[str, Config] = field(default_factory=dict)
+    _flagged: dict[int, Config] = field(default_factory=dict)  # one object per config file
 
     def config(self, display: str) -> Config:
         if display not in self._configs:
             base = self.finder.for_path(self.cwd / display)
-            self._configs[display] = _with_flags(base, self.options)
+            if id(base) not in self._flagged:
+                self._flagged[id(base)] = _with_flags(base, self.options)
+            self._configs[display] = self._flagged[id(base)]
         return self._configs[display]
 
     def enabled(self, config: Config) -> frozenset[str]:
@@ -235,8 +238,8 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
         explicit=load_file(Path(options.config), every_rule) if options.config else None,
         isolated=options.isolated,
     )
-    root_config = _with_flags(finder.for_path(cwd), options)
     policy = _Policy(finder, options, every_rule, cwd)
+    root_config = policy.config(".")
     explicit = [Path(p) for p in options.compose_files]
     targets = discover(
         [*paths, *(str(p) for p in explicit)],

@@ -89,7 +89,7 @@ class _Reader:
                     continue
                 if child.type != "string_content":
                     return None
-                parts.append(_unescape_double(self.text(child)))
+                parts.append(_unescape(self.text(child), _DQ_ESCAPABLE))
             return "".join(parts)
         if kind == "concatenation":
             parts = []
@@ -104,30 +104,15 @@ class _Reader:
         return None
 
 
-def _unescape(text: str) -> str:
+def _unescape(text: str, escapable: frozenset[str] | None = None) -> str:
+    """Remove backslash escapes (inside double quotes, only before ``escapable``)."""
     if "\\" not in text:
         return text
     out = []
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            out.append(text[i + 1])
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _unescape_double(text: str) -> str:
-    if "\\" not in text:
-        return text
-    out = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] in _DQ_ESCAPABLE:
+        if ch == "\\" and i + 1 < len(text) and (escapable is None or text[i + 1] in escapable):
             out.append(text[i + 1])
             i += 2
             continue

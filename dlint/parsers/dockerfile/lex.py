@@ -284,23 +284,25 @@ class _Run:
             null_is_unset = True
             ch = self.next()
             chs += ch or "\ufffd"
-            return self._modifier(name, ch, chs, null_is_unset, forced=True)
+            return self._modifier(name, ch, chs, null_is_unset)
         if ch is not None and ch in "+-?#%":
-            return self._modifier(name, ch, chs, null_is_unset, forced=False)
+            return self._modifier(name, ch, chs, null_is_unset)
         if ch == "/":
             return self._replace(name)
         raise LexError(f"unsupported modifier ({chs}) in substitution")
 
-    def _modifier(
-        self, name: str, ch: str | None, chs: str, null_is_unset: bool, forced: bool
-    ) -> str:
-        raw = ch in ("#", "%")
+    def _until(self, stop: str, raw_escapes: bool, missing: str) -> str:
+        """The processed text up to ``stop``; at the end of input: ``missing``."""
         try:
-            word, _ = self.stop_on("}", raw)
+            word, _ = self.stop_on(stop, raw_escapes)
         except LexError:
             if self.peek() is None:
-                raise LexError("syntax error: missing '}'") from None
+                raise LexError(missing) from None
             raise
+        return word
+
+    def _modifier(self, name: str, ch: str | None, chs: str, null_is_unset: bool) -> str:
+        word = self._until("}", ch in ("#", "%"), "syntax error: missing '}'")
         value, found = self.get_env(name)
         if self.lx.skip_unset and not found:
             return "${" + name + chs + word + "}"
@@ -328,18 +330,8 @@ class _Run:
         replace_all = self.peek() == "/"
         if replace_all:
             self.pos += 1
-        try:
-            pattern, _ = self.stop_on("/", True)
-        except LexError:
-            if self.peek() is None:
-                raise LexError("syntax error: missing '/' in ${}") from None
-            raise
-        try:
-            replacement, _ = self.stop_on("}", True)
-        except LexError:
-            if self.peek() is None:
-                raise LexError("syntax error: missing '}'") from None
-            raise
+        pattern = self._until("/", True, "syntax error: missing '/' in ${}")
+        replacement = self._until("}", True, "syntax error: missing '}'")
         value, found = self.get_env(name)
         if self.lx.skip_unset and not found:
             return "${" + name + "/" + pattern + "/" + replacement + "}"
