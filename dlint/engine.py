@@ -14,19 +14,22 @@ import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dlint.config import Config, ConfigFinder, load_file
 from dlint.discovery import ComposeGroup, discover, group_compose
 from dlint.files import LoadError, read_text
 from dlint.fingerprint import fingerprints
 from dlint.ir.common import Severity, Span
-from dlint.ir.compose import ComposeProject
 from dlint.ir.dockerfile import Dockerfile
 from dlint.ir.project import Project
 from dlint.load import load_dockerfile
 from dlint.registry import all_rules, engine_rule, find_rule
 from dlint.report import Diagnostic, Report
 from dlint.rule import Finding, Rule
+
+if TYPE_CHECKING:
+    from dlint.ir.compose import ComposeProject
 
 PARSE_ERROR = "parse-error"
 INTERNAL_ERROR = "internal-error"

@@ -9,7 +9,6 @@ Quality (``fingerprint``) use it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 
 from dlint.ir.common import Span
@@ -38,6 +37,11 @@ def fingerprints(
         key = (d.code, d.path, text)
         n = seen.get(key, 0)
         seen[key] = n + 1
-        digest = hashlib.sha256(f"{d.code}\0{d.path}\0{text}\0{n}".encode()).hexdigest()[:32]
-        out.append(replace(d, fingerprint=digest))
+        out.append(replace(d, fingerprint=_digest(f"{d.code}\0{d.path}\0{text}\0{n}")))
     return out
+
+
+def _digest(text: str) -> str:
+    import hashlib  # here: a run without findings never needs it
+
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

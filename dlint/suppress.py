@@ -23,13 +23,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dlint.ir.common import Span
 from dlint.ir.dockerfile import Dockerfile
-from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
 from dlint.report import Diagnostic
 from dlint.rule import Rule
+
+if TYPE_CHECKING:
+    from dlint.ir.yaml import YNode
 
 Kind = Literal["dlint", "hadolint", "buildkit"]
 
@@ -208,6 +210,8 @@ def _node_starts(root: YNode) -> tuple[dict[int, Span], set[int]]:
     """Span of the outermost entry starting on each line; lines inside multi-line scalars."""
     starts: dict[int, Span] = {}
     inside: set[int] = set()
+    from dlint.ir.yaml import YMapping, YScalar, YSequence  # loaded with any compose file
+
     stack: list[YNode] = [root]
     seen: set[int] = set()
     while stack:

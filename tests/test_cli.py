@@ -195,3 +195,38 @@ def test_python_dash_m(tmp_path: Path) -> None:
         [sys.executable, "-m", "dlint", "--version"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and result.stdout.startswith("dlint, version ")
+
+
+_IMPORTED = """
+import sys
+from dlint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = ("tree_sitter", "yaml", "sarif_om", "jsonschema", "dlint.ir.compose", "hashlib")
+print("IMPORTED:", *(m for m in heavy if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "expected"),
+    [
+        ("FROM alpine:3.20\nCOPY a /a\n", [], ""),
+        ("FROM alpine:3.20\nRUN apk add curl\n", [], "tree_sitter"),
+        ("FROM alpine:3.20\nMAINTAINER x\n", ["--format", "sarif"], "sarif_om hashlib"),
+    ],
+)
+def test_a_run_imports_only_what_it_needs(
+    tmp_path: Path, text: str, args: list[str], expected: str
+) -> None:
+    """Start-up cost is kept off runs that do not need it (what, not how long)."""
+    (tmp_path / "Dockerfile").write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORTED, *args, str(tmp_path / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    marker = [line for line in result.stdout.splitlines() if line.startswith("IMPORTED:")]
+    assert marker == [f"IMPORTED: {expected}".rstrip()], result.stdout + result.stderr

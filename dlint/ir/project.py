@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from dlint.ir.compose import ComposeProject
 from dlint.ir.dockerfile import Dockerfile
+
+if TYPE_CHECKING:
+    from dlint.ir.compose import ComposeProject
 
 
 @dataclass(frozen=True, slots=True)

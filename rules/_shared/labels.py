@@ -7,7 +7,6 @@ a label name to the format of its value: ``text`` (anything), ``url``,
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -176,6 +175,8 @@ def _rfc3339_ok(value: str) -> bool:
     if m is None:
         return False
     year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    import calendar
+
     if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
         return False
     if hour > 23 or minute > 59 or second > 60:  # 60: a leap second

@@ -12,11 +12,9 @@ or all lower case.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 _TOKEN = re.compile(r"\(|\)|[^\s()]+")
 _IDSTRING = r"[A-Za-z0-9.\-]+"
@@ -34,6 +32,9 @@ class _Lists:
 
 @lru_cache(maxsize=1)
 def _lists() -> _Lists:
+    import json  # here: only runs that need the data pay for reading it
+    from importlib import resources
+
     text = resources.files(__package__).joinpath("spdx_licenses.json").read_text(encoding="utf-8")
     data = json.loads(text)
     return _Lists(

@@ -7,11 +7,9 @@ matches an image reference against it.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from dlint.ir.common import Span
 from dlint.ir.image import ImageRef
@@ -84,6 +82,9 @@ def _ref(text: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=1)
 def knowledge() -> tuple[StatefulImage, ...]:
+    import json  # here: only runs that need the data pay for reading it
+    from importlib import resources
+
     text = resources.files(__package__).joinpath("stateful_images.json").read_text(encoding="utf-8")
     data = json.loads(text)
     images = []

@@ -37,12 +37,15 @@ services:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from dlint.ir.common import Severity
-from dlint.ir.compose import ComposeProject, Service
 from dlint.ir.dockerfile import Instruction
 from dlint.ir.project import Project
 from dlint.rule import Finding, RuleMeta
+
+if TYPE_CHECKING:
+    from dlint.ir.compose import ComposeProject, Service
 
 META = RuleMeta(
     code="DC101",

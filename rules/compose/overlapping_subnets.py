@@ -61,11 +61,14 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dlint.ir.common import Severity
-from dlint.ir.compose import ComposeProject, IpamConfig, Located, Network
 from dlint.ir.project import Project
 from dlint.rule import Finding, RuleMeta
+
+if TYPE_CHECKING:
+    from dlint.ir.compose import ComposeProject, IpamConfig, Located, Network
 
 META = RuleMeta(
     code="DC102",

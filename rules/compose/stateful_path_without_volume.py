@@ -57,16 +57,18 @@ from __future__ import annotations
 import posixpath
 import shlex
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from dlint.ir.common import Severity, Span
-from dlint.ir.compose import Mount, Service
 from dlint.ir.dockerfile import Dockerfile, Stage, StageRef
 from dlint.ir.image import ImageRef
 from dlint.ir.project import Project
-from dlint.ir.yaml import YScalar, YSequence, node_text
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.stateful import lookup
+
+if TYPE_CHECKING:
+    from dlint.ir.compose import Mount, Service
 
 META = RuleMeta(
     code="DC201",
@@ -121,6 +123,8 @@ def _declared_volumes(df: Dockerfile, stages: list[Stage]) -> list[tuple[str, Sp
 
 
 def _command_text(service: Service) -> str:
+    from dlint.ir.yaml import YScalar, YSequence, node_text  # loaded with any compose file
+
     node = service.get("command")
     if isinstance(node, YScalar):
         return node_text(node) or ""

@@ -47,14 +47,16 @@ COPY --from=ghcr.io/example/node-exporter:v1.8.2 /bin/node_exporter /usr/local/b
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlint.ir.common import Severity, Span
-from dlint.ir.compose import ComposeProject
 from dlint.ir.dockerfile import Dockerfile, Flag, Instruction, Layer, StageRef
 from dlint.ir.image import DEFAULT_REGISTRY, ImageRef
 from dlint.ir.project import Project
 from dlint.rule import Finding, Option, RuleMeta
+
+if TYPE_CHECKING:
+    from dlint.ir.compose import ComposeProject
 
 META = RuleMeta(
     code="DF201",
