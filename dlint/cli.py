@@ -146,13 +146,18 @@ def check(
 
 @cli.command("rules")
 def list_rules() -> None:
-    """List every rule: code, name, default severity, fixable, summary."""
+    """List every rule: code, name, default severity, on by default, fixable, summary."""
     from dlint.registry import all_rules
 
+    click.echo(f"{'CODE':7} {'NAME':32} {'SEVERITY':8} {'DEFAULT':7} {'FIX':7} SUMMARY")
     for rule in all_rules():
-        fix = "fixable" if rule.meta.fixable else "-"
+        meta = rule.meta
+        fix = "yes" if meta.fixable else "-"
+        default = "on" if meta.default_enabled else "off"
+        aliases = f" [{', '.join(meta.aliases)}]" if meta.aliases else ""
         click.echo(
-            f"{rule.code:7} {rule.name:32} {rule.meta.severity.label:8} {fix:8} {rule.summary}"
+            f"{rule.code:7} {rule.name:32} {meta.severity.label:8} {default:7} {fix:7} "
+            f"{rule.summary}{aliases}"
         )
 
 
