@@ -21,6 +21,15 @@ from dlint.ir.compose import ComposeProblem
 from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence, node_text
 
 RULE = "compose-schema"
+
+
+def _problem(
+    node: YNode, message: str, severity: Severity | None = None, *, consistency: bool = False
+) -> ComposeProblem:
+    """A ``compose-schema`` problem at ``node``."""
+    return ComposeProblem(RULE, message, node.span, node.file, severity, consistency)
+
+
 _TYPE_NAMES = {
     "string": "a string", "number": "a number", "integer": "an integer", "boolean": "a boolean",
     "object": "a mapping", "array": "a list", "null": "null",
@@ -142,9 +151,7 @@ def _non_string_keys(node: YNode, path: tuple[Any, ...]) -> Iterator[ComposeProb
         for key, value in node.pairs:
             if not isinstance(key.value, str):
                 where = f"in {dotted(path)}" if path else "at top level"
-                yield ComposeProblem(
-                    RULE, f"non-string key {where}: {key.text}", key.span, key.file
-                )
+                yield _problem(key, f"non-string key {where}: {key.text}")
             yield from _non_string_keys(value, (*path, str(key.value)))
     elif isinstance(node, YSequence):
         for i, item in enumerate(node.items):
@@ -172,20 +179,16 @@ def _unknown_key_problems(error: Any, root: YMapping) -> Iterator[ComposeProblem
             and isinstance(value, YMapping)
             and (value.get("image") is not None or value.get("build") is not None)
         ):
-            yield ComposeProblem(
-                RULE,
+            yield _problem(
+                span_node,
                 f"service {name!r} at the top level: this is the version 1 file format, "
                 "which Compose no longer reads; put services under `services:`",
-                span_node.span,
-                span_node.file,
             )
             continue
-        yield ComposeProblem(
-            RULE,
+        yield _problem(
+            span_node,
             f"unknown key {name!r} in {where} (not in the Compose schema dlint knows; "
             "it may be newer, or misspelt)",
-            span_node.span,
-            span_node.file,
             Severity.INFO,
         )
 
@@ -212,15 +215,13 @@ def validate(root: YMapping, display_file: str) -> Iterator[ComposeProblem]:
         if _depends_on_unset(node):
             continue  # reported as undefined-variable; the value is unknown, not wrong
         if _newer_accepts(instance, path):
-            yield ComposeProblem(
-                RULE,
+            yield _problem(
+                node,
                 f"{_describe(error)} for this schema, but newer Compose releases accept it",
-                node.span,
-                node.file,
                 Severity.INFO,
             )
             continue
-        yield ComposeProblem(RULE, _describe(error), node.span, node.file)
+        yield _problem(node, _describe(error))
 
 
 def _depends_on_unset(node: YNode, budget: int = 2000) -> bool:
@@ -259,11 +260,9 @@ def semantic(root: YMapping, fragment: bool) -> Iterator[ComposeProblem]:
                 for conflict in ("driver", "driver_opts", "labels"):
                     key = item.key_node(conflict)
                     if key is not None and section in ("volumes", "networks"):
-                        yield ComposeProblem(
-                            RULE,
+                        yield _problem(
+                            key,
                             f'{section}.{name}: conflicting parameters "external" and "{conflict}" specified',
-                            key.span,
-                            key.file,
                         )
             if (
                 ext_map is not None
@@ -272,11 +271,9 @@ def semantic(root: YMapping, fragment: bool) -> Iterator[ComposeProblem]:
             ):
                 key = item.key_node("name")
                 assert key is not None
-                yield ComposeProblem(
-                    RULE,
+                yield _problem(
+                    key,
                     f"{section}.{name}: name and external.name conflict; only use name",
-                    key.span,
-                    key.file,
                 )
     services = _mapping(root.get("services"))
     if services is None:
@@ -302,11 +299,9 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
                 and node_text(m.get("type")) == "bind"
                 and not node_text(m.get("source"))
             ):
-                yield ComposeProblem(
-                    RULE,
+                yield _problem(
+                    m,
                     'invalid mount config for type "bind": field Source must not be empty',
-                    m.span,
-                    m.file,
                 )
         yield from _device_checks(svc)
         deps = svc.get("depends_on")
@@ -316,20 +311,16 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
             continue
         for target, node in targets:
             if target not in names:
-                yield ComposeProblem(
-                    RULE,
+                yield _problem(
+                    node,
                     f"service {name!r} depends on undefined service {target!r}",
-                    node.span,
-                    node.file,
                     consistency=True,
                 )
         for net, node in _dep_names(svc.get("networks")):
             if net not in declared["networks"] and net != "default":
-                yield ComposeProblem(
-                    RULE,
+                yield _problem(
+                    node,
                     f"service {name!r} refers to undefined network {net!r}",
-                    node.span,
-                    node.file,
                     consistency=True,
                 )
         for section in ("secrets", "configs"):
@@ -337,22 +328,18 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
                 ref_map = _mapping(ref)
                 ref_name = node_text(ref_map.get("source") if ref_map else ref)
                 if ref_name and ref_name not in declared[section]:
-                    yield ComposeProblem(
-                        RULE,
+                    yield _problem(
+                        ref,
                         f"service {name!r} refers to undefined {section[:-1]} {ref_name!r}",
-                        ref.span,
-                        ref.file,
                         consistency=True,
                     )
         mode = node_text(svc.get("network_mode"))
         if mode is not None and svc.get("networks") is not None:
             key = svc.key_node("network_mode")
             assert key is not None
-            yield ComposeProblem(
-                RULE,
+            yield _problem(
+                key,
                 f"service {name!r} declares mutually exclusive `network_mode` and `networks`",
-                key.span,
-                key.file,
                 consistency=True,
             )
         if (
@@ -362,21 +349,17 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
         ):
             mode_node = svc.get("network_mode")
             assert mode_node is not None
-            yield ComposeProblem(
-                RULE,
+            yield _problem(
+                mode_node,
                 f"service {name!r} uses network_mode of undefined service {mode[len('service:') :]!r}",
-                mode_node.span,
-                mode_node.file,
                 consistency=True,
             )
         if all(svc.get(k) is None for k in ("image", "build", "extends", "provider")):
             key = services.key_node(name)
             assert key is not None
-            yield ComposeProblem(
-                RULE,
+            yield _problem(
+                key,
                 f"service {name!r} has neither an image nor a build context specified",
-                key.span,
-                key.file,
                 consistency=True,
             )
     yield from _cycles(graph, services)
@@ -405,18 +388,14 @@ def _device_checks(svc: YMapping) -> Iterator[ComposeProblem]:
             continue
         count = d.get("count")
         if count is not None and d.get("device_ids") is not None:
-            yield ComposeProblem(
-                RULE, '"count" and "device_ids" attributes are exclusive', d.span, d.file
-            )
+            yield _problem(d, '"count" and "device_ids" attributes are exclusive')
         if isinstance(count, YScalar) and isinstance(count.value, str) and count.value != "all":
             try:
                 int(count.value)
             except ValueError:
-                yield ComposeProblem(
-                    RULE,
+                yield _problem(
+                    count,
                     f"invalid value {count.value!r}, the only value allowed is 'all' or a number",
-                    count.span,
-                    count.file,
                 )
 
 
@@ -437,9 +416,7 @@ def _cycles(graph: dict[str, list[str]], services: YMapping) -> Iterator[Compose
                     reported.add(members)
                     key = services.key_node(cycle[0])
                     assert key is not None
-                    yield ComposeProblem(
-                        RULE, f"dependency cycle detected: {' -> '.join(cycle)}", key.span, key.file
-                    )
+                    yield _problem(key, f"dependency cycle detected: {' -> '.join(cycle)}")
             elif state.get(dep) is None:
                 yield from visit(dep, stack)
         stack.pop()
