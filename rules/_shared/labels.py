@@ -135,20 +135,20 @@ _HIER = (
     r"|)"
 )
 _QUERY = rf"(?:{_PCHAR}|[/?])*"
-_URI = re.compile(rf"[A-Za-z][A-Za-z0-9+.\-]*:{_HIER}(?:\?{_QUERY})?(?:#{_QUERY})?")
+_URI = rf"[A-Za-z][A-Za-z0-9+.\-]*:{_HIER}(?:\?{_QUERY})?(?:#{_QUERY})?"
 
-_RFC3339 = re.compile(
+_RFC3339 = (
     r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):?(\d{2}))"
 )
 
 # semver.org's regular expression for SemVer 2.0.0.
-_SEMVER = re.compile(
+_SEMVER = (
     r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*)?"
     r"(?:\+[0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*)?"
 )
 
-_GIT_HASH = re.compile(r"[0-9a-f]{7}|[0-9a-f]{40}")
+_GIT_HASH = r"[0-9a-f]{7}|[0-9a-f]{40}"
 
 # RFC 5322 addr-spec: dot-atom or quoted-string, "@", host name or domain literal.
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-]"
@@ -157,7 +157,11 @@ _QUOTED = r'"(?:[\x20\x21\x23-\x5b\x5d-\x7e\t]|\\[\x20-\x7e\t])*"'
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 _DOMAIN = rf"{_LABEL}(?:\.{_LABEL})*"
 _DOMAIN_LITERAL = r"\[[\x21-\x5a\x5e-\x7e]*\]"
-_EMAIL = re.compile(rf"(?:{_DOT_ATOM}|{_QUOTED})@(?:{_DOMAIN}|{_DOMAIN_LITERAL})")
+_EMAIL = rf"(?:{_DOT_ATOM}|{_QUOTED})@(?:{_DOMAIN}|{_DOMAIN_LITERAL})"
+
+# Formats checked by a pattern alone. The patterns are compiled (and cached by
+# ``re``) on first use: most runs have no label schema and never need them.
+_PATTERNS = {"url": _URI, "hash": _GIT_HASH, "semver": _SEMVER}
 
 # What each format is called in messages.
 DESCRIPTIONS = {
@@ -171,7 +175,7 @@ DESCRIPTIONS = {
 
 
 def _rfc3339_ok(value: str) -> bool:
-    m = _RFC3339.fullmatch(value)
+    m = re.fullmatch(_RFC3339, value)
     if m is None:
         return False
     year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
@@ -187,17 +191,15 @@ def _rfc3339_ok(value: str) -> bool:
 
 def format_problem(fmt: str, value: str) -> str | None:
     """Why ``value`` does not have format ``fmt`` (None when it does, or ``fmt`` has no check)."""
-    if fmt == "url":
-        return None if _URI.fullmatch(value) else "not " + DESCRIPTIONS[fmt]
-    if fmt == "rfc3339":
-        return None if _rfc3339_ok(value) else "not " + DESCRIPTIONS[fmt]
     if fmt == "spdx":
         problem = expression_problem(value)
         return None if problem is None else f"not {DESCRIPTIONS[fmt]} ({problem})"
-    if fmt == "hash":
-        return None if _GIT_HASH.fullmatch(value) else "not " + DESCRIPTIONS[fmt]
-    if fmt == "semver":
-        return None if _SEMVER.fullmatch(value) else "not " + DESCRIPTIONS[fmt]
-    if fmt == "email":
-        return None if len(value) <= 254 and _EMAIL.fullmatch(value) else "not " + DESCRIPTIONS[fmt]
-    return None
+    if fmt == "rfc3339":
+        ok = _rfc3339_ok(value)
+    elif fmt == "email":
+        ok = len(value) <= 254 and re.fullmatch(_EMAIL, value) is not None
+    elif fmt in _PATTERNS:
+        ok = re.fullmatch(_PATTERNS[fmt], value) is not None
+    else:
+        return None
+    return None if ok else "not " + DESCRIPTIONS[fmt]
