@@ -12,8 +12,18 @@ from typing import Any
 import click
 
 from dlint import __version__
+from dlint.printable import printable
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class Failure(click.ClickException):
+    """A run that cannot go on: one line on stderr, exit code 2, no usage text."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"dlint: {self.message}", err=True)
 
 
 class _DefaultCheck(click.Group):
@@ -87,6 +97,14 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
 )
 @click.option("--isolated", is_flag=True, help="Ignore all config files.")
 @click.option(
+    "--root",
+    "roots",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    help="Let dlint read files under this folder too (default: only inside the git work tree "
+    "of the linted paths, or the current folder).",
+)
+@click.option(
     "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too."
 )
 def check(
@@ -102,6 +120,7 @@ def check(
     exit_zero: bool,
     config_path: str | None,
     isolated: bool,
+    roots: tuple[str, ...],
     force_exclude: bool,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder, recursively)."""
@@ -124,18 +143,23 @@ def check(
         isolated=isolated,
         force_exclude=force_exclude,
         fail_level=fail_level,
+        roots=roots,
     )
     targets = list(paths) or ([] if compose_files else ["."])
     try:
         report = lint(targets, options=options)
     except MissingPath as exc:
-        raise click.UsageError(f"path does not exist: {exc}") from None
+        raise click.UsageError(f"path does not exist: {printable(str(exc))}") from None
     except ConfigError as exc:
-        raise click.UsageError(f"config: {exc}") from None
+        raise Failure(f"config: {printable(str(exc))}") from None
     text = get_reporter(output_format)(report)
     if output_file:
-        with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        from dlint.output import OutputError, write_report
+
+        try:
+            write_report(output_file, text)
+        except OutputError as exc:
+            raise Failure(str(exc)) from None
     else:
         sys.stdout.write(text)
     if report.failed:
@@ -190,8 +214,17 @@ def docs(folder: str) -> None:
     click.echo(f"wrote {len(written)} files to {folder}")
 
 
+def _safe_streams() -> None:
+    """Never fail on output: characters the terminal's encoding lacks become escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point; every usage error exits 2, never with a traceback."""
+    _safe_streams()
     try:
         cli.main(args=argv, prog_name="dlint", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -8,6 +8,7 @@ are errors that name the file and the key.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
+from dlint.files import LoadError, ProjectFiles
 from dlint.ir.common import Severity
 from dlint.rule import Rule, check_option
 
@@ -231,26 +233,36 @@ def _rule_settings(
     return severity, options
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_config_text(files: ProjectFiles, path: Path) -> str:
+    """A config file's text; ConfigError (naming the file) when it cannot be read."""
+    try:
+        return files.read_text(path)
+    except LoadError as exc:
+        raise ConfigError(f"{path}: {exc.message}") from None
+
+
+def _read_toml(files: ProjectFiles, path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
+    text = read_config_text(files, path)
     try:
-        with path.open("rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-            return data
-    except (OSError, ValueError) as exc:
+        data: dict[str, Any] = tomllib.loads(text)
+    except ValueError as exc:
         raise ConfigError(f"{path}: cannot read TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: cannot read TOML: nested too deeply") from None
+    return data
 
 
-def load_file(path: Path, rules: list[Rule]) -> Config | None:
+def load_file(files: ProjectFiles, path: Path, rules: list[Rule]) -> Config | None:
     """The config in ``path``; None for a pyproject.toml without ``[tool.dlint]``."""
     if path.name in HADOLINT_NAMES:
         from dlint.hadolint_config import from_hadolint
 
-        return from_hadolint(path, rules)
-    data = _read_toml(path)
+        return from_hadolint(read_config_text(files, path), path, rules)
+    data = _read_toml(files, path)
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         if not isinstance(tool, dict) or "dlint" not in tool:
@@ -267,6 +279,7 @@ class ConfigFinder:
     with none anywhere above, the closest ``.hadolint.yaml`` is honoured."""
 
     rules: list[Rule]
+    files: ProjectFiles  # config files are read inside the project only
     explicit: Config | None = None  # --config: used for every file
     isolated: bool = False  # --isolated: defaults only
     _found: dict[tuple[Path, bool], Config | None] = field(default_factory=dict, repr=False)
@@ -276,23 +289,25 @@ class ConfigFinder:
             return self.explicit
         if self.isolated:
             return DEFAULT
-        folder = path.resolve()
+        folder = Path(os.path.realpath(path))
         if not folder.is_dir():
             folder = folder.parent
         return self._search(folder, False) or self._search(folder, True) or DEFAULT
 
     def _search(self, folder: Path, hadolint: bool) -> Config | None:
+        """The closest config at or above ``folder``, up to the project root."""
         key = (folder, hadolint)
         if key in self._found:
             return self._found[key]
         found: Config | None = None
-        for name in HADOLINT_NAMES if hadolint else CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file():
-                found = load_file(candidate, self.rules)
-                if found is not None:
-                    break
-        if found is None and folder.parent != folder:
-            found = self._search(folder.parent, hadolint)
+        if self.files.refusal(folder) is None:
+            for name in HADOLINT_NAMES if hadolint else CONFIG_NAMES:
+                candidate = folder / name
+                if os.path.lexists(candidate):
+                    found = load_file(self.files, candidate, self.rules)
+                    if found is not None:
+                        break
+            if found is None and folder.parent != folder:
+                found = self._search(folder.parent, hadolint)
         self._found[key] = found
         return found

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dlint import printable
 from dlint.config import Config, ConfigFinder, load_file
 from dlint.discovery import ComposeGroup, discover, group_compose
-from dlint.files import LoadError, read_text
+from dlint.files import LoadError, ProjectFiles
 from dlint.fingerprint import fingerprints
 from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile
@@ -57,6 +58,7 @@ class Options:
     isolated: bool = False  # --isolated: no config files at all
     force_exclude: bool = False  # apply excludes to files named on the command line
     fail_level: str | None = None  # --fail-level
+    roots: tuple[str, ...] = ()  # --root: more folders dlint may read in
 
 
 def _diagnostic(
@@ -101,6 +103,7 @@ def _run_rules(
 class _Run:
     cwd: Path
     options: Options
+    files: ProjectFiles
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failed: bool = False
     dockerfiles: dict[Path, Dockerfile | LoadError] = field(default_factory=dict)
@@ -113,7 +116,7 @@ class _Run:
         """A linted file's lines, read once (for suppressions and fingerprints)."""
         if display not in self._lines:
             try:
-                self._lines[display] = read_text(self.cwd / display).split("\n")
+                self._lines[display] = self.files.read_text(self.cwd / display).split("\n")
             except LoadError:
                 self._lines[display] = None
         return self._lines[display]
@@ -124,8 +127,7 @@ class _Run:
         if key not in self.dockerfiles:
             display = self.display(path)
             try:
-                ctx_display = self.display(context) if context is not None else None
-                self.dockerfiles[key] = load_dockerfile(path, display, context, ctx_display)
+                self.dockerfiles[key] = load_dockerfile(self.files, self.display, path, context)
             except LoadError as exc:
                 self.dockerfiles[key] = exc
             except Exception as exc:  # a bug in dlint's own parser
@@ -139,6 +141,7 @@ class _Run:
 
         try:
             return load_compose_project(
+                self.files,
                 list(group.files),
                 group.fragment,
                 self.display,
@@ -233,14 +236,17 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
     Raises MissingPath for a path that does not exist and ConfigError for a
     config file that cannot be used.
     """
-    cwd = cwd or Path.cwd()
+    cwd = Path(os.path.abspath(cwd or Path.cwd()))
     options = options or Options()
     every_rule = list(all_rules())
-    finder = ConfigFinder(
-        every_rule,
-        explicit=load_file(Path(options.config), every_rule) if options.config else None,
-        isolated=options.isolated,
-    )
+    files = ProjectFiles.around([*paths, *options.compose_files] or ["."], cwd, options.roots)
+    explicit_config = None
+    if options.config:
+        named = Path(os.path.abspath(cwd / options.config))
+        explicit_config = load_file(
+            ProjectFiles((Path(os.path.realpath(named)).parent,)), named, every_rule
+        )
+    finder = ConfigFinder(every_rule, files, explicit=explicit_config, isolated=options.isolated)
     policy = _Policy(finder, options, every_rule, cwd)
     root_config = policy.config(".")
     explicit = [Path(p) for p in options.compose_files]
@@ -256,7 +262,7 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
         or not root_config.excluded(display_path(t.path, cwd))
     ]
     rules = [r for r in every_rule if r.check is not None]
-    run = _Run(cwd, options)
+    run = _Run(cwd, options, files)
 
     groups = group_compose([t for t in targets if t.path not in explicit])
     if explicit:
@@ -299,6 +305,18 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
         found, broke = _run_rules(compose_rules, project, project.files[0], config)
         run.diagnostics.extend(found)
         run.failed = run.failed or broke
+    for df in run.dockerfiles.values():
+        if isinstance(df, Dockerfile) and df.context.unreadable is not None:
+            where, why = df.context.unreadable
+            run.diagnostics.append(
+                _diagnostic(
+                    engine_rule(PARSE_ERROR),
+                    where,
+                    Span.point(1),
+                    f"this file {why}; dlint does not read it, and assumes nothing about "
+                    "the build context it belongs to",
+                )
+            )
     project_rules = [r for r in rules if r.meta.scope == "project"]
     if project_rules:
         linked = [d for d in run.dockerfiles.values() if isinstance(d, Dockerfile)]
@@ -315,12 +333,14 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
             run.diagnostics.extend(d for d in found if d.path in governed or len(by_config) == 1)
             run.failed = run.failed or broke
 
-    files, folders = _scope([*paths, *options.compose_files], cwd)
-    in_scope = [d for d in run.diagnostics if _shown(d.path, files, folders)]
+    scope_files, folders = _scope([*paths, *options.compose_files], cwd)
+    in_scope = [d for d in run.diagnostics if _shown(d.path, scope_files, folders)]
     kept = [a for d in in_scope if (a := policy.apply(d)) is not None]
-    kept = _suppress(kept, run, policy, every_rule, files, folders, projects)
+    kept = _suppress(kept, run, policy, every_rule, scope_files, folders, projects)
     unique = sorted(set(kept), key=lambda d: (*d.sort_key, d.message))
     unique = fingerprints(unique, run.lines)
+    substituted = {pair for p in projects for pair in p.substituted}
+    unique = [replace(d, message=printable.message(d.message, substituted)) for d in unique]
     linted = [run.display(t.path) for t in targets]
     enabled = policy.enabled(root_config)
     return Report(

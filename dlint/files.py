@@ -1,29 +1,188 @@
-"""Reading a file as text, with a located error for what cannot be read."""
+"""The one way dlint reads a user's files: inside the project, regular, bounded.
+
+dlint lints pull requests from strangers and publishes what it finds, so every
+file is hostile. A file is opened only when
+
+- its real path (symlinks followed) lies inside one of the project roots: the
+  top of the git work tree holding a linted path, or the current folder when
+  there is none (``--root`` adds more);
+- no part of its path below that root is ``.git``;
+- it is a regular file (never a device, FIFO or socket: those hang a read or
+  never end), checked on the open descriptor, which is opened non-blocking;
+- it is at most ``MAX_FILE_BYTES`` long.
+
+A refusal names the path and the reason, never anything inside the file.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from dlint.ir.common import Span
 
+MAX_FILE_BYTES = 10 * 1024 * 1024
+OUTSIDE = "points outside the project"
+IN_GIT = "is inside .git"
+NOT_REGULAR = "is not a regular file"
+NOT_FOUND = "not found"
+
 
 class LoadError(Exception):
-    """A file dlint cannot read as what it should be; reported as parse-error."""
+    """A file dlint cannot read as what it should be; reported as parse-error.
 
-    def __init__(self, message: str, span: Span) -> None:
+    ``message`` speaks of the file itself; ``reason`` is the short form a
+    finding about a reference to the file uses ("points outside the project").
+    """
+
+    def __init__(self, message: str, span: Span, reason: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.span = span
+        self.reason = reason or message
 
 
-def read_text(path: Path) -> str:
-    """The file as text: UTF-8 only, like BuildKit and Compose read it."""
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise LoadError("is a directory, not a file", Span.point(1)) from None
-    except OSError as exc:
-        raise LoadError(f"cannot read file: {exc.strerror or exc}", Span.point(1)) from None
+def _refused(reason: str) -> LoadError:
+    return LoadError(f"this file {reason}; dlint does not read it", Span.point(1), reason)
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _has_git_part(parts: Iterable[str]) -> bool:
+    return any(part.lower() == ".git" for part in parts)
+
+
+def _git_top(folder: Path) -> Path | None:
+    """The nearest folder at or above ``folder`` that holds a ``.git`` entry."""
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return None
+
+
+def root_of(path: Path, cwd: Path) -> Path:
+    """The project root of a linted path: its git work tree, else the current
+    folder when the path is under it, else the path's own folder."""
+    absolute = Path(os.path.abspath(cwd / path))
+    folder = absolute if os.path.isdir(absolute) else absolute.parent
+    top = _git_top(folder)
+    if top is not None:
+        return top
+    if absolute == cwd or cwd in absolute.parents:
+        return cwd
+    return folder
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFiles:
+    """The folders dlint may read in (real paths), and the reads it allows."""
+
+    roots: tuple[Path, ...]
+
+    @classmethod
+    def around(
+        cls, paths: Iterable[str | Path], cwd: Path, extra: Iterable[str | Path] = ()
+    ) -> ProjectFiles:
+        """The roots of ``paths`` (see ``root_of``), plus the folders in ``extra``."""
+        cwd = Path(os.path.abspath(cwd))
+        roots = [_real(root_of(Path(p), cwd)) for p in paths]
+        roots += [_real(cwd / Path(p)) for p in extra]
+        return cls(tuple(dict.fromkeys(roots)))
+
+    def refusal(self, path: Path) -> str | None:
+        """Why ``path`` must not be read (OUTSIDE or IN_GIT), or None."""
+        absolute = Path(os.path.abspath(path))
+        real = _real(absolute)
+        for root in self.roots:
+            if real == root or root in real.parents:
+                inside = real.relative_to(root).parts
+                lexical = absolute.parts[len(root.parts) :] if root in absolute.parents else ()
+                if _has_git_part(inside) or _has_git_part(lexical):
+                    return IN_GIT
+                return None
+        return OUTSIDE
+
+    def kind(self, path: Path) -> str:
+        """``file``, ``dir``, ``missing``, ``other`` (not regular), or a refusal."""
+        why = self.refusal(path)
+        if why is not None:
+            return why
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return "missing"
+        if stat.S_ISREG(mode):
+            return "file"
+        if stat.S_ISDIR(mode):
+            return "dir"
+        return "other"
+
+    def is_file(self, path: Path) -> bool:
+        return self.kind(path) == "file"
+
+    def is_dir(self, path: Path) -> bool:
+        return self.kind(path) == "dir"
+
+    def problem(self, path: Path) -> str | None:
+        """Why ``path`` cannot be read as a file, in a few words; None when it can."""
+        kind = self.kind(path)
+        if kind == "file":
+            return None
+        return {
+            "missing": NOT_FOUND,
+            "dir": "is a directory, not a file",
+            "other": NOT_REGULAR,
+        }.get(kind, kind)
+
+    def read_bytes(self, path: Path) -> bytes:
+        """The file's bytes; raises LoadError (naming the reason, never the content)."""
+        why = self.refusal(path)
+        if why is not None:
+            raise _refused(why)
+        try:
+            fd = os.open(
+                path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+            )
+        except IsADirectoryError:
+            raise LoadError("is a directory, not a file", Span.point(1)) from None
+        except FileNotFoundError:
+            raise LoadError("file not found", Span.point(1), NOT_FOUND) from None
+        except OSError as exc:
+            raise LoadError(f"cannot read file: {exc.strerror or exc}", Span.point(1)) from None
+        try:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISDIR(mode):
+                raise LoadError("is a directory, not a file", Span.point(1))
+            if not stat.S_ISREG(mode):
+                raise _refused(NOT_REGULAR)
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_FILE_BYTES:
+                    raise _refused(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+                chunks.append(chunk)
+            return b"".join(chunks)
+        except OSError as exc:
+            raise LoadError(f"cannot read file: {exc.strerror or exc}", Span.point(1)) from None
+        finally:
+            os.close(fd)
+
+    def read_text(self, path: Path) -> str:
+        """The file as text: UTF-8 only, like BuildKit and Compose read it."""
+        return decode(self.read_bytes(path))
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text, or a LoadError that points at the first bad byte."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError("file is UTF-16 encoded; only UTF-8 is supported", Span.point(1))
     if b"\x00" in data[:8192]:

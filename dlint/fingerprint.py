@@ -44,4 +44,4 @@ def fingerprints(
 def _digest(text: str) -> str:
     import hashlib  # here: a run without findings never needs it
 
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -35,14 +35,22 @@ def _known(codes: Any, rules: list[Rule], source: str, key: str) -> list[str]:
     return [c for c in codes if c.upper() in aliases]
 
 
-def from_hadolint(path: Path, rules: list[Rule]) -> Config:
+def from_hadolint(text: str, path: Path, rules: list[Rule]) -> Config:
     import yaml
 
     source = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{source}: cannot read it: {exc}") from None
+        data = yaml.safe_load(text) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(
+            f"{source}: invalid YAML{where}: {exc.problem or exc.context or 'cannot be read'}"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: invalid YAML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: cannot read it: nested too deeply") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: must be a mapping of hadolint settings")
     for key in data:

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
+from collections.abc import Callable
 from pathlib import Path
 
-from dlint.files import LoadError, read_text
+from dlint.files import LoadError, ProjectFiles
 from dlint.ir.common import Span
-from dlint.ir.context import BuildContext
 from dlint.ir.dockerfile import Dockerfile, ParseProblem
 
 # More than this share of unknown instructions: the file is not a Dockerfile.
 _NOT_DOCKERFILE_SHARE = 0.5
-
-
-@lru_cache(maxsize=256)
-def _context(root: Path, dockerfile: Path, display: str, want_files: bool) -> BuildContext:
-    from dlint.parsers.context import load_context
-
-    return load_context(root, dockerfile, display, want_files)
 
 
 def _reads_context(df: Dockerfile) -> bool:
@@ -52,20 +44,23 @@ def _looks_like_dockerfile(df: Dockerfile) -> ParseProblem | None:
 
 
 def load_dockerfile(
-    path: Path, display: str, context_root: Path | None = None, context_display: str | None = None
+    files: ProjectFiles,
+    display: Callable[[Path], str],
+    path: Path,
+    context_root: Path | None = None,
 ) -> Dockerfile:
     """Parse one Dockerfile and attach its build context (default: its folder)."""
+    from dlint.parsers.context import load_context
     from dlint.parsers.dockerfile import DockerfileSyntaxError, parse_dockerfile
 
-    text = read_text(path)
+    text = files.read_text(path)
     try:
-        df = parse_dockerfile(text, display)
+        df = parse_dockerfile(text, display(path))
     except DockerfileSyntaxError as exc:
         raise LoadError(exc.message, exc.span or Span.point(1)) from None
     verdict = _looks_like_dockerfile(df)
     if verdict is not None:
         raise LoadError(verdict.message, verdict.span)
     root = context_root if context_root is not None else path.parent
-    display_root = context_display or Path(display).parent.as_posix()
-    context = _context(root, path, display_root, _reads_context(df))
+    context = load_context(files, display, root, path, _reads_context(df))
     return dataclasses.replace(df, context=context)

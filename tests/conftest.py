@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from dlint.ir.compose import ComposeProject
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -17,3 +21,24 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"../shared/{'/'.join(parts)} is not present")
     return path
+
+
+def load_compose(root: Path, *names: str, fragment: bool = False) -> ComposeProject:
+    """The Compose project of ``names`` under ``root``, its Dockerfiles linked."""
+    from dlint.files import LoadError, ProjectFiles
+    from dlint.ir.dockerfile import Dockerfile
+    from dlint.load import load_dockerfile
+    from dlint.load_compose import load_compose_project
+
+    files = ProjectFiles.around([root], root)
+
+    def display(path: Path) -> str:
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+    def dockerfile(path: Path, context: Path) -> Dockerfile | LoadError:
+        try:
+            return load_dockerfile(files, display, path, context)
+        except LoadError as exc:
+            return exc
+
+    return load_compose_project(files, [root / n for n in names], fragment, display, dockerfile)

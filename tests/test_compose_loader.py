@@ -11,11 +11,10 @@ from dlint.engine import Options, lint
 from dlint.ir.common import Span
 from dlint.ir.compose import ComposeProject
 from dlint.ir.yaml import YMapping, YScalar, YSequence
-from dlint.load_compose import load_compose_project
 from dlint.parsers.compose.interpolate import interpolate, parse_dotenv
 from dlint.parsers.compose.syntax import parse_port, parse_volume
 from dlint.parsers.compose.yamlload import YamlError, load_yaml
-from tests.conftest import shared
+from tests.conftest import load_compose, shared
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -25,18 +24,7 @@ def write(root: Path, files: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def load(root: Path, *names: str, fragment: bool = False) -> ComposeProject:
-    def no_dockerfile(path: Path, context: Path) -> object:
-        from dlint.load import load_dockerfile
-
-        return load_dockerfile(path, path.name, context)
-
-    return load_compose_project(
-        [root / n for n in names],
-        fragment,
-        lambda p: p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p),
-        no_dockerfile,  # type: ignore[arg-type]
-    )
+load = load_compose
 
 
 def problems(project: ComposeProject) -> list[tuple[str, str]]:
@@ -343,7 +331,7 @@ def test_build_links_to_the_dockerfile_stage(tmp_path: Path) -> None:
     assert problems(project) == [
         (
             "broken-build-reference",
-            "service 'bad': target stage 'nope' not found in api/Dockerfile (named stages: build, prod)",
+            "service 'bad': target stage 'nope' not found in api/Dockerfile",
         )
     ]
 

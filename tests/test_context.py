@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from dlint.files import ProjectFiles
 from dlint.ir.context import BuildContext
 from dlint.parsers.context import list_context, load_context, parse_dockerignore
 
@@ -39,12 +41,22 @@ def test_patterns(path: str, ignored: bool) -> None:
     assert ignore.ignores(path) is ignored
 
 
+def _files(root: Path) -> ProjectFiles:
+    return ProjectFiles.around([root], root)
+
+
+def _display(root: Path) -> Callable[[Path], str]:
+    return lambda path: path.relative_to(root).as_posix() or "."
+
+
 def test_listing_applies_dockerignore(tmp_path: Path) -> None:
     for name in ("Dockerfile", "package.json", "src/a.js", "node_modules/m/i.js", "notes.md"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     (tmp_path / ".dockerignore").write_text("node_modules\n*.md\n")
-    ctx = load_context(tmp_path, tmp_path / "Dockerfile", ".", want_files=True)
+    ctx = load_context(
+        _files(tmp_path), _display(tmp_path), tmp_path, tmp_path / "Dockerfile", True
+    )
     assert ctx.files == (".dockerignore", "Dockerfile", "package.json", "src/a.js")
     assert ctx.matching("src") == ("src/a.js",)
     assert ctx.matching("*.json") == ("package.json",)
@@ -55,7 +67,9 @@ def test_dockerfile_specific_ignore_file_wins(tmp_path: Path) -> None:
     (tmp_path / "app.Dockerfile").write_text("FROM a\n")
     (tmp_path / "app.Dockerfile.dockerignore").write_text("secret\n")
     (tmp_path / ".dockerignore").write_text("other\n")
-    ctx = load_context(tmp_path, tmp_path / "app.Dockerfile", ".", want_files=False)
+    ctx = load_context(
+        _files(tmp_path), _display(tmp_path), tmp_path, tmp_path / "app.Dockerfile", False
+    )
     assert ctx.dockerignore is not None and ctx.dockerignore.ignores("secret")
     assert ctx.files is None
 

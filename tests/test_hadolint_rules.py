@@ -20,7 +20,7 @@ from dlint.ir.project import Project
 from dlint.parsers.dockerfile import DockerfileSyntaxError, parse_dockerfile
 from dlint.registry import find_rule
 from dlint.rule import Finding, Rule
-from tests.conftest import SHARED, shared
+from tests.conftest import SHARED, load_compose, shared
 
 CODES = (
     "DL3026",
@@ -187,18 +187,7 @@ def test_registry_without_from() -> None:
 
 
 def _load_compose(root: Path) -> ComposeProject:
-    from dlint.load import load_dockerfile
-    from dlint.load_compose import load_compose_project
-
-    def dockerfile(path: Path, context: Path) -> object:
-        return load_dockerfile(path, path.name, context)
-
-    return load_compose_project(
-        [root / "compose.yaml"],
-        False,
-        lambda p: p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p),
-        dockerfile,  # type: ignore[arg-type]
-    )
+    return load_compose(root, "compose.yaml")
 
 
 def test_registry_compose_images(tmp_path: Path) -> None:

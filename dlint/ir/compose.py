@@ -8,7 +8,8 @@ from typing import Literal
 from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile, Stage
 from dlint.ir.image import ImageRef
-from dlint.ir.yaml import YMapping, YNode, YScalar
+from dlint.ir.text import quote
+from dlint.ir.yaml import YMapping, YNode
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,11 +20,13 @@ class Located:
     span: Span
     file: str
     unresolved: tuple[str, ...] = ()  # variables it needed that had no value
+    written: str | None = None  # as the file writes it, when variables were substituted
 
-    @classmethod
-    def of(cls, node: YScalar, value: str | None = None) -> Located:
-        text = value if value is not None else (node.text if node.value is not None else "")
-        return cls(text, node.span, node.file, node.unresolved)
+    @property
+    def shown(self) -> str:
+        """The value for a message: quoted, short, and with ``${NAME}`` where the file has
+        a variable (a substituted value may be a secret from an env file)."""
+        return quote(self.written if self.written is not None else self.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +174,9 @@ class ComposeProject:
     volumes: tuple[Volume, ...] = ()
     problems: tuple[ComposeProblem, ...] = field(default=())
     fragment: bool = False  # an override or variant file read on its own
+    # (name, value) of each variable substituted from an env file or the environment:
+    # a value may be a secret, so no message may show it
+    substituted: tuple[tuple[str, str], ...] = ()
 
     def service(self, name: str) -> Service | None:
         for s in self.services:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import Protocol
+
+
+class Matcher(Protocol):
+    """A compiled pattern: ``match`` is truthy when the whole path matches."""
+
+    def match(self, path: str) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,7 +20,7 @@ class IgnorePattern:
 
     text: str
     exclusion: bool  # a ``!pattern`` line
-    regex: re.Pattern[str]
+    regex: Matcher
     line: int
 
 
@@ -35,7 +41,7 @@ class DockerIgnore:
         for pattern in self.patterns:
             if pattern.exclusion != matched:
                 continue
-            hit = pattern.regex.match(path) is not None
+            hit = bool(pattern.regex.match(path))
             if not hit and parents:
                 for i in range(len(parents)):
                     if pattern.regex.match("/".join(parents[: i + 1])):
@@ -62,6 +68,8 @@ class BuildContext:
     root: str  # the folder, relative to where dlint runs
     dockerignore: DockerIgnore | None = None
     files: tuple[str, ...] | None = None
+    # a .dockerignore dlint would not read, and why (then nothing is known of the context)
+    unreadable: tuple[str, str] | None = None
 
     def matching(self, source: str) -> tuple[str, ...] | None:
         """Files a COPY source brings in: a file, a folder, or a wildcard."""

@@ -30,6 +30,12 @@ class ImageRef:
     span: Span
     unresolved: tuple[str, ...] = ()  # variables without a known value
     valid: bool = True
+    written: str | None = None  # as the file writes it, when variables were substituted
+
+    @property
+    def shown(self) -> str:
+        """The reference for a message: never a value substituted from an env file."""
+        return self.written if self.written is not None else self.text
 
     @property
     def name(self) -> str:
@@ -45,7 +51,9 @@ class ImageRef:
         return self.digest is not None
 
     @staticmethod
-    def parse(text: str, span: Span, unresolved: tuple[str, ...] = ()) -> ImageRef:
+    def parse(
+        text: str, span: Span, unresolved: tuple[str, ...] = (), written: str | None = None
+    ) -> ImageRef:
         """Parse ``text``; an unparsable reference has ``valid=False``."""
         rest = text
         digest: str | None = None
@@ -70,4 +78,4 @@ class ImageRef:
             and (tag is None or bool(_TAG.match(tag)))
             and (digest is None or bool(_DIGEST.match(digest)))
         )
-        return ImageRef(text, registry, path, tag, digest, span, unresolved, valid)
+        return ImageRef(text, registry, path, tag, digest, span, unresolved, valid, written)

@@ -32,6 +32,14 @@ class YScalar:
     def is_string(self) -> bool:
         return isinstance(self.value, str)
 
+    @property
+    def written(self) -> str:
+        """The text as the file writes it: ``${NAME}`` stays, never a substituted value.
+
+        Messages quote this, so no value from an env file or the environment
+        reaches a published finding."""
+        return self.raw if self.raw is not None else self.text
+
 
 @dataclass(frozen=True, slots=True)
 class YSequence:

@@ -10,10 +10,12 @@ implements .gitignore, whose rules differ), hence this module.
 from __future__ import annotations
 
 import os
-import re
+from collections.abc import Callable
 from pathlib import Path
 
-from dlint.ir.context import BuildContext, DockerIgnore, IgnorePattern
+from dlint.files import LoadError, ProjectFiles
+from dlint.ir.context import BuildContext, DockerIgnore, IgnorePattern, Matcher
+from dlint.parsers.goregex import compile_go
 
 # Past this many entries the context is "large": rules get no file list.
 MAX_CONTEXT_ENTRIES = 20_000
@@ -42,7 +44,8 @@ def _clean(path: str) -> str:
     return out or "."
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+def _regex(pattern: str) -> str:
+    """The Go regular expression patternmatcher builds for a cleaned pattern."""
     out = ["^"]
     i = 0
     n = len(pattern)
@@ -62,25 +65,34 @@ def _compile(pattern: str) -> re.Pattern[str]:
                 out.append("[^/]*")
         elif ch == "?":
             out.append("[^/]")
-        elif ch in ".+()|{}$":
+        elif ch in ".+()|{}$^":
             out.append("\\" + ch)
         elif ch == "\\":
             if i < n:
-                out.append(re.escape(pattern[i]))
+                out.append("\\" + pattern[i])
                 i += 1
             else:
                 out.append("\\\\")
-        elif ch in "[]":
-            out.append(ch)
-        elif ch == "^":
-            out.append("\\^")
         else:
             out.append(ch)
-    out.append(r"\Z")
-    try:
-        return re.compile("".join(out))
-    except re.error:
-        return re.compile(re.escape(pattern) + r"\Z")
+    out.append("$")
+    return "".join(out)
+
+
+class _Literal:
+    """A pattern Go cannot compile: matched as plain text."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def match(self, path: str) -> bool:
+        return path == self.text
+
+
+def _compile(pattern: str) -> Matcher:
+    return compile_go(_regex(pattern)) or _Literal(pattern)
 
 
 def parse_dockerignore(text: str, path: str) -> DockerIgnore:
@@ -107,13 +119,13 @@ def parse_dockerignore(text: str, path: str) -> DockerIgnore:
     return DockerIgnore(path, tuple(patterns))
 
 
-def find_dockerignore(dockerfile: Path, context: Path) -> Path | None:
+def find_dockerignore(files: ProjectFiles, dockerfile: Path, context: Path) -> Path | None:
     """``<Dockerfile>.dockerignore`` beside the Dockerfile wins over the context's."""
     specific = dockerfile.with_name(dockerfile.name + ".dockerignore")
-    if specific.is_file():
+    if os.path.lexists(specific):
         return specific
     general = context / ".dockerignore"
-    if general.is_file():
+    if os.path.lexists(general):
         return general
     return None
 
@@ -155,15 +167,25 @@ def list_context(root: Path, ignore: DockerIgnore | None) -> tuple[str, ...] | N
     return tuple(files)
 
 
-def load_context(root: Path, dockerfile: Path, display_root: str, want_files: bool) -> BuildContext:
-    """The context at ``root``; the file list only when ``want_files``."""
-    ignore_path = find_dockerignore(dockerfile, root)
+def load_context(
+    files: ProjectFiles,
+    display: Callable[[Path], str],
+    root: Path,
+    dockerfile: Path,
+    want_files: bool,
+) -> BuildContext:
+    """The context at ``root``; the file list only when ``want_files``.
+
+    A ``.dockerignore`` that cannot be read (outside the project, not a regular
+    file, too large) leaves the context unknown: rules then assume nothing.
+    """
+    ignore_path = find_dockerignore(files, dockerfile, root)
     ignore = None
     if ignore_path is not None:
         try:
-            text = ignore_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            text = ""
-        ignore = parse_dockerignore(text, ignore_path.as_posix())
-    files = list_context(root, ignore) if want_files and root.is_dir() else None
-    return BuildContext(display_root, ignore, files)
+            text = files.read_bytes(ignore_path).decode("utf-8", errors="replace")
+        except LoadError as exc:
+            return BuildContext(display(root), unreadable=(display(ignore_path), exc.reason))
+        ignore = parse_dockerignore(text, display(ignore_path))
+    listed = list_context(root, ignore) if want_files and files.is_dir(root) else None
+    return BuildContext(display(root), ignore, listed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dlint.ir.common import Severity
+from dlint.printable import printable
 from dlint.report import Report
 
 _COMMAND = {
@@ -25,10 +26,11 @@ def render(report: Report) -> str:
     lines = []
     for d in report.diagnostics:
         span = d.span
-        params = [f"file={_property(d.path)}", f"line={span.line}", f"endLine={span.end_line}"]
+        path = printable(d.path)
+        params = [f"file={_property(path)}", f"line={span.line}", f"endLine={span.end_line}"]
         if span.line == span.end_line:  # columns only mean something on one line
             params += [f"col={span.column}", f"endColumn={max(span.end_column, span.column + 1)}"]
         params.append(f"title={_property(f'dlint {d.code} ({d.name})')}")
-        message = f"{d.path}:{span.line}:{span.column}: {d.code} {d.name} {d.message}"
+        message = f"{path}:{span.line}:{span.column}: {d.code} {d.name} {d.message}"
         lines.append(f"::{_COMMAND[d.severity]} {','.join(params)}::{_data(message)}")
     return "".join(line + "\n" for line in lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from dlint.ir.common import Severity
+from dlint.printable import printable
 from dlint.report import Report
 
 
@@ -24,7 +25,10 @@ def render(report: Report) -> str:
             "check_name": d.code,
             "fingerprint": d.fingerprint,
             "severity": _severity(d.severity, security.get(d.code)),
-            "location": {"path": d.path, "lines": {"begin": d.span.line, "end": d.span.end_line}},
+            "location": {
+                "path": printable(d.path),
+                "lines": {"begin": d.span.line, "end": d.span.end_line},
+            },
         }
         for d in report.diagnostics
     ]

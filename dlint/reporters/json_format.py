@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from dlint.printable import printable
 from dlint.report import Report
 
 
@@ -13,7 +14,7 @@ def render(report: Report) -> str:
             "code": d.code,
             "name": d.name,
             "severity": d.severity.label,
-            "path": d.path,
+            "path": printable(d.path),
             "line": d.span.line,
             "column": d.span.column,
             "end_line": d.span.end_line,

@@ -18,6 +18,7 @@ import sarif_om as om
 
 from dlint import DOCS_URL, HOMEPAGE, __version__
 from dlint.ir.common import Severity
+from dlint.printable import encoded_path
 from dlint.report import Diagnostic, Report
 from dlint.rule import Rule, doc_sections
 
@@ -107,7 +108,8 @@ def markdown(rule: Rule) -> str:
 
 
 def _uri(path: str) -> str:
-    return quote(path, safe="/._-~")
+    """The path's bytes, percent-encoded: exact even for names that are not UTF-8."""
+    return quote(encoded_path(path), safe="/._-~")
 
 
 def _result(d: Diagnostic, index: dict[str, int]) -> om.Result:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dlint.ir.common import Severity
+from dlint.printable import printable
 from dlint.report import Report
 
 
@@ -26,7 +27,7 @@ def summary(report: Report) -> str:
 
 def render(report: Report) -> str:
     lines = [
-        f"{d.path}:{d.span.line}:{d.span.column}: {d.code} {d.name} {d.message}"
+        f"{printable(d.path)}:{d.span.line}:{d.span.column}: {d.code} {d.name} {d.message}"
         for d in report.diagnostics
     ]
     lines.append(summary(report))

@@ -94,6 +94,15 @@ class _Subnet:
     def label(self) -> str:
         return f"{self.network.key!r} ({self.where.file}:{self.where.span.line})"
 
+    @property
+    def text(self) -> str:
+        return _shown(self.where, self.net)
+
+
+def _shown(loc: Located, parsed: object) -> str:
+    """A parsed address for a message; as written when a variable gave it its value."""
+    return str(parsed) if loc.written is None else loc.shown
+
 
 def _parse_net(text: str) -> IPNetwork | None:
     try:
@@ -112,12 +121,13 @@ def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 def _invalid(what: str, loc: Located) -> Finding:
     return Finding(
         loc.span,
-        f"{what} {loc.value!r} is not a valid {'subnet (CIDR)' if what == 'subnet' else 'IP address'}",
+        f"{what} {loc.shown} is not a valid {'subnet (CIDR)' if what == 'subnet' else 'IP address'}",
         path=loc.file,
     )
 
 
-def _inside(what: str, loc: Located, net: IPNetwork, network: Network) -> Iterator[Finding]:
+def _inside(what: str, loc: Located, subnet: _Subnet) -> Iterator[Finding]:
+    net, network = subnet.net, subnet.network
     if loc.unresolved:
         return
     if what == "ip_range":
@@ -127,7 +137,8 @@ def _inside(what: str, loc: Located, net: IPNetwork, network: Network) -> Iterat
         elif rng.version != net.version or not rng.subnet_of(net):  # type: ignore[arg-type]
             yield Finding(
                 loc.span,
-                f"ip_range {loc.value} of network {network.key!r} is not inside its subnet {net}",
+                f"ip_range {_shown(loc, rng)} of network {network.key!r} is not inside its "
+                f"subnet {subnet.text}",
                 path=loc.file,
             )
         return
@@ -137,7 +148,8 @@ def _inside(what: str, loc: Located, net: IPNetwork, network: Network) -> Iterat
     elif ip not in net:
         yield Finding(
             loc.span,
-            f"{what} {loc.value} of network {network.key!r} is outside its subnet {net}",
+            f"{what} {_shown(loc, ip)} of network {network.key!r} is outside its subnet "
+            f"{subnet.text}",
             path=loc.file,
         )
 
@@ -150,7 +162,7 @@ def _configs(project: ComposeProject) -> Iterator[tuple[Network, IpamConfig]]:
 
 def check(project: Project) -> Iterator[Finding]:
     subnets: list[_Subnet] = []
-    by_network: dict[tuple[int, str], list[IPNetwork]] = {}
+    by_network: dict[tuple[int, str], list[_Subnet]] = {}
     for compose in project.compose:
         for network, config in _configs(compose):
             if config.subnet is None or config.subnet.unresolved:
@@ -159,21 +171,22 @@ def check(project: Project) -> Iterator[Finding]:
             if net is None:
                 yield _invalid("subnet", config.subnet)
                 continue
-            subnets.append(_Subnet(net, config.subnet, network, compose))
-            by_network.setdefault((id(compose), network.key), []).append(net)
+            subnet = _Subnet(net, config.subnet, network, compose)
+            subnets.append(subnet)
+            by_network.setdefault((id(compose), network.key), []).append(subnet)
             if isinstance(net, ipaddress.IPv4Network) and net.overlaps(DEFAULT_BRIDGE):
                 yield Finding(
                     config.subnet.span,
-                    f"subnet {net} of network {network.key!r} overlaps Docker's default bridge "
+                    f"subnet {subnet.text} of network {network.key!r} overlaps Docker's default bridge "
                     f"network {DEFAULT_BRIDGE} (docker0): the network cannot be created on a "
                     "default Docker host",
                     path=config.subnet.file,
                 )
             for what, loc in (("gateway", config.gateway), ("ip_range", config.ip_range)):
                 if loc is not None:
-                    yield from _inside(what, loc, net, network)
+                    yield from _inside(what, loc, subnet)
             for name, loc in config.aux_addresses:
-                yield from _inside(f"aux_addresses.{name}", loc, net, network)
+                yield from _inside(f"aux_addresses.{name}", loc, subnet)
     yield from _overlaps(subnets)
     for compose in project.compose:
         yield from _static_addresses(compose, by_network)
@@ -205,8 +218,8 @@ def _overlaps(subnets: list[_Subnet]) -> Iterator[Finding]:
             scope = "" if same else f" in project {other.project.name!r}"
             yield Finding(
                 current.where.span,
-                f"subnet {current.net} of network {current.network.key!r} {relation} subnet "
-                f"{other.net} of network {other.label}{scope}: Docker refuses to create "
+                f"subnet {current.text} of network {current.network.key!r} {relation} subnet "
+                f"{other.text} of network {other.label}{scope}: Docker refuses to create "
                 "overlapping networks on one host",
                 path=current.where.file,
             )
@@ -214,7 +227,7 @@ def _overlaps(subnets: list[_Subnet]) -> Iterator[Finding]:
 
 
 def _static_addresses(
-    compose: ComposeProject, by_network: dict[tuple[int, str], list[IPNetwork]]
+    compose: ComposeProject, by_network: dict[tuple[int, str], list[_Subnet]]
 ) -> Iterator[Finding]:
     taken: dict[tuple[str, str], str] = {}
     for service in compose.services:
@@ -227,12 +240,12 @@ def _static_addresses(
                 if ip is None:
                     yield _invalid("address", loc)
                     continue
-                same_family = [n for n in nets if n.version == ip.version]
-                if same_family and not any(ip in n for n in same_family):
-                    shown = ", ".join(str(n) for n in same_family)
+                same_family = [n for n in nets if n.net.version == ip.version]
+                if same_family and not any(ip in n.net for n in same_family):
+                    shown = ", ".join(n.text for n in same_family)
                     yield Finding(
                         loc.span,
-                        f"service {service.name!r} has address {ip} on network "
+                        f"service {service.name!r} has address {_shown(loc, ip)} on network "
                         f"{attachment.network!r}, outside its subnet {shown}",
                         path=loc.file,
                     )
@@ -240,7 +253,7 @@ def _static_addresses(
                 if key in taken:
                     yield Finding(
                         loc.span,
-                        f"service {service.name!r} has address {ip} on network "
+                        f"service {service.name!r} has address {_shown(loc, ip)} on network "
                         f"{attachment.network!r}, already given to service {taken[key]!r}",
                         path=loc.file,
                     )

@@ -229,9 +229,9 @@ def _check_service(service: Service) -> Iterator[Finding]:
             candidates = [c for c in candidates if c]
             missing = _uncovered(service, candidates) if candidates else None
             if missing:
-                what = f"{known.name} ({ref.text})" if known.name not in ref.text else ref.text
+                what = f"{known.name} ({ref.shown})" if known.name not in ref.shown else ref.shown
                 if build is not None and build.stage is not None:
-                    what = f"an image built on {ref.text}"
+                    what = f"an image built on {ref.shown}"
                 yield Finding(span, _message(service, what, missing), path=file)
                 return
     for path, _ in declared:

@@ -16,109 +16,149 @@ from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
 from dlint.parsers.compose.yamlload import type_plain
 
 _NAME = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
-_BRACED = re.compile(r"([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-+?])(.*))?\Z", re.DOTALL)
+_OPERATORS = (":-", ":+", ":?", "-", "+", "?")
+# Deeper ``${A:-${B:-...}}`` nesting than this is refused (no real file comes close).
+MAX_DEPTH = 50
+_QUOTE_LIMIT = 80
 
 
 class TemplateError(ValueError):
     """An invalid ``${...}`` (Compose refuses the file)."""
 
 
+class TooDeep(TemplateError):
+    """Variables nested deeper than MAX_DEPTH: dlint does not expand the value."""
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1] + "…"
+
+
 @dataclass
 class Interpolated:
     value: str
     unresolved: list[str] = field(default_factory=list)  # names used without a value
-    required: list[tuple[str, str]] = field(default_factory=list)  # ${X:?msg} unmet
+    # ${X:?msg} unmet: the name and its message as written (never a substituted value)
+    required: list[tuple[str, str]] = field(default_factory=list)
+    used: dict[str, str] = field(default_factory=dict)  # names substituted, with their values
 
 
-def _closing(text: str, start: int) -> int:
-    """Index of the ``}`` closing the ``${`` whose content starts at ``start``."""
-    depth = 1
-    i = start
-    while i < len(text):
-        if text.startswith("$$", i):
-            i += 2
-            continue
-        if text.startswith("${", i):
-            depth += 1
-            i += 2
-            continue
-        if text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
+def _closings(text: str) -> dict[int, int]:
+    """For each ``${`` (index of its ``$``), the index of the ``}`` that closes it.
 
-
-def interpolate(text: str, env: Mapping[str, str]) -> Interpolated:
-    """Substitute variables in ``text``; raises TemplateError for a bad template."""
-    result = Interpolated("")
-    out: list[str] = []
+    One pass, the way compose-go's scanner pairs them: ``$$`` is one token, a
+    ``${`` opens, a ``}`` closes the innermost open one. An unclosed ``${`` is
+    left out.
+    """
+    out: dict[int, int] = {}
+    stack: list[int] = []
     i = 0
     n = len(text)
     while i < n:
         ch = text[i]
-        if ch != "$" or i + 1 >= n:
-            out.append(ch)
-            i += 1
-            continue
-        nxt = text[i + 1]
-        if nxt == "$":
-            out.append("$")
-            i += 2
-            continue
-        if nxt == "{":
-            end = _closing(text, i + 2)
-            if end < 0:
-                raise TemplateError(f"Invalid template: {text!r} (missing '}}')")
-            out.append(_braced(text[i + 2 : end], text, env, result))
-            i = end + 1
-            continue
-        m = _NAME.match(text, i + 1)
-        if m is None:
-            out.append("$")
-            i += 1
-            continue
+        if ch == "$" and i + 1 < n:
+            if text[i + 1] == "$":
+                i += 2
+                continue
+            if text[i + 1] == "{":
+                stack.append(i)
+                i += 2
+                continue
+        elif ch == "}" and stack:
+            out[stack.pop()] = i
+        i += 1
+    return out
+
+
+class _Expander:
+    """Substitutes one text; each character is read a bounded number of times."""
+
+    def __init__(self, text: str, env: Mapping[str, str]) -> None:
+        self.text = text
+        self.env = env
+        self.closing = _closings(text) if "${" in text else {}
+        self.result = Interpolated("")
+
+    def span(self, start: int, end: int, depth: int) -> str:
+        """``text[start:end]`` with its variables substituted."""
+        if depth > MAX_DEPTH:
+            raise TooDeep(f"variables nested more than {MAX_DEPTH} levels deep")
+        text = self.text
+        out: list[str] = []
+        i = start
+        while i < end:
+            at = text.find("$", i, end)
+            if at < 0:
+                out.append(text[i:end])
+                break
+            out.append(text[i:at])
+            i = at
+            if i + 1 >= end:
+                out.append("$")
+                i += 1
+                continue
+            nxt = text[i + 1]
+            if nxt == "$":
+                out.append("$")
+                i += 2
+                continue
+            if nxt == "{":
+                close = self.closing.get(i, -1)
+                if close < 0 or close >= end:
+                    raise TemplateError(f"Invalid template: {_clip(self.text)!r} (missing '}}')")
+                out.append(self.braced(i + 2, close, depth))
+                i = close + 1
+                continue
+            m = _NAME.match(text, i + 1, end)
+            if m is None:
+                out.append("$")
+                i += 1
+                continue
+            out.append(self.lookup(m.group(0)))
+            i = m.end()
+        return "".join(out)
+
+    def lookup(self, name: str) -> str:
+        if name in self.env:
+            value = self.result.used[name] = self.env[name]
+            return value
+        self.result.unresolved.append(name)
+        return ""
+
+    def braced(self, start: int, end: int, depth: int) -> str:
+        """The value of ``${...}`` whose content is ``text[start:end]``."""
+        text = self.text
+        m = _NAME.match(text, start, end)
+        op = next((o for o in _OPERATORS if m and text.startswith(o, m.end(), end)), None)
+        if m is None or (op is None and m.end() != end):
+            raise TemplateError(f"Invalid template: {_clip(self.text)!r}")
         name = m.group(0)
-        if name in env:
-            out.append(env[name])
-        else:
-            result.unresolved.append(name)
-        i = m.end()
-    result.value = "".join(out)
-    return result
-
-
-def _braced(content: str, whole: str, env: Mapping[str, str], result: Interpolated) -> str:
-    m = _BRACED.match(content)
-    if m is None:
-        raise TemplateError(f"Invalid template: {whole!r}")
-    name, op, arg = m.group(1), m.group(2), m.group(3) or ""
-    present = name in env
-    value = env.get(name, "")
-    if op is None:
-        if not present:
-            result.unresolved.append(name)
+        if op is None:
+            return self.lookup(name)
+        present = name in self.env
+        value = self.env.get(name, "")
+        if present:
+            self.result.used[name] = value
+        arg_start = m.end() + len(op)
+        missing = not present or (op.startswith(":") and value == "")
+        kind = op[-1]
+        if kind == "-":
+            return self.span(arg_start, end, depth + 1) if missing else value
+        if kind == "+":
+            return "" if missing else self.span(arg_start, end, depth + 1)
+        # "?": required
+        if missing:
+            message = text[arg_start:end] or "is missing a value"
+            self.result.required.append((name, _clip(message)))
+            return ""
         return value
 
-    def sub(text: str) -> str:
-        inner = interpolate(text, env)
-        result.unresolved.extend(inner.unresolved)
-        result.required.extend(inner.required)
-        return inner.value
 
-    empty_counts = op.startswith(":")
-    missing = not present or (empty_counts and value == "")
-    kind = op[-1]
-    if kind == "-":
-        return sub(arg) if missing else value
-    if kind == "+":
-        return "" if missing else sub(arg)
-    # "?": required
-    if missing:
-        result.required.append((name, sub(arg) or "is missing a value"))
-        return ""
-    return value
+def interpolate(text: str, env: Mapping[str, str]) -> Interpolated:
+    """Substitute variables in ``text``; raises TemplateError for a bad template."""
+    expander = _Expander(text, env)
+    expander.result.value = expander.span(0, len(text), 0)
+    return expander.result
 
 
 @dataclass
@@ -127,7 +167,9 @@ class InterpolationLog:
 
     unresolved: list[tuple[str, YScalar]] = field(default_factory=list)
     required: list[tuple[str, str, YScalar]] = field(default_factory=list)
-    errors: list[tuple[str, YScalar]] = field(default_factory=list)
+    errors: list[tuple[str, YScalar]] = field(default_factory=list)  # bad templates
+    limits: list[tuple[str, YScalar]] = field(default_factory=list)  # too deep to expand
+    used: dict[str, str] = field(default_factory=dict)  # values that came from outside the file
 
 
 def interpolate_tree(node: YNode, env: Mapping[str, str], log: InterpolationLog) -> YNode:
@@ -150,9 +192,13 @@ def _scalar(node: YScalar, env: Mapping[str, str], log: InterpolationLog) -> YSc
         return node
     try:
         done = interpolate(node.value, env)
+    except TooDeep as exc:
+        log.limits.append((f"{exc}; dlint does not expand this value", node))
+        return node
     except TemplateError as exc:
         log.errors.append((str(exc), node))
         return node
+    log.used.update(done.used)
     for name in done.unresolved:
         log.unresolved.append((name, node))
     for name, message in done.required:
@@ -174,9 +220,14 @@ def _scalar(node: YScalar, env: Mapping[str, str], log: InterpolationLog) -> YSc
 
 
 def parse_dotenv(text: str, lookup: Mapping[str, str] | None = None) -> dict[str, str]:
-    """A ``.env`` file, the way Compose reads it (``export``, quotes, comments)."""
+    """A ``.env`` file, the way Compose reads it (``export``, quotes, comments).
+
+    Linear in the size of the file: a quoted value that runs over many lines is
+    scanned once, and later lines see earlier values through one mapping.
+    """
     values: dict[str, str] = {}
     env = dict(lookup or {})
+    scope = dict(env)  # what ${NAME} in a value sees: the lookup, then earlier lines
     lines = text.replace("\r\n", "\n").split("\n")
     i = 0
     while i < len(lines):
@@ -190,41 +241,58 @@ def parse_dotenv(text: str, lookup: Mapping[str, str] | None = None) -> dict[str
         key = key.strip()
         if not sep:
             if key in env:
-                values[key] = env[key]
+                values[key] = scope[key] = env[key]
             continue
         rest = rest.lstrip()
         if rest[:1] in ("'", '"'):
             quote = rest[0]
-            body = rest[1:]
-            while _unclosed(body, quote) and i < len(lines):
-                body += "\n" + lines[i]
+            parts = [rest[1:]]
+            end, pending = _close_index(parts[0], quote, False)
+            while end < 0 and i < len(lines):
+                parts.append("\n" + lines[i])
                 i += 1
-            end = _close_index(body, quote)
-            value = body[:end] if end >= 0 else body
+                end, pending = _close_index(parts[-1], quote, pending)
+            if end >= 0:
+                parts[-1] = parts[-1][:end]
+            value = "".join(parts)
             if quote == '"':
-                value = _unescape_double(value)
-                value = _expand_dotenv(value, {**env, **values})
+                value = _expand_dotenv(_unescape_double(value), scope)
         else:
-            value = re.split(r"\s+#", rest, maxsplit=1)[0].strip()
-            value = _expand_dotenv(value, {**env, **values})
-        values[key] = value
+            value = _expand_dotenv(_strip_comment(rest).strip(), scope)
+        values[key] = scope[key] = value
     return values
 
 
-def _close_index(body: str, quote: str) -> int:
-    i = 0
-    while i < len(body):
-        if quote == '"' and body[i] == "\\":
-            i += 2
-            continue
-        if body[i] == quote:
-            return i
-        i += 1
-    return -1
+_DQ_SPECIAL = re.compile(r'["\\]')
 
 
-def _unclosed(body: str, quote: str) -> bool:
-    return _close_index(body, quote) < 0
+def _close_index(chunk: str, quote: str, escaped: bool) -> tuple[int, bool]:
+    """Where ``quote`` closes in ``chunk`` (-1: not here), and whether the chunk ends
+    inside an escape (a double-quoted value's trailing backslash escapes what follows)."""
+    if quote == "'":
+        return chunk.find("'"), False
+    i = 1 if escaped and chunk else 0
+    if escaped and not chunk:
+        return -1, True
+    while True:
+        m = _DQ_SPECIAL.search(chunk, i)
+        if m is None:
+            return -1, False
+        if m.group() == '"':
+            return m.start(), False
+        if m.start() + 1 >= len(chunk):
+            return -1, True
+        i = m.start() + 2
+
+
+def _strip_comment(value: str) -> str:
+    """An unquoted value up to a ``#`` that follows whitespace."""
+    at = value.find("#")
+    while at > 0:
+        if value[at - 1].isspace():
+            return value[:at]
+        at = value.find("#", at + 1)
+    return value
 
 
 _DQ_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "$": "$"}

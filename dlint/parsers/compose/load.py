@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlint.files import LoadError
+from dlint.files import NOT_FOUND, LoadError, ProjectFiles
 from dlint.ir.common import Severity, Span
 from dlint.ir.compose import ComposeProblem
 from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence, node_text
@@ -25,13 +25,15 @@ from dlint.parsers.compose.yamlload import YamlError, load_yaml
 SCHEMA = "compose-schema"
 PARSE = "parse-error"
 UNDEFINED = "undefined-variable"
+# extends chains and include nesting deeper than this are not followed
+MAX_REFERENCE_DEPTH = 64
 
 
 @dataclass
 class LoadContext:
     """What loading a project needs from outside: reading files, naming them."""
 
-    read_text: Callable[[Path], str]
+    files: ProjectFiles
     display: Callable[[Path], str]
     environ: Mapping[str, str] | None = None  # the machine's environment, when asked for
 
@@ -47,20 +49,13 @@ class Loaded:
     env: dict[str, str] = field(default_factory=dict)
     reported_variables: dict[str, int] = field(default_factory=dict)  # name -> uses
     missing_files: set[str] = field(default_factory=set)  # reported once each
-
-
-def project_env(directory: Path, ctx: LoadContext, env_file: Path | None = None) -> dict[str, str]:
-    """Variables for interpolation: the ``.env`` file, then the machine's if asked."""
-    values: dict[str, str] = {}
-    path = env_file or directory / ".env"
-    if path.is_file():
-        try:
-            values = parse_dotenv(ctx.read_text(path), ctx.environ)
-        except (OSError, ValueError):
-            values = {}
-    if ctx.environ:
-        values.update(ctx.environ)
-    return values
+    # each file is read once per project and environment, however often it is referenced
+    parsed: dict[tuple[Path, int], YMapping | None] = field(default_factory=dict)
+    included: set[tuple[Path, ...]] = field(default_factory=set)
+    envs: dict[tuple[Path, tuple[Path, ...]], dict[str, str]] = field(default_factory=dict)
+    # values substituted from env files and the environment: messages must never show them
+    substituted: dict[str, str] = field(default_factory=dict)
+    env_problems: set[str] = field(default_factory=set)  # env files reported once each
 
 
 class Loader:
@@ -74,10 +69,25 @@ class Loader:
     def read_file(
         self, path: Path, env: Mapping[str, str], loaded: Loaded, required: bool
     ) -> YMapping | None:
-        """One file: its documents merged and interpolated; None when unusable."""
+        """One file: its documents merged and interpolated; None when unusable.
+
+        Read once per project and environment: a file included or extended from
+        many places (a diamond) costs one read.
+        """
+        key = (_real(path), id(env))
+        if key in loaded.parsed:
+            return loaded.parsed[key]
+        loaded.parsed[key] = None  # a file that reaches itself again reads as nothing
+        result = self._read_file(path, env, loaded, required)
+        loaded.parsed[key] = result
+        return result
+
+    def _read_file(
+        self, path: Path, env: Mapping[str, str], loaded: Loaded, required: bool
+    ) -> YMapping | None:
         display = self.ctx.display(path)
         try:
-            text = self.ctx.read_text(path)
+            text = self.ctx.files.read_text(path)
         except LoadError as exc:
             self._problem(loaded, PARSE, exc.message, exc.span, display)
             return None
@@ -112,8 +122,11 @@ class Loader:
         return root
 
     def _report_interpolation(self, loaded: Loaded, log: InterpolationLog) -> None:
+        loaded.substituted.update(log.used)
         for message, node in log.errors:
             self._problem(loaded, SCHEMA, message, node.span, node.file)
+        for message, node in log.limits:
+            self._problem(loaded, PARSE, message, node.span, node.file)
         uses: dict[str, list[YScalar]] = {}
         for name, node in log.unresolved:
             uses.setdefault(name, []).append(node)
@@ -141,11 +154,53 @@ class Loader:
                 node.file,
             )
 
+    def env(
+        self,
+        loaded: Loaded,
+        directory: Path,
+        env_files: tuple[Path, ...] = (),
+        where: YNode | None = None,
+    ) -> dict[str, str]:
+        """Variables for interpolation: ``env_files`` in order (later ones win), or
+        the folder's ``.env`` when there are none; then the machine's, if asked for.
+
+        One mapping per source, so files read with it are cached once.
+        """
+        key = (directory, env_files)
+        if key in loaded.envs:
+            return loaded.envs[key]
+        values: dict[str, str] = {}
+        for path in env_files or (directory / ".env",):
+            shown = self.ctx.display(path)
+            why = self.ctx.files.problem(path)
+            if (
+                why is not None
+                and not env_files
+                and why in (NOT_FOUND, "is a directory, not a file")
+            ):
+                continue  # no .env: nothing to read
+            try:
+                text = self.ctx.files.read_text(path)
+            except LoadError as exc:
+                if shown not in loaded.env_problems:
+                    loaded.env_problems.add(shown)
+                    if where is not None:
+                        message = f"env_file {shown} {exc.reason}"
+                        self._problem(loaded, SCHEMA, message, where.span, where.file)
+                    else:
+                        self._problem(loaded, PARSE, exc.message, exc.span, shown)
+                continue
+            values.update(parse_dotenv(text, {**values, **(self.ctx.environ or {})}))
+        if self.ctx.environ:
+            values.update(self.ctx.environ)
+        loaded.envs[key] = values
+        return values
+
     def load(self, files: list[Path], fragment: bool = False) -> Loaded:
         """The merged model of ``files`` (in merge order)."""
         directory = files[0].parent
         loaded = Loaded(None, [], {})
-        loaded.env = project_env(directory, self.ctx)
+        loaded.env = self.env(loaded, directory)
         root: YNode | None = None
         for i, path in enumerate(files):
             display = self.ctx.display(path)
@@ -162,7 +217,7 @@ class Loader:
             return loaded
         assert isinstance(root, YMapping)
         root = self._extends(root, directory, loaded, loaded.env, chain=())
-        root = self._include(root, directory, loaded, seen=(files[0].resolve(),))
+        root = self._include(root, directory, loaded, seen=(_real(files[0]),))
         result = strip_tags(root)
         assert isinstance(result, YMapping)
         loaded.root = result
@@ -220,9 +275,19 @@ class Loader:
             return _without(node, "extends")
         if base_file and _remote(base_file):
             return node  # a remote file dlint does not fetch: keep what it is
+        if len(chain) >= MAX_REFERENCE_DEPTH:
+            self._problem(
+                loaded,
+                PARSE,
+                f"service {name!r}: extends chain longer than {MAX_REFERENCE_DEPTH} services; "
+                "dlint does not follow it further",
+                ext.span,
+                ext.file,
+            )
+            return _without(node, "extends")
         if base_file:
             base_dir = loaded.base_dirs.get(ext.file, directory)
-            path = (base_dir / base_file).resolve()
+            path = _lexical(base_dir / base_file)
             other = self._other_file(path, loaded, env, ext)
             if other is None:
                 return node  # keep `extends`: what it would add is unknown, not missing
@@ -265,13 +330,17 @@ class Loader:
     def _other_file(
         self, path: Path, loaded: Loaded, env: Mapping[str, str], ref: YNode
     ) -> YMapping | None:
-        if not path.is_file():
+        why = self.ctx.files.problem(path)
+        if why is not None:
             shown = self.ctx.display(path)
             if shown not in loaded.missing_files:
                 loaded.missing_files.add(shown)
-                self._problem(
-                    loaded, SCHEMA, f"extends: file not found: {shown}", ref.span, ref.file
+                message = (
+                    f"extends: file not found: {shown}"
+                    if why == NOT_FOUND
+                    else f"extends: {shown} {why}"
                 )
+                self._problem(loaded, SCHEMA, message, ref.span, ref.file)
             return None
         display = self.ctx.display(path)
         loaded.base_dirs.setdefault(display, path.parent)
@@ -287,22 +356,23 @@ class Loader:
             return root
         result = root
         for entry in include.items:
-            paths, project_dir, env_file = _include_entry(entry)
+            paths, project_dir, env_files = _include_entry(entry)
             if not paths or any(_remote(p) for p in paths):
                 continue  # nothing to read, or a remote project dlint does not fetch
             base = loaded.base_dirs.get(entry.file, directory)
-            files = [(base / p).resolve() for p in paths]
-            missing = [f for f in files if not f.is_file()]
-            if missing:
-                self._problem(
-                    loaded,
-                    SCHEMA,
-                    f"include: file not found: {self.ctx.display(missing[0])}",
-                    entry.span,
-                    entry.file,
+            files = [_lexical(base / p) for p in paths]
+            bad = next(((f, why) for f in files if (why := self.ctx.files.problem(f))), None)
+            if bad is not None:
+                shown, why = self.ctx.display(bad[0]), bad[1]
+                message = (
+                    f"include: file not found: {shown}"
+                    if why == NOT_FOUND
+                    else f"include: {shown} {why}"
                 )
+                self._problem(loaded, SCHEMA, message, entry.span, entry.file)
                 continue
-            if files[0] in seen:
+            identity = tuple(_real(f) for f in files)
+            if identity[0] in seen:
                 self._problem(
                     loaded,
                     SCHEMA,
@@ -311,20 +381,35 @@ class Loader:
                     entry.file,
                 )
                 continue
-            inc_dir = (base / project_dir).resolve() if project_dir else files[0].parent
-            env_path = (base / env_file).resolve() if env_file else None
-            env = project_env(inc_dir, self.ctx, env_path)
+            if identity in loaded.included:
+                continue  # already part of this project: its resources are here
+            if len(seen) > MAX_REFERENCE_DEPTH:
+                self._problem(
+                    loaded,
+                    PARSE,
+                    f"includes nested more than {MAX_REFERENCE_DEPTH} files deep; "
+                    "dlint does not follow them further",
+                    entry.span,
+                    entry.file,
+                )
+                continue
+            loaded.included.add(identity)
+            inc_dir = _lexical(base / project_dir) if project_dir else files[0].parent
+            env = self.env(loaded, inc_dir, tuple(_lexical(base / e) for e in env_files), entry)
             sub: YNode | None = None
             for f in files:
                 display = self.ctx.display(f)
                 loaded.base_dirs.setdefault(display, inc_dir)
                 doc = self.read_file(f, env, loaded, required=True)
                 if doc is not None:
-                    sub = doc if sub is None else merge(sub, doc)
+                    try:
+                        sub = doc if sub is None else merge(sub, doc)
+                    except MergeError as exc:
+                        self._problem(loaded, SCHEMA, exc.message, exc.node.span, exc.node.file)
             if not isinstance(sub, YMapping):
                 continue
             sub = self._extends(sub, inc_dir, loaded, env, chain=())
-            sub = self._include(sub, inc_dir, loaded, (*seen, files[0]))
+            sub = self._include(sub, inc_dir, loaded, (*seen, identity[0]))
             result = self._import(result, sub, loaded)
         return result
 
@@ -374,24 +459,30 @@ def _without(node: YMapping, key: str) -> YMapping:
     )
 
 
-def _include_entry(entry: YNode) -> tuple[list[str], str | None, str | None]:
+def _strings(node: YNode | None) -> list[str]:
+    """A string or a list of strings, as a list (empty items left out)."""
+    items = node.items if isinstance(node, YSequence) else (node,) if node is not None else ()
+    return [text for item in items if (text := node_text(item))]
+
+
+def _include_entry(entry: YNode) -> tuple[list[str], str | None, list[str]]:
+    """(paths, project_directory, env_files) of one ``include`` item."""
     if isinstance(entry, YScalar):
-        text = node_text(entry)
-        return ([text] if text else []), None, None
+        return _strings(entry), None, []
     if isinstance(entry, YMapping):
-        path = entry.get("path")
-        if isinstance(path, YSequence):
-            paths = [node_text(p) or "" for p in path.items]
-        else:
-            paths = [node_text(path) or ""] if path is not None else []
-        env_file = entry.get("env_file")
-        env = (
-            node_text(env_file.items[0])
-            if isinstance(env_file, YSequence) and env_file.items
-            else node_text(env_file)
-        )
-        return [p for p in paths if p], node_text(entry.get("project_directory")), env
-    return [], None, None
+        paths = _strings(entry.get("path"))
+        return paths, node_text(entry.get("project_directory")), _strings(entry.get("env_file"))
+    return [], None, []
+
+
+def _lexical(path: Path) -> Path:
+    """``path`` with ``..`` and ``.`` folded, symlinks left as they are (for display)."""
+    return Path(os.path.normpath(path))
+
+
+def _real(path: Path) -> Path:
+    """Where ``path`` really is (its identity, symlinks followed)."""
+    return Path(os.path.realpath(path))
 
 
 _PROJECT_NAME = re.compile(r"[^a-z0-9_-]")
@@ -401,7 +492,3 @@ def normalize_project_name(name: str) -> str:
     """Compose's project name from a folder name: lowercase, [a-z0-9_-] only."""
     cleaned = _PROJECT_NAME.sub("", name.lower())
     return cleaned.lstrip("_-") or "default"
-
-
-def environ_if(asked: bool) -> Mapping[str, str] | None:
-    return dict(os.environ) if asked else None

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from dlint.files import ProjectFiles
 from dlint.ir.common import Span
 from dlint.ir.compose import (
     Build,
@@ -24,6 +25,7 @@ from dlint.ir.compose import (
 )
 from dlint.ir.dockerfile import Dockerfile, Stage
 from dlint.ir.image import ImageRef
+from dlint.ir.text import quote
 from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence, node_text
 from dlint.parsers.compose.load import Loaded
 from dlint.parsers.compose.syntax import SyntaxProblem, parse_port, parse_volume
@@ -42,7 +44,8 @@ DockerfileSource = Callable[[Path, Path], "Dockerfile | str"]
 
 class _Builder:
     def __init__(self, loaded: Loaded, project_dir: Path, display: Callable[[Path], str],
-                 dockerfiles: DockerfileSource) -> None:  # fmt: skip
+                 dockerfiles: DockerfileSource, files: ProjectFiles) -> None:  # fmt: skip
+        self.files = files
         self.loaded = loaded
         self.project_dir = project_dir
         self.display = display
@@ -62,7 +65,9 @@ class _Builder:
         image_node = _located(node.get("image"))
         image = None
         if image_node is not None and image_node.value:
-            image = ImageRef.parse(image_node.value, image_node.span, image_node.unresolved)
+            image = ImageRef.parse(
+                image_node.value, image_node.span, image_node.unresolved, image_node.written
+            )
         return Service(
             name=name,
             name_span=key.span,
@@ -104,10 +109,16 @@ class _Builder:
         context_dir = Path(os.path.normpath(self.base_dir(node) / context_text))
         build = Build(node.span, node.file, context, self.display(context_dir), dockerfile, None,
                       inline, target, network)  # fmt: skip
-        if not context_dir.is_dir():
-            what = "is a file, not a folder" if context_dir.exists() else "not found"
+        kind = self.files.kind(context_dir)
+        if kind != "dir":
+            what = {"file": "is a file, not a folder", "missing": "not found"}.get(
+                kind, "is not a folder" if kind == "other" else kind
+            )
             self.problem(
-                BUILD_RULE, f"service {service!r}: build context {context_text!r} {what}", where
+                BUILD_RULE,
+                f"service {service!r}: build context "
+                f"{context.shown if context is not None else repr('.')} {what}",
+                where,
             )
             return build
         dockerfile_text = dockerfile.value if dockerfile is not None else "Dockerfile"
@@ -120,11 +131,10 @@ class _Builder:
             return build
         stage = _stage(parsed, target.value if target is not None else None)
         if stage is None and target is not None:
-            names = ", ".join(s.name for s in parsed.stages if s.name) or "none"
             self.problem(
                 BUILD_RULE,
-                f"service {service!r}: target stage {target.value!r} not found in "
-                f"{self.display(dockerfile_path)} (named stages: {names})",
+                f"service {service!r}: target stage {target.shown} not found in "
+                f"{self.display(dockerfile_path)}",
                 target,
             )
         return Build(node.span, node.file, context, self.display(context_dir), dockerfile,
@@ -146,8 +156,11 @@ class _Builder:
             try:
                 spec = parse_port(text)
             except SyntaxProblem as exc:
-                if not (isinstance(item, YScalar) and item.unresolved):
-                    self.problem(SCHEMA, str(exc), item)
+                if isinstance(item, YScalar) and item.raw is not None:
+                    if not item.unresolved:  # never quote what a variable put there
+                        self.problem(SCHEMA, f"invalid port {quote(item.written)}", item)
+                else:
+                    self.problem(SCHEMA, f"invalid port {quote(text)}: {exc}", item)
                 continue
             out.append(
                 Port(spec.target, spec.published, spec.host_ip, spec.protocol, item.span, item.file)
@@ -191,7 +204,8 @@ class _Builder:
         spec = parse_volume(text)
         if spec is None:
             if not (isinstance(item, YScalar) and item.unresolved):
-                self.problem(SCHEMA, f"invalid volume {text!r}", item)
+                written = item.written if isinstance(item, YScalar) else text
+                self.problem(SCHEMA, f"invalid volume {quote(written)}", item)
             return None
         mtype = "bind" if spec.type == "bind" else "volume"
         host = self.host_path(spec.source, item) if mtype == "bind" and spec.source else None
@@ -295,7 +309,7 @@ def _items(node: YNode | None) -> tuple[YNode, ...]:
 def _located(node: YNode | None) -> Located | None:
     if not isinstance(node, YScalar) or node.value is None:
         return None
-    return Located(node_text(node) or "", node.span, node.file, node.unresolved)
+    return Located(node_text(node) or "", node.span, node.file, node.unresolved, node.raw)
 
 
 def _unresolved(node: YMapping) -> tuple[str, ...]:
@@ -331,6 +345,7 @@ def build_project(
     display: Callable[[Path], str],
     dockerfiles: DockerfileSource,
     fragment: bool,
+    files: ProjectFiles,
 ) -> ComposeProject:
     """The IR of a loaded project (problems found while building included)."""
     from dlint.parsers.compose.load import normalize_project_name
@@ -341,11 +356,12 @@ def build_project(
     if root is None:
         name = normalize_project_name(project_dir.name)
         return ComposeProject(name, display(project_dir), tuple(loaded.files), None,
-                              problems=tuple(problems), fragment=fragment)  # fmt: skip
+                              problems=tuple(problems), fragment=fragment,
+                              substituted=tuple(loaded.substituted.items()))  # fmt: skip
     problems.extend(validate(root, loaded.files[0]))
     problems.extend(semantic(root, fragment))
     name = node_text(root.get("name")) or normalize_project_name(project_dir.name)
-    builder = _Builder(loaded, project_dir, display, dockerfiles)
+    builder = _Builder(loaded, project_dir, display, dockerfiles, files)
     services: list[Service] = []
     section = root.get("services")
     if isinstance(section, YMapping):
@@ -365,4 +381,5 @@ def build_project(
         volumes=tuple(volumes),
         problems=tuple(problems),
         fragment=fragment,
+        substituted=tuple(loaded.substituted.items()),
     )

@@ -18,6 +18,7 @@ from typing import Any
 
 from dlint.ir.common import Severity
 from dlint.ir.compose import ComposeProblem
+from dlint.ir.text import quote
 from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence, node_text
 
 RULE = "compose-schema"
@@ -130,7 +131,10 @@ def _describe(error: Any) -> str:
         return f"{path} is not in any of the forms Compose accepts"
     if validator == "not":
         return f"{path} is not allowed here"
-    return f"{path}: {error.message}"
+    if validator == "format":
+        return f"{path} is not a valid {error.validator_value}"
+    # jsonschema's own messages quote the value, which may come from an env file
+    return f"{path} is not valid for Compose (fails the schema's {validator!r} check)"
 
 
 def _unknown_keys(error: Any, root: YNode) -> Iterator[tuple[str, YScalar | None, YNode]]:
@@ -313,24 +317,27 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
             if target not in names:
                 yield _problem(
                     node,
-                    f"service {name!r} depends on undefined service {target!r}",
+                    f"service {name!r} depends on undefined service {quote(node.written)}",
                     consistency=True,
                 )
         for net, node in _dep_names(svc.get("networks")):
             if net not in declared["networks"] and net != "default":
                 yield _problem(
                     node,
-                    f"service {name!r} refers to undefined network {net!r}",
+                    f"service {name!r} refers to undefined network {quote(node.written)}",
                     consistency=True,
                 )
         for section in ("secrets", "configs"):
             for ref in _seq(svc.get(section)):
                 ref_map = _mapping(ref)
-                ref_name = node_text(ref_map.get("source") if ref_map else ref)
+                ref_node = ref_map.get("source") if ref_map else ref
+                ref_name = node_text(ref_node)
                 if ref_name and ref_name not in declared[section]:
+                    assert isinstance(ref_node, YScalar)
                     yield _problem(
                         ref,
-                        f"service {name!r} refers to undefined {section[:-1]} {ref_name!r}",
+                        f"service {name!r} refers to undefined {section[:-1]} "
+                        f"{quote(ref_node.written)}",
                         consistency=True,
                     )
         mode = node_text(svc.get("network_mode"))
@@ -348,10 +355,11 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
             and mode[len("service:") :] not in names
         ):
             mode_node = svc.get("network_mode")
-            assert mode_node is not None
+            assert isinstance(mode_node, YScalar)
             yield _problem(
                 mode_node,
-                f"service {name!r} uses network_mode of undefined service {mode[len('service:') :]!r}",
+                f"service {name!r} uses network_mode of an undefined service: "
+                f"{quote(mode_node.written)}",
                 consistency=True,
             )
         if all(svc.get(k) is None for k in ("image", "build", "extends", "provider")):
@@ -369,7 +377,8 @@ def _seq(node: YNode | None) -> tuple[YNode, ...]:
     return node.items if isinstance(node, YSequence) else ()
 
 
-def _dep_names(node: YNode | None) -> list[tuple[str, YNode]]:
+def _dep_names(node: YNode | None) -> list[tuple[str, YScalar]]:
+    """(name, the node that writes it) of a list of names or a mapping keyed by them."""
     if isinstance(node, YSequence):
         return [(node_text(i) or "", i) for i in node.items if isinstance(i, YScalar)]
     if isinstance(node, YMapping):
@@ -395,7 +404,8 @@ def _device_checks(svc: YMapping) -> Iterator[ComposeProblem]:
             except ValueError:
                 yield _problem(
                     count,
-                    f"invalid value {count.value!r}, the only value allowed is 'all' or a number",
+                    f"invalid value {quote(count.written)}, the only value allowed is 'all' or "
+                    "a number",
                 )
 
 

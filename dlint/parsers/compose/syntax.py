@@ -6,6 +6,8 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from dlint.ir.text import quote
+
 _WINDOWS_ABS = re.compile(r"^[a-zA-Z]:[\\/]")
 _PORT = re.compile(r"^\d+(?:-\d+)?$")
 
@@ -29,12 +31,12 @@ def parse_port(text: str) -> PortSpec:
     if "/" in spec:
         spec, protocol = spec.rsplit("/", 1)
         if not protocol:
-            raise SyntaxProblem(f"invalid port {text!r}: empty protocol")
+            raise SyntaxProblem("empty protocol")
     host_ip: str | None = None
     if spec.startswith("["):
         close = spec.find("]")
         if close < 0:
-            raise SyntaxProblem(f"invalid port {text!r}: missing ']' after the IPv6 address")
+            raise SyntaxProblem("missing ']' after the IPv6 address")
         host_ip = spec[1:close]
         spec = spec[close + 1 :].lstrip(":")
         parts = spec.split(":") if spec else []
@@ -47,21 +49,19 @@ def parse_port(text: str) -> PortSpec:
             host_ip = parts[0]
             parts = parts[1:]
     if not parts or len(parts) > 2:
-        raise SyntaxProblem(f"invalid port {text!r}")
+        raise SyntaxProblem("too many ':'-separated parts")
     target = parts[-1]
     published = parts[0] if len(parts) == 2 else None
     for value in (target, published):
         if value is not None and value != "" and not _PORT.match(value):
-            raise SyntaxProblem(f"invalid port {text!r}: {value!r} is not a port or port range")
+            raise SyntaxProblem(f"{quote(value)} is not a port or port range")
     if not target:
-        raise SyntaxProblem(f"invalid port {text!r}: no container port")
+        raise SyntaxProblem("no container port")
     if host_ip:
         try:
             ipaddress.ip_address(host_ip)
         except ValueError:
-            raise SyntaxProblem(
-                f"invalid port {text!r}: {host_ip!r} is not an IP address"
-            ) from None
+            raise SyntaxProblem(f"{quote(host_ip)} is not an IP address") from None
     return PortSpec(target, published or None, host_ip or None, protocol.lower())
 
 
