@@ -11,22 +11,6 @@ from typing import Literal
 
 Kind = Literal["dockerfile", "compose"]
 
-# Folders no one wants linted; they are still linted when named on the command line.
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        "node_modules",
-        ".venv",
-        "venv",
-        "__pycache__",
-        ".tox",
-        ".mypy_cache",
-        ".ruff_cache",
-        ".pytest_cache",
-    }
-)
 # ``Dockerfile.<ext>`` files that are something else (templates, docs, ignore files).
 NOT_DOCKERFILE_SUFFIXES = frozenset(
     {
@@ -80,15 +64,16 @@ def _nothing_excluded(path: Path) -> bool:
 
 
 def discover(
-    paths: list[str], excluded: Callable[[Path], bool] = _nothing_excluded
+    paths: list[str], excluded: Callable[[Path], bool] = _nothing_excluded, cwd: Path | None = None
 ) -> list[Target]:
     """Files to lint under ``paths`` (files are taken as given), sorted, unique.
 
+    Relative paths start at ``cwd`` (default: the working directory).
     ``excluded`` is asked about every folder and file met while walking.
     """
     found: dict[Path, Target] = {}
     for raw in paths:
-        path = Path(raw)
+        path = cwd / raw if cwd is not None else Path(raw)
         if path.is_dir():
             for target in _walk(path, excluded):
                 found.setdefault(target.path, target)
@@ -103,15 +88,19 @@ def discover(
 
 
 def _walk(root: Path, excluded: Callable[[Path], bool]) -> list[Target]:
+    """Files with a lintable name under ``root``; never inside ``.git``.
+
+    Whatever such a file is (a symlink, a FIFO, a device), it is a target: the
+    reader refuses what it must not open, and the refusal is reported.
+    """
     out: list[Target] = []
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not excluded(here / d))
+        dirs[:] = sorted(d for d in dirs if d.lower() != ".git" and not excluded(here / d))
         for name in files:
             kind = classify(name)
             path = here / name
-            # regular files only: a FIFO or a socket named Dockerfile would block a read
-            if kind is not None and path.is_file() and not excluded(path):
+            if kind is not None and not excluded(path):
                 out.append(Target(path, kind, explicit=False))
     return out
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 PARSE_ERROR = "parse-error"
 INTERNAL_ERROR = "internal-error"
+_TOO_DEEP = "nested too deeply for dlint to read"
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -130,6 +131,8 @@ class _Run:
                 self.dockerfiles[key] = load_dockerfile(self.files, self.display, path, context)
             except LoadError as exc:
                 self.dockerfiles[key] = exc
+            except RecursionError:  # a limit missed somewhere: still the file's fault
+                self.dockerfiles[key] = LoadError(_TOO_DEEP, Span.point(1))
             except Exception as exc:  # a bug in dlint's own parser
                 self.failed = True
                 self.diagnostics.append(_internal(display, "reading this Dockerfile", exc))
@@ -148,6 +151,11 @@ class _Run:
                 self.dockerfile,
                 self.options.environ,
             )
+        except RecursionError:  # a limit missed somewhere: still the file's fault
+            parse_error = engine_rule(PARSE_ERROR)
+            where = self.display(group.files[0])
+            self.diagnostics.append(_diagnostic(parse_error, where, Span.point(1), _TOO_DEEP))
+            return None
         except Exception as exc:  # a bug in dlint's compose loader
             self.failed = True
             self.diagnostics.append(
@@ -161,7 +169,7 @@ def _scope(paths: Sequence[str], cwd: Path) -> tuple[set[str], tuple[str, ...]]:
     files: set[str] = set()
     folders: list[str] = []
     for raw in paths:
-        path = Path(raw)
+        path = cwd / raw
         shown = display_path(path, cwd)
         if not path.is_dir():
             files.add(shown)
@@ -249,10 +257,11 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
     finder = ConfigFinder(every_rule, files, explicit=explicit_config, isolated=options.isolated)
     policy = _Policy(finder, options, every_rule, cwd)
     root_config = policy.config(".")
-    explicit = [Path(p) for p in options.compose_files]
+    explicit = [cwd / p for p in options.compose_files]
     targets = discover(
-        [*paths, *(str(p) for p in explicit)],
+        [*paths, *options.compose_files],
         lambda p: root_config.excluded(display_path(p, cwd)),
+        cwd,
     )
     # excludes apply to what folders yield; to named files only with --force-exclude
     targets = [

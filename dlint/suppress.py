@@ -35,15 +35,64 @@ if TYPE_CHECKING:
 
 Kind = Literal["dlint", "hadolint", "buildkit"]
 
-_DLINT = re.compile(r"#\s*dlint\s*:\s*(?P<body>.*?)\s*$")
-_DLINT_BODY = re.compile(
-    r"^(?P<global>global\s+)?ignore\s*=\s*(?P<codes>[^\s,]+(?:\s*,\s*[^\s,]+)*)\s*(?:--\s*(?P<reason>.*))?$"
-)
-_CHECK = re.compile(r"^\s*#\s*check\s*=\s*(.*?)\s*$", re.IGNORECASE)
+# Comments are read with string operations and single-pass patterns only: a
+# comment is text from a stranger, and may be a megabyte of spaces.
+_DLINT = re.compile(r"#\s*dlint\s*:")
 _BUILDKIT = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")  # BuildKit check names
-_HADOLINT = re.compile(
-    r"^\s*#\s*hadolint\s+(?P<global>global\s+)?ignore\s*=\s*(?P<codes>[A-Za-z0-9_,\s-]+?)\s*(?:#.*)?$"
-)
+_HADOLINT_CODES = re.compile(r"[A-Za-z0-9_,\s-]+")
+
+
+def _after(text: str, word: str, *, space: bool = False, case: bool = True) -> str | None:
+    """``text`` after ``word`` (and the whitespace that follows), or None when it does not
+    start with it; with ``space`` the word must be followed by whitespace."""
+    head = text[: len(word)]
+    if (head if case else head.lower()) != word:
+        return None
+    rest = text[len(word) :]
+    if space and not rest[:1].isspace():
+        return None
+    return rest.lstrip()
+
+
+def _dlint_body(body: str) -> tuple[bool, list[str]] | None:
+    """(global, selectors) of ``[global] ignore=A,B [-- reason]``; None when malformed."""
+    head, eq, rest = body.partition("=")
+    words = head.split()
+    if not eq or words not in (["ignore"], ["global", "ignore"]):
+        return None
+    codes = rest.partition("--")[0].split(",")
+    selectors = [c.strip() for c in codes]
+    if not all(selectors) or any(len(c.split()) != 1 for c in selectors):
+        return None
+    return words[0] == "global", selectors
+
+
+def check_directive(raw: str) -> str | None:
+    """The value of a ``# check=...`` comment line (BuildKit's directive), or None."""
+    rest = _after(raw.strip(), "#")
+    rest = _after(rest, "check", case=False) if rest is not None else None
+    rest = _after(rest, "=") if rest is not None else None
+    return rest.rstrip() if rest is not None else None
+
+
+def _hadolint(raw: str) -> tuple[bool, list[str]] | None:
+    """(global, codes) of ``# hadolint [global] ignore=DL3008,DL3009``, or None."""
+    rest = _after(raw.strip(), "#")
+    rest = _after(rest, "hadolint", space=True) if rest is not None else None
+    if rest is None:
+        return None
+    is_global = False
+    after_global = _after(rest, "global", space=True)
+    if after_global is not None:
+        is_global, rest = True, after_global
+    rest = _after(rest, "ignore")
+    rest = _after(rest, "=") if rest is not None else None
+    if rest is None:
+        return None
+    codes = rest.partition("#")[0].strip()
+    if not codes or _HADOLINT_CODES.fullmatch(codes) is None:
+        return None
+    return is_global, codes.split(",")
 
 
 @dataclass
@@ -103,13 +152,13 @@ def _dlint_pragma(path: str, line: int, col: int, text: str, rules: list[Rule],
     if m is None:
         return None
     comment = Span(line, col + m.start(), line, col + len(text.rstrip()))
-    body = _DLINT_BODY.match(m.group("body"))
+    body = _dlint_body(text[m.end() :].strip())
     if body is None:
         return Suppression(path, "dlint", (), comment, scope, malformed=True)
-    selectors = [c for c in body.group("codes").split(",") if c.strip()]
+    is_global, selectors = body
     codes, names, unknown = _resolve(selectors, rules)
     return Suppression(
-        path, "dlint", tuple(codes), comment, None if body.group("global") else scope,
+        path, "dlint", tuple(codes), comment, None if is_global else scope,
         tuple(names), tuple(unknown),
     )  # fmt: skip
 
@@ -135,6 +184,7 @@ def dockerfile(df: Dockerfile, rules: list[Rule]) -> list[Suppression]:
                     else _by_alias(skip, rules)
                 )
                 out.append(Suppression(df.path, "buildkit", codes, d.span, None))
+    below = _instructions_below(lines, covered, starts)
     for index, raw in enumerate(lines):
         lineno = index + 1
         if lineno in covered:
@@ -143,21 +193,20 @@ def dockerfile(df: Dockerfile, rules: list[Rule]) -> list[Suppression]:
         if not stripped.startswith("#"):
             continue
         col = 1 + len(raw) - len(stripped)
-        scope = _next_instruction(lineno, lines, covered, starts)
-        check = _CHECK.match(raw)
+        scope = below[lineno + 1] or Span(lineno, 1, lineno, len(raw) + 1)
+        check = check_directive(raw)
         if check is not None:  # BuildKit honours `# check=skip=` right above an instruction too
-            codes = _by_alias(_check_skip(check.group(1)), rules)
+            codes = _by_alias(_check_skip(check), rules)
             comment = Span(lineno, col, lineno, len(raw.rstrip()) + 1)
             out.append(Suppression(df.path, "buildkit", codes, comment, scope))
             continue
-        hadolint = _HADOLINT.match(raw)
+        hadolint = _hadolint(raw)
         if hadolint is not None:
-            codes = _by_alias(hadolint.group("codes").split(","), rules)
+            is_global, names = hadolint
+            codes = _by_alias(names, rules)
             comment = Span(lineno, col, lineno, len(raw.rstrip()) + 1)
             out.append(
-                Suppression(
-                    df.path, "hadolint", codes, comment, None if hadolint.group("global") else scope
-                )
+                Suppression(df.path, "hadolint", codes, comment, None if is_global else scope)
             )
             continue
         found = _dlint_pragma(df.path, lineno, col, stripped, rules, scope)
@@ -174,18 +223,18 @@ def _check_skip(value: str) -> list[str]:
     return []
 
 
-def _next_instruction(lineno: int, lines: tuple[str, ...], covered: set[int],
-                      starts: dict[int, Span]) -> Span:  # fmt: skip
-    """The instruction right below a comment (through other comment lines), or the line itself."""
-    nxt = lineno + 1
-    while nxt <= len(lines):
-        if nxt in starts:
-            return starts[nxt]
-        text = lines[nxt - 1].strip()
-        if nxt in covered or not text.startswith("#"):
-            break
-        nxt += 1
-    return Span(lineno, 1, lineno, len(lines[lineno - 1]) + 1)
+def _instructions_below(
+    lines: tuple[str, ...], covered: set[int], starts: dict[int, Span]
+) -> list[Span | None]:
+    """By line number: the instruction that starts there, or below it through comment
+    lines only (what a comment on the line above applies to). One pass from the end."""
+    below: list[Span | None] = [None] * (len(lines) + 2)
+    for lineno in range(len(lines), 0, -1):
+        if lineno in starts:
+            below[lineno] = starts[lineno]
+        elif lineno not in covered and lines[lineno - 1].strip().startswith("#"):
+            below[lineno] = below[lineno + 1]
+    return below
 
 
 # -- Compose ---------------------------------------------------------------------------
@@ -253,6 +302,7 @@ def compose(path: str, text: str, rules: list[Rule]) -> list[Suppression]:
             starts.setdefault(line, span)
         inside |= i
     lines = text.split("\n")
+    below = _content_below(lines)
     out: list[Suppression] = []
     for index, raw in enumerate(lines):
         lineno = index + 1
@@ -265,24 +315,29 @@ def compose(path: str, text: str, rules: list[Rule]) -> list[Suppression]:
         if _DLINT.search(comment) is None:
             continue
         own_line = not raw[:at].strip()
-        scope = _compose_scope(lineno, own_line, lines, starts)
+        scope = _compose_scope(lineno, own_line, lines, starts, below)
         found = _dlint_pragma(path, lineno, at + 1, comment, rules, scope)
         if found is not None:
             out.append(found)
     return out
 
 
-def _compose_scope(lineno: int, own_line: bool, lines: list[str], starts: dict[int, Span]) -> Span:
+def _content_below(lines: list[str]) -> list[int]:
+    """By line number: the first line at or below it that is not blank or a comment."""
+    below = [len(lines) + 1] * (len(lines) + 2)
+    for lineno in range(len(lines), 0, -1):
+        text = lines[lineno - 1].strip()
+        below[lineno] = below[lineno + 1] if not text or text.startswith("#") else lineno
+    return below
+
+
+def _compose_scope(
+    lineno: int, own_line: bool, lines: list[str], starts: dict[int, Span], below: list[int]
+) -> Span:
+    own = Span(lineno, 1, lineno, len(lines[lineno - 1]) + 1)
     if not own_line:
-        return starts.get(lineno, Span(lineno, 1, lineno, len(lines[lineno - 1]) + 1))
-    nxt = lineno + 1
-    while nxt <= len(lines) and (
-        not lines[nxt - 1].strip() or lines[nxt - 1].lstrip().startswith("#")
-    ):
-        nxt += 1
-    if nxt <= len(lines) and nxt in starts:
-        return starts[nxt]
-    return Span(lineno, 1, lineno, len(lines[lineno - 1]) + 1)
+        return starts.get(lineno, own)
+    return starts.get(below[lineno + 1], own)
 
 
 # -- applying -------------------------------------------------------------------------

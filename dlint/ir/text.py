@@ -5,8 +5,11 @@ from __future__ import annotations
 QUOTE_LIMIT = 80
 
 
+def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters (a quoted value may be megabytes long)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """``text`` in quotes, cut to ``limit`` characters (a message stays one short line)."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return repr(text)
+    """``text`` in quotes, cut short: a message stays one short line."""
+    return repr(clip(text, limit))

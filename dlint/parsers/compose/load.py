@@ -325,6 +325,7 @@ class Loader:
         except MergeError as exc:
             self._problem(loaded, SCHEMA, exc.message, exc.node.span, exc.node.file)
             return node
+        done[name] = merged  # each service of a file is resolved once
         return merged
 
     def _other_file(

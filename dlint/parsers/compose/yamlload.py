@@ -23,6 +23,9 @@ from dlint.ir.yaml import Scalar, YMapping, YNode, YScalar, YSequence
 
 # Past this many nodes once aliases are expanded, a document is refused.
 MAX_EXPANDED_NODES = 250_000
+# Deeper nesting than this (aliases expanded) is refused: no Compose file comes close,
+# and every later step walks the tree.
+MAX_DEPTH = 100
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -77,7 +80,10 @@ def type_plain(text: str) -> Scalar:
     if text in _FALSE:
         return False
     if _INT.match(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # past Python's 4,300 digits: yaml.v3 keeps such a number a string
+            return text
     if _OCT.match(text):
         return int(text[2:], 8)
     if _HEX.match(text):
@@ -108,39 +114,65 @@ class _Converter:
     file: str
     memo: dict[int, YNode] = field(default_factory=dict)
     sizes: dict[int, int] = field(default_factory=dict)
+    depths: dict[int, int] = field(default_factory=dict)
     problems: list[YamlProblem] = field(default_factory=list)
+    level: int = 0  # how deep in the document the conversion is
 
     def size(self, node: YNode) -> int:
         return self.sizes.get(id(node), 1)
+
+    def depth(self, node: YNode) -> int:
+        return self.depths.get(id(node), 1)
 
     def convert(self, node: Any) -> YNode:
         key = id(node)
         done = self.memo.get(key)
         if done is not None:
             return done
-        if isinstance(node, yaml.ScalarNode):
-            out: YNode = self._scalar(node)
-            size = 1
-        elif isinstance(node, yaml.SequenceNode):
-            items = tuple(self.convert(item) for item in node.value)
-            span = _span(node)
-            if items and not node.flow_style:
-                span = _end_at(span, items[-1].span)
-            out = YSequence(items, span, self.file, self._local_tag(node))
-            size = 1 + sum(self.size(i) for i in items)
-        elif isinstance(node, yaml.MappingNode):
-            out, size = self._mapping(node)
-        else:  # pragma: no cover - PyYAML has no other node kinds
-            raise YamlError(f"unsupported YAML node {type(node).__name__}", _span(node))
+        if self.level >= MAX_DEPTH:
+            raise YamlError(
+                f"nested more than {MAX_DEPTH} levels deep; refusing to read it", _span(node)
+            )
+        self.level += 1
+        try:
+            out, size, depth = self._convert(node)
+        finally:
+            self.level -= 1
         if size > MAX_EXPANDED_NODES:
             raise YamlError(
                 f"the document expands to more than {MAX_EXPANDED_NODES:,} nodes through "
                 "aliases (an alias bomb?); refusing to read it",
                 _span(node),
             )
+        if depth > MAX_DEPTH:
+            raise YamlError(
+                f"nested more than {MAX_DEPTH} levels deep once aliases are expanded; "
+                "refusing to read it",
+                _span(node),
+            )
         self.memo[key] = out
         self.sizes[id(out)] = size
+        self.depths[id(out)] = depth
         return out
+
+    def _convert(self, node: Any) -> tuple[YNode, int, int]:
+        """The node, its size and its depth, aliases expanded."""
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node), 1, 1
+        if isinstance(node, yaml.SequenceNode):
+            items = tuple(self.convert(item) for item in node.value)
+            span = _span(node)
+            if items and not node.flow_style:
+                span = _end_at(span, items[-1].span)
+            out = YSequence(items, span, self.file, self._local_tag(node))
+            size = 1 + sum(self.size(i) for i in items)
+            return out, size, 1 + max((self.depth(i) for i in items), default=0)
+        if isinstance(node, yaml.MappingNode):
+            mapping, size = self._mapping(node)
+            depth = 1 + max((self.depth(v) for _, v in mapping.pairs), default=0)
+            return mapping, size, depth
+        # pragma: no cover - PyYAML has no other node kinds
+        raise YamlError(f"unsupported YAML node {type(node).__name__}", _span(node))
 
     def _local_tag(self, node: Any) -> str | None:
         tag = node.tag or ""

@@ -17,15 +17,23 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from dlint.ir.text import quote
+from dlint.parsers.goregex import Regex, compile_go
+
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
+# ``${A:-${B:-...}}`` nested deeper than this is not expanded (no real file comes close).
+MAX_DEPTH = 50
 
 
 class LexError(ValueError):
     """A word that BuildKit refuses to process (bad substitution, open quote)."""
 
 
-def _is_space(ch: str) -> bool:
-    return ch.isspace()
+class LexTooDeep(LexError):
+    """Substitutions nested deeper than MAX_DEPTH: dlint does not expand the word."""
+
+
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -39,38 +47,45 @@ class LexResult:
 
 
 class _Words:
-    __slots__ = ("in_word", "word", "words")
+    """Words split on whitespace as BuildKit's lexer does; text is added in runs."""
+
+    __slots__ = ("in_word", "parts", "size", "words")
 
     def __init__(self) -> None:
-        self.word = ""
+        self.parts: list[str] = []
+        self.size = 0
         self.words: list[str] = []
         self.in_word = False
 
-    def add_char(self, ch: str) -> None:
-        if _is_space(ch):
-            if self.in_word and self.word:
-                self.words.append(self.word)
-                self.word = ""
-                self.in_word = False
-        else:
-            self.add_raw_char(ch)
+    def _end_word(self) -> None:
+        if self.in_word and self.size:
+            self.words.append("".join(self.parts))
+            self.parts = []
+            self.size = 0
+            self.in_word = False
 
-    def add_raw_char(self, ch: str) -> None:
-        self.word += ch
+    def add_raw_string(self, text: str) -> None:
+        """Text that belongs to the current word whatever it holds (quoted, escaped)."""
+        self.parts.append(text)
+        self.size += len(text)
         self.in_word = True
 
     def add_string(self, text: str) -> None:
-        for ch in text:
-            self.add_char(ch)
-
-    def add_raw_string(self, text: str) -> None:
-        self.word += text
-        self.in_word = True
+        """Text whose whitespace ends words."""
+        pos = 0
+        for gap in _SPACES.finditer(text):
+            if gap.start() > pos:
+                self.add_raw_string(text[pos : gap.start()])
+            self._end_word()
+            pos = gap.end()
+        if pos < len(text):
+            self.add_raw_string(text[pos:])
 
     def result(self) -> list[str]:
-        if self.word:
-            self.words.append(self.word)
-            self.word = ""
+        if self.size:
+            self.words.append("".join(self.parts))
+            self.parts = []
+            self.size = 0
             self.in_word = False
         return self.words
 
@@ -97,6 +112,18 @@ class Lexer:
         self.raw_escapes = raw_escapes
         self.skip_unset = skip_unset
         self.skip_quotes = skip_quotes
+        self._special: dict[str | None, re.Pattern[str]] = {}
+
+    def special(self, stop: str | None) -> re.Pattern[str]:
+        """The characters that end a run of ordinary text (cached per stop character)."""
+        found = self._special.get(stop)
+        if found is None:
+            chars = {"$", self.escape} | ({"'", '"'} if not self.skip_quotes else set())
+            if stop is not None:
+                chars.add(stop)
+            found = re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+            self._special[stop] = found
+        return found
 
     def process(self, word: str, env: Mapping[str, str]) -> LexResult:
         return _Run(self, word, env).process()
@@ -116,12 +143,15 @@ class _Run:
         self.raw_escapes = lexer.raw_escapes
         self.matched: set[str] = set()
         self.unmatched: set[str] = set()
+        self.depth = 0
 
     def process(self) -> LexResult:
         try:
             value, words = self.stop_on(None, self.raw_escapes)
+        except LexTooDeep:
+            raise
         except LexError as exc:
-            raise LexError(f"failed to process {self.src!r}: {exc}") from None
+            raise LexError(f"failed to process {quote(self.src)}: {exc}") from None
         return LexResult(value, words, self.matched, self.unmatched)
 
     def peek(self) -> str | None:
@@ -136,19 +166,33 @@ class _Run:
         return None
 
     def stop_on(self, stop: str | None, raw_escapes: bool) -> tuple[str, list[str]]:
+        if self.depth >= MAX_DEPTH:
+            raise LexTooDeep(f"substitutions nested more than {MAX_DEPTH} levels deep")
         saved = self.raw_escapes
         self.raw_escapes = raw_escapes
+        self.depth += 1
         try:
             return self._stop_on(stop)
         finally:
             self.raw_escapes = saved
+            self.depth -= 1
 
     def _stop_on(self, stop: str | None) -> tuple[str, list[str]]:
         out: list[str] = []
         words = _Words()
         escape = self.lx.escape
         quotes = not self.lx.skip_quotes
+        special = self.lx.special(stop)
+        src = self.src
         while (ch := self.peek()) is not None:
+            m = special.search(src, self.pos)
+            run_end = m.start() if m is not None else len(src)
+            if run_end > self.pos:  # ordinary characters, taken in one piece
+                text = src[self.pos : run_end]
+                self.pos = run_end
+                out.append(text)
+                words.add_string(text)
+                continue
             if stop is not None and ch == stop:
                 self.pos += 1
                 return "".join(out), words.result()
@@ -168,15 +212,15 @@ class _Run:
                 self.pos += 1
                 if ch == escape:
                     if self.raw_escapes:
-                        words.add_raw_char(ch)
+                        words.add_raw_string(ch)
                         out.append(ch)
                     nxt = self.next()
                     if nxt is None:
                         break
                     ch = nxt
-                    words.add_raw_char(ch)
+                    words.add_raw_string(ch)
                 else:
-                    words.add_char(ch)
+                    words.add_string(ch)
                 out.append(ch)
         if stop is not None:
             raise LexError(f"unexpected end of statement while looking for matching {stop}")
@@ -337,15 +381,16 @@ class _Run:
             return "${" + name + "/" + pattern + "/" + replacement + "}"
         regex = _pattern_regex(pattern, greedy=True, anchored=False)
         if replace_all:
-            return regex.sub(lambda _m: replacement, value)
+            return _replace_all(regex, value, _go_template(replacement))
         m = regex.search(value)
         if m:
             return value[: m.start()] + replacement + value[m.end() :]
         return value
 
 
-def _pattern_regex(pattern: str, *, greedy: bool, anchored: bool) -> re.Pattern[str]:
-    """Shell wildcard (``*`` and ``?``, no brackets) to a regular expression."""
+def _pattern_regex(pattern: str, *, greedy: bool, anchored: bool) -> Regex:
+    """BuildKit's convertShellPatternToRegex: a shell wildcard (``*``, ``?``, no
+    brackets) as a Go regular expression, run by RE2 in linear time."""
     out = ["^"] if anchored else []
     star = ".*" if greedy else ".*?"
     i = 0
@@ -362,13 +407,44 @@ def _pattern_regex(pattern: str, *, greedy: bool, anchored: bool) -> re.Pattern[
                 continue
             if nxt not in ("*", "?", "\\"):
                 raise LexError(
-                    f"invalid pattern ({pattern}) in substitution: invalid escape '\\{nxt}'"
+                    f"invalid pattern ({quote(pattern)}) in substitution: invalid escape '\\{nxt}'"
                 )
-            out.append(re.escape(nxt))
+            out.append("\\" + nxt)
             i += 1
+        elif tok in "[]{}.+()|^$":
+            out.append("\\" + tok)
         else:
-            out.append(re.escape(tok))
-    return re.compile("".join(out))
+            out.append(tok)
+    regex = compile_go("".join(out))
+    if regex is None:
+        raise LexError(f"invalid pattern ({quote(pattern)}) in substitution")
+    return regex
+
+
+_TEMPLATE_REF = re.compile(r"\$(?:\$|\{[A-Za-z0-9_]+\}|[A-Za-z0-9_]+)")
+
+
+def _go_template(replacement: str) -> str:
+    """Go's ReplaceAllString expands ``$name``/``${name}`` (no groups here: empty) and ``$$``."""
+    return _TEMPLATE_REF.sub(lambda m: "$" if m.group() == "$$" else "", replacement)
+
+
+def _replace_all(regex: Regex, value: str, replacement: str) -> str:
+    """Go's ``ReplaceAllString``: an empty match right after a match is not replaced."""
+    out: list[str] = []
+    last_end = 0
+    pos = 0
+    while pos <= len(value):
+        m = regex.search(value, pos)
+        if m is None:
+            break
+        out.append(value[last_end : m.start()])
+        if m.end() > last_end or m.start() == 0:
+            out.append(replacement)
+        last_end = m.end()
+        pos = max(pos + 1, m.end())
+    out.append(value[last_end:])
+    return "".join(out)
 
 
 def _trim_prefix(pattern: str, value: str, greedy: bool) -> str:

@@ -4,8 +4,8 @@ Follows BuildKit's ``parser/split_command.go`` and ``parser/line_parsers.go``
 (Apache-2.0) so that the arguments are exactly those of BuildKit's AST, and
 adds what BuildKit throws away: the offset of every token in the line.
 
-The quote-aware word splitting of ENV, ARG and LABEL values is
-dockerfile-parse's ``WordSplitter``, which matches BuildKit's word boundaries.
+The quote-aware word splitting of ENV, ARG and LABEL values is BuildKit's
+``parseWords``.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from dockerfile_parse.util import WordSplitter
-
 from dlint.parsers.dockerfile.errors import DockerfileSyntaxError
 
 _WHITESPACE = re.compile(r"[\t\v\f\r ]+")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _GO_SPACE = " \t\n\v\f\r\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE_CLASS = re.escape(_GO_SPACE)
 
 
 def go_strip(text: str) -> str:
@@ -175,29 +174,50 @@ def _parse_sub_command(rest: Token, escape: str, command: str) -> _Parsed:
 
 
 def split_words(text: str, escape: str) -> list[tuple[int, int]]:
-    """Quote-aware word boundaries (BuildKit's parseWords); quotes are kept.
+    """Quote-aware word boundaries, as BuildKit's parseWords finds them; quotes are kept.
 
-    Uses dockerfile-parse's WordSplitter. It knows only the backslash escape,
-    so with ``# escape=``` the two escape characters swap roles for the split;
-    the returned offsets index the original text.
+    An escape token that is the very last character is dropped, as BuildKit
+    drops it. Runs of ordinary characters are skipped in one step, so a word of
+    megabytes costs a few searches, not a loop per character.
     """
-    probe = text
-    if escape != "\\":
-        probe = text.replace("\\", "_").replace(escape, "\\")
+    unquoted = re.compile(f"[{_GO_SPACE_CLASS}'\"{re.escape(escape)}]")
+    in_quote = {
+        "'": re.compile("'"),
+        '"': re.compile(f'["{re.escape(escape)}]'),
+    }
     bounds: list[tuple[int, int]] = []
-    cursor = 0
-    for word in WordSplitter(probe).split(dequote=False):
-        start = probe.index(word, cursor)
-        end = start + len(word)
-        bounds.append((start, end))
-        cursor = end
-    if bounds:
-        # BuildKit drops an escape token that is the very last character
-        start, end = bounds[-1]
-        trailing = len(text[start:end]) - len(text[start:end].rstrip(escape))
-        if end == len(text) and trailing % 2 == 1:
-            bounds[-1] = (start, end - 1)
-    return bounds
+    n = len(text)
+    i = 0
+    while True:
+        while i < n and text[i] in _GO_SPACE:
+            i += 1
+        if i >= n:
+            return bounds
+        start, quote, blank_ok, dropped = i, "", False, False
+        while i < n:
+            m = (in_quote[quote] if quote else unquoted).search(text, i)
+            if m is None:
+                i = n
+                break
+            i = m.start()
+            ch = text[i]
+            if ch == escape:
+                if i + 1 == n:
+                    dropped = True
+                    i = n
+                    break
+                i += 2
+            elif quote:
+                quote = "" if ch == quote else quote
+                i += 1
+            elif ch in "'\"":
+                quote, blank_ok = ch, True
+                i += 1
+            else:  # whitespace ends the word
+                break
+        end = i - 1 if dropped else i
+        if blank_ok or end > start:
+            bounds.append((start, end))
 
 
 def _words(rest: Token, escape: str) -> list[Token]:
@@ -266,12 +286,17 @@ def _reject_constant(name: str) -> object:
 def _parse_json(rest: Token) -> list[Token] | None:
     """The JSON (exec) form; None when the text is not a JSON array."""
     text = go_lstrip(rest.value)
-    if not text.startswith("["):
-        return None
+    if not text.startswith("[") or not text.rstrip(" \t\n\r").endswith("]"):
+        return None  # not a JSON array, whatever is inside
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except ValueError:
         return None
+    except RecursionError:
+        raise DockerfileSyntaxError(
+            "JSON array nested too deeply for dlint to read (an exec form is a flat list of "
+            "strings)"
+        ) from None
     if not isinstance(data, list):
         return None
     if not all(isinstance(item, str) for item in data):

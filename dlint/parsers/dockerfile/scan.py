@@ -21,7 +21,10 @@ from dlint.parsers.dockerfile.lex import Lexer, LexError
 from dlint.parsers.dockerfile.lineparse import LineNode, go_lstrip, parse_line
 from dlint.parsers.textmap import TextMap
 
-_DIRECTIVE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+# BuildKit's directive pattern is ``^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$``
+# (Go: \s is ASCII whitespace); the value is taken by stripping, in linear time.
+_DIRECTIVE_HEAD = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*")
+_GO_SPACE_ASCII = "\t\n\f\r "
 _KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
 
@@ -90,16 +93,16 @@ class _Directives:
             self.done = True
             return False
         body = go_lstrip(line[1:])
-        m = _DIRECTIVE.match(body)
-        if not m or m.group(1).lower() not in _KNOWN_DIRECTIVES:
+        found = _directive(body)
+        if found is None or found[0].lower() not in _KNOWN_DIRECTIVES:
             self.done = True
             return False
-        name = m.group(1).lower()
+        name = found[0].lower()
         span = Span(lineno, column, lineno, column + len(line.rstrip()))
         if name in self.seen:
             raise DockerfileSyntaxError(f"only one {name} parser directive can be used", span)
         self.seen.add(name)
-        value = m.group(2)
+        value = found[1]
         if name == "escape":
             if value not in ("`", "\\"):
                 raise DockerfileSyntaxError(
@@ -115,6 +118,19 @@ class _Directives:
         if m is None:
             return line, True
         return line[: m.start()] + (m.group(1) or ""), False
+
+
+def _directive(body: str) -> tuple[str, str] | None:
+    """(name, value) of a directive comment's text after ``#``, as BuildKit's pattern
+    matches it: the value is at least one character, surrounding whitespace dropped."""
+    m = _DIRECTIVE_HEAD.match(body)
+    if m is None:
+        return None
+    tail = body[body.index("=", m.end(1)) + 1 :]
+    if not tail:
+        return None
+    value = tail.strip(_GO_SPACE_ASCII)
+    return m.group(1), value or tail[-1]
 
 
 def _is_comment(line: str) -> bool:

@@ -21,7 +21,7 @@ from dlint.ir.dockerfile import (
 )
 from dlint.ir.image import ImageRef
 from dlint.ir.shell import ShellScript
-from dlint.parsers.dockerfile.lex import Lexer, LexError
+from dlint.parsers.dockerfile.lex import Lexer, LexError, LexTooDeep
 from dlint.parsers.dockerfile.lineparse import LineNode
 from dlint.parsers.dockerfile.scan import RawInstruction, parse_heredoc_word
 from dlint.parsers.dockerfile.validate import INSTRUCTIONS
@@ -66,15 +66,35 @@ _GIT = re.compile(r"^(?:git@|git://)|\.git(?:#|$)")
 
 @dataclass
 class _Scope:
-    """Variables visible at one point of a stage."""
+    """Variables visible at one point of a stage.
+
+    ``visible`` (ARGs with a value, then ENV over them) is kept up to date as
+    variables are set, so looking it up costs nothing however many there are.
+    """
 
     args: dict[str, str | None] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
+    visible: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def inheriting(cls, env: dict[str, str]) -> _Scope:
+        return cls({}, dict(env), dict(env))
+
+    def set_arg(self, name: str, value: str | None) -> None:
+        self.args[name] = value
+        if name not in self.env:
+            if value is None:
+                self.visible.pop(name, None)
+            else:
+                self.visible[name] = value
+
+    def set_env(self, name: str, value: str) -> None:
+        self.env[name] = value
+        self.visible[name] = value
 
     def mapping(self) -> dict[str, str]:
-        out = {k: v for k, v in self.args.items() if v is not None}
-        out.update(self.env)
-        return out
+        """What ``$NAME`` sees here (read-only: it is the live mapping)."""
+        return self.visible
 
 
 @dataclass
@@ -93,14 +113,6 @@ class Built:
     problems: list[ParseProblem]
 
 
-def _expand(lexer: Lexer, word: str, env: dict[str, str]) -> tuple[str, set[str]]:
-    try:
-        result = lexer.process(word, env)
-    except LexError:
-        return word, set()
-    return result.value, result.unmatched
-
-
 class StageBuilder:
     """Walks the instructions once, in order, like BuildKit's dispatcher."""
 
@@ -110,6 +122,21 @@ class StageBuilder:
         self.global_scope = _Scope()
         self.stage_states: list[_StageState] = []
         self.stage_names: list[str | None] = []
+
+    def expand(self, word: str, env: dict[str, str], span: Span) -> tuple[str, set[str]]:
+        """``word`` with its variables substituted, and the names that had no value.
+
+        A word BuildKit would refuse is left as written (the build reports it);
+        one nested too deeply for dlint is a problem at ``span``.
+        """
+        try:
+            result = self.lexer.process(word, env)
+        except LexTooDeep as exc:
+            self.problems.append(ParseProblem(f"{exc}; dlint does not expand this word", span))
+            return word, set()
+        except LexError:
+            return word, set()
+        return result.value, result.unmatched
 
     def expand_instruction(self, ins: Instruction, scope: _Scope) -> Instruction:
         if ins.keyword not in _EXPANDED:
@@ -125,7 +152,7 @@ class StageBuilder:
             if ins.keyword in ("ADD", "COPY") and arg.value.lstrip("0123456789").startswith("<<"):
                 values.append(arg.value)
                 continue
-            value, unmatched = _expand(self.lexer, arg.value, env)
+            value, unmatched = self.expand(arg.value, env, arg.span)
             values.append(value)
             missing |= unmatched
         return dataclasses.replace(ins, expanded=tuple(values), unresolved=tuple(sorted(missing)))
@@ -136,18 +163,17 @@ class StageBuilder:
         for arg in ins.args:
             name, eq, default = arg.value.partition("=")
             if eq:
-                env = scope.mapping()
-                value, unmatched = _expand(self.lexer, default, env)
+                value, unmatched = self.expand(default, scope.mapping(), arg.span)
                 missing |= unmatched
-                scope.args[name] = value
+                scope.set_arg(name, value)
                 values.append(f"{name}={value}")
             else:
                 if is_global:
-                    scope.args[name] = None
+                    scope.set_arg(name, None)
                 elif name in self.global_scope.args:
-                    scope.args[name] = self.global_scope.args[name]
-                else:
-                    scope.args.setdefault(name, None)
+                    scope.set_arg(name, self.global_scope.args[name])
+                elif name not in scope.args:
+                    scope.set_arg(name, None)
                 values.append(name)
         return dataclasses.replace(ins, expanded=tuple(values), unresolved=tuple(sorted(missing)))
 
@@ -155,7 +181,7 @@ class StageBuilder:
         if ins.expanded is None:
             return
         for i in range(0, len(ins.expanded) - 2, 3):
-            scope.env[ins.expanded[i]] = ins.expanded[i + 1]
+            scope.set_env(ins.expanded[i], ins.expanded[i + 1])
 
     def base_of(
         self, ins: Instruction, stage_index: int
@@ -164,12 +190,12 @@ class StageBuilder:
             return None, None, ins
         env = self.global_scope.mapping()
         word = ins.args[0]
-        text, unmatched = _expand(self.lexer, word.value, env)
+        text, unmatched = self.expand(word.value, env, word.span)
         unresolved = tuple(sorted(n for n in unmatched))
         platform = None
         flag = ins.flag("platform")
         if flag is not None and flag.value is not None:
-            platform, _ = _expand(self.lexer, flag.value, env)
+            platform, _ = self.expand(flag.value, env, flag.span)
         expanded = (text, *(a.value for a in ins.args[1:]))
         ins = dataclasses.replace(ins, expanded=expanded, unresolved=unresolved)
         ref = self.resolve_image(text, word.span, unresolved, stage_index)
@@ -187,12 +213,12 @@ class StageBuilder:
         return ImageRef.parse(text, span, unresolved)
 
 
-def _mounts(ins: Instruction, lexer: Lexer, env: dict[str, str]) -> tuple[Mount, ...]:
+def _mounts(b: StageBuilder, ins: Instruction, env: dict[str, str]) -> tuple[Mount, ...]:
     mounts = []
     for flag in ins.flags:
         if flag.name != "mount" or flag.value is None:
             continue
-        value, _ = _expand(lexer, flag.value, env)
+        value, _ = b.expand(flag.value, env, flag.span)
         try:
             fields = next(csv.reader([value]), [])
         except csv.Error:
@@ -319,7 +345,7 @@ def build_stages(
             base, platform, ins = b.base_of(ins, index)
             if isinstance(base, StageRef) and base.index < len(b.stage_states):
                 parent = b.stage_states[base.index]
-                scope = _Scope(args={}, env=dict(parent.scope.env))
+                scope = _Scope.inheriting(parent.scope.env)
                 state = _StageState(scope, parent.shell, parent.windows, parent.workdir)
             else:
                 windows = isinstance(base, ImageRef) and any(
@@ -364,7 +390,7 @@ def build_stages(
                     ins,
                     "run",
                     script=script,
-                    mounts=_mounts(ins, b.lexer, env),
+                    mounts=_mounts(b, ins, env),
                     network=network.value if network else None,
                     workdir=state.workdir,
                 )
@@ -389,7 +415,7 @@ def _copy_layer(b: StageBuilder, ins: Instruction, stage_index: int, state: _Sta
     copy_from: ImageRef | StageRef | None = None
     from_flag = ins.flag("from") if ins.keyword == "COPY" else None
     if from_flag is not None and from_flag.value is not None:
-        ref_text, unmatched = _expand(b.lexer, from_flag.value, state.scope.mapping())
+        ref_text, unmatched = b.expand(from_flag.value, state.scope.mapping(), from_flag.span)
         if ref_text.isdigit() and int(ref_text) < stage_index:
             idx = int(ref_text)
             copy_from = StageRef(idx, b.stage_names[idx])

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Span
 from dlint.ir.dockerfile import Instruction, ParseProblem
+from dlint.ir.text import clip
 from dlint.parsers.dockerfile.scan import parse_heredoc_word
 
 _STR, _BOOL, _STRS = "string", "bool", "strings"
@@ -66,9 +67,15 @@ INSTRUCTIONS = [
     "WORKDIR",
 ]
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9-_.]*$")
-_DURATION = re.compile(r"^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$|^0$")
+# Each number has one way to match (no backtracking on a long run of digits).
+_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"
+_DURATION = re.compile(rf"^[-+]?(?:{_NUMBER}(?:ns|us|µs|μs|ms|s|m|h))+$|^0$")
 _UNIT_NS = {"ns": 1, "us": 1e3, "µs": 1e3, "μs": 1e3, "ms": 1e6, "s": 1e9, "m": 6e10, "h": 3.6e12}
-_DURATION_PART = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_DURATION_PART = re.compile(rf"({_NUMBER})(ns|us|µs|μs|ms|s|m|h)")
+
+
+_INTEGER = re.compile(r"^[-+]?[0-9]+$")
+_MAX_DURATION_NS = 2.0**63  # Go's time.Duration is an int64 of nanoseconds
 
 
 def _problem(message: str, span: Span) -> ParseProblem:
@@ -76,12 +83,19 @@ def _problem(message: str, span: Span) -> ParseProblem:
 
 
 def _check_flags(ins: Instruction, allowed: dict[str, str]) -> Iterator[ParseProblem]:
+    """The first flag BuildKit refuses, if any (it stops reading the flags there)."""
+    for problem in _flag_problems(ins, allowed):
+        yield problem
+        return
+
+
+def _flag_problems(ins: Instruction, allowed: dict[str, str]) -> Iterator[ParseProblem]:
     used: set[str] = set()
     for flag in ins.flags:
         if flag.name not in allowed:
             hint = difflib.get_close_matches(flag.name, list(allowed), n=1)
             more = f" (did you mean {hint[0]}?)" if hint else ""
-            yield _problem(f"unknown flag: {flag.name}{more}", flag.span)
+            yield _problem(f"unknown flag: {clip(flag.name)}{more}", flag.span)
             continue
         kind = allowed[flag.name]
         if flag.name in used and kind != _STRS:
@@ -92,7 +106,8 @@ def _check_flags(ins: Instruction, allowed: dict[str, str]) -> Iterator[ParsePro
                 yield _problem(f"missing a value on flag: {flag.name}", flag.span)
             elif flag.value is not None and flag.value.lower() not in ("true", "false"):
                 yield _problem(
-                    f"expecting boolean value for flag {flag.name}, not: {flag.value}", flag.span
+                    f"expecting boolean value for flag {flag.name}, not: {clip(flag.value)}",
+                    flag.span,
                 )
         elif flag.value is None:
             yield _problem(f"missing a value on flag: {flag.name}", flag.span)
@@ -104,7 +119,8 @@ def _go_duration_ns(text: str) -> float | None:
     if text == "0":
         return 0.0
     sign = -1.0 if text.startswith("-") else 1.0
-    return sign * sum(float(n) * _UNIT_NS[u] for n, u in _DURATION_PART.findall(text))
+    total = sum(float(n) * _UNIT_NS[u] for n, u in _DURATION_PART.findall(text))
+    return None if total > _MAX_DURATION_NS else sign * total
 
 
 def _count(ins: Instruction, exactly: int | None = None, at_least: int | None = None) -> str | None:
@@ -209,16 +225,22 @@ def _check_healthcheck(ins: Instruction) -> Iterator[ParseProblem]:
         if flag.name in ("interval", "timeout", "start-period", "start-interval") and flag.value:
             ns = _go_duration_ns(flag.value)
             if ns is None:
-                yield _problem(f'time: invalid duration "{flag.value}"', flag.span)
+                yield _problem(f'time: invalid duration "{clip(flag.value)}"', flag.span)
             elif 0 < ns < 1e6:
                 yield _problem(f'Interval "{flag.name}" cannot be less than 1ms', flag.span)
         elif flag.name == "retries" and flag.value:
-            try:
-                retries = int(flag.value)
-            except ValueError:
+            if not _INTEGER.match(flag.value):
                 yield _problem(
-                    f'strconv.ParseInt: parsing "{flag.value}": invalid syntax', flag.span
+                    f'strconv.ParseInt: parsing "{clip(flag.value)}": invalid syntax', flag.span
                 )
                 continue
+            if len(flag.value.lstrip("+-0")) > 18:  # past int64 (Python would refuse 4300+ digits)
+                yield _problem(
+                    f'strconv.ParseInt: parsing "{clip(flag.value)}": value out of range',
+                    flag.span,
+                )
+                continue
+            digits = flag.value.lstrip("+-").lstrip("0") or "0"
+            retries = -int(digits) if flag.value.startswith("-") else int(digits)
             if retries < 0:
                 yield _problem(f"--retries cannot be negative ({retries})", flag.span)
