@@ -180,3 +180,40 @@ def test_machine_environment_is_quoted_by_name(
     )
     found = outputs(project, capsys, ("--env",), env={"GH_TOKEN": SECRET})
     assert_hidden(found, "${GH_TOKEN}")
+
+
+def test_references_inside_the_work_tree_still_work(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        project,
+        {
+            "Dockerfile": 'FROM alpine\nCMD ["true"]\n',
+            "deploy/compose.yaml": "services:\n  a:\n    build:\n      context: ..\n",
+            "deploy/.env": "TAG=1\n",
+        },
+    )
+    old = Path.cwd()
+    os.chdir(project / "deploy")  # linted from below: the git work tree is the root
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            main(["--format", "json", "compose.yaml"])
+    finally:
+        os.chdir(old)
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 0, out + err
+    assert '"findings": []' in out
+
+
+def test_root_widens_what_dlint_reads(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        project.parent,
+        {
+            "outside/Dockerfile": "FROM alpine\n",
+            "repo/compose.yaml": "services:\n  a:\n    build: ../outside\n",
+        },
+    )
+    found = outputs(project, capsys)
+    assert "points outside the project" in found["text"]
+    found = outputs(project, capsys, ("--root", ".."))
+    assert "points outside" not in found["text"] and "No findings" in found["text"]

@@ -274,8 +274,12 @@ def load_yaml(text: str, file: str) -> tuple[list[YNode], list[YamlProblem]]:
         if line > len(lines):  # the end of the stream: point at the end of the last line
             line = max(len(lines), 1)
             col = len(lines[-1]) + 1 if lines else 1
+        width = len(lines[line - 1]) if lines else 0
+        col = min(col, width + 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"invalid YAML: {problem}", Span(line, col, line, col + 1)) from None
+        raise YamlError(
+            f"invalid YAML: {problem}", Span(line, col, line, min(col + 1, width + 1))
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", Span.point(1)) from None
     finally:
