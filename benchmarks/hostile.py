@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 Files = dict[str, str | bytes]
 
@@ -39,52 +40,103 @@ def _diamond(n: int) -> Files:
     return files
 
 
-ATTACKS: dict[str, Callable[[], Files]] = {
-    "dockerignore-backtracking": lambda: {
-        ".dockerignore": "*a*a*a*a*a*a*a*a*a*a*b\n",
-        "a" * 44: "",
-        "Dockerfile": "FROM alpine\nCOPY . /app\n",
-    },
-    "shell-pattern-backtracking": lambda: {
-        "Dockerfile": f"FROM alpine\nARG V={'a' * 40}\nENV W=${{V#*a*a*a*a*a*a*a*a*a*a*b}}\n",
-    },
-    "dlint-comment-spaces": lambda: {
-        "Dockerfile": "FROM alpine\n# dlint: ignore=" + " " * 100_000 + "x\nRUN true\n",
-    },
-    "check-directive-spaces": lambda: {
-        "Dockerfile": "# check=skip=" + " " * 100_000 + "x\nFROM alpine\n",
-    },
-    "healthcheck-digits": lambda: {
-        "Dockerfile": f"FROM alpine\nHEALTHCHECK --interval={'1' * 30_000}s CMD true\n",
-    },
-    "label-2mb-word": lambda: {"Dockerfile": "FROM alpine\nLABEL a=" + "b" * 2_000_000 + "\n"},
-    "env-1mb-flags": lambda: {"Dockerfile": "FROM alpine\nENV " + "--f " * 250_000 + "a=b\n"},
-    "dockerfile-9mb": lambda: {
-        "Dockerfile": "FROM alpine\n" + "RUN echo hello world && true\n" * 320_000
-    },
-    "dockerfile-50mb": lambda: {"Dockerfile": "FROM alpine\n" + "# " + "x" * 50_000_000 + "\n"},
-    "compose-nested-defaults": lambda: {
-        "compose.yaml": f"services:\n  a:\n    image: '{_nested(300, 'x' * 300_000)}'\n"
-    },
-    "include-diamond": lambda: _diamond(18),
-    "arg-nested-defaults": lambda: {"Dockerfile": f"FROM alpine\nARG X={_nested(196)}\nRUN true\n"},
-    "cmd-brackets": lambda: {"Dockerfile": "FROM alpine\nCMD " + "[" * 982 + "\n"},
-    "compose-nested-brackets": lambda: {
-        "compose.yaml": "services:\n  a:\n    image: " + "[" * 492 + "\n"
-    },
-    "dotenv-latin1": lambda: {
-        "compose.yaml": "services:\n  a:\n    image: x\n",
-        ".env": b"A=caf\xe9\n",
-    },
-    "dotenv-nul": lambda: {"compose.yaml": "services:\n  a:\n    image: x\n", ".env": b"A=\x00\n"},
-    "toml-brackets": lambda: {
-        ".dlint.toml": "select = " + "[" * 500 + "\n",
-        "Dockerfile": "FROM a\n",
-    },
-    "hadolint-brackets": lambda: {
-        ".hadolint.yaml": "ignored: " + "[" * 500 + "\n",
-        "Dockerfile": "FROM a\n",
-    },
+def _fifo(name: str) -> Callable[[Path], None]:
+    return lambda root: os.mkfifo(root / name)
+
+
+def _symlink(name: str, target: str) -> Callable[[Path], None]:
+    return lambda root: os.symlink(target, root / name)
+
+
+def _bad_folder(root: Path) -> None:
+    folder = os.fsencode(root) + b"/caf\xe9"
+    os.mkdir(folder)
+    with open(folder + b"/Dockerfile", "w") as handle:
+        handle.write("FROM a\nRUNN x\n")
+
+
+_SERVICE = "services:\n  a:\n    image: x\n"
+_DEEP = "${a:-" * 300 + "x" * 300_000 + "}" * 300
+
+
+class Attack(NamedTuple):
+    files: Files
+    args: tuple[str, ...] = (".",)
+    env: tuple[tuple[str, str], ...] = ()
+    setup: Callable[[Path], None] | None = None
+
+
+ATTACKS: dict[str, Callable[[], Attack]] = {
+    "dockerignore-backtracking": lambda: Attack(
+        {
+            ".dockerignore": "*a*a*a*a*a*a*a*a*a*a*b\n",
+            "a" * 44: "",
+            "Dockerfile": "FROM a\nCOPY . /x\n",
+        }
+    ),
+    "shell-pattern-backtracking": lambda: Attack(
+        {"Dockerfile": f"FROM a\nARG V={'a' * 40}\nENV W=${{V#*a*a*a*a*a*a*a*a*a*a*b}}\n"}
+    ),
+    "dlint-comment-spaces": lambda: Attack(
+        {"Dockerfile": "FROM a\n# dlint: ignore=" + " " * 100_000 + "x\nRUN true\n"}
+    ),
+    "check-directive-spaces": lambda: Attack(
+        {"Dockerfile": "# check=skip=" + " " * 100_000 + "x\nFROM a\n"}
+    ),
+    "healthcheck-digits": lambda: Attack(
+        {"Dockerfile": f"FROM a\nHEALTHCHECK --interval={'1' * 30_000} CMD true\n"}
+    ),
+    "label-2mb-word": lambda: Attack({"Dockerfile": "FROM a\nLABEL a=" + "b" * 2_000_000 + "\n"}),
+    "env-1mb-flags": lambda: Attack({"Dockerfile": "FROM a\nENV " + "--f " * 250_000 + "a=b\n"}),
+    "many-env-vars": lambda: Attack(
+        {"Dockerfile": "FROM a\n" + "".join(f"ENV A{i}=$A{i - 1}\n" for i in range(40_000))}
+    ),
+    "many-comment-lines": lambda: Attack(
+        {"Dockerfile": "FROM a\n" + "# c\n" * 200_000 + "RUN x\n"}
+    ),
+    "dotenv-multiline-quote": lambda: Attack(
+        {"compose.yaml": _SERVICE, ".env": 'A="' + "x\n" * 200_000}
+    ),
+    "dockerfile-9mb": lambda: Attack(
+        {"Dockerfile": "FROM a\n" + "RUN echo hello world && true\n" * 320_000}
+    ),
+    "dockerfile-50mb": lambda: Attack({"Dockerfile": "FROM a\n# " + "x" * 50_000_000 + "\n"}),
+    "compose-nested-defaults": lambda: Attack(
+        {"compose.yaml": f"services:\n  a:\n    image: '{_DEEP}'\n"}
+    ),
+    "include-diamond": lambda: Attack(_diamond(18)),
+    "dev-zero": lambda: Attack({}, ("/dev/zero",)),
+    "fifo-walked": lambda: Attack({}, setup=_fifo("Dockerfile")),
+    "fifo-named": lambda: Attack({}, ("x.fifo",), setup=_fifo("x.fifo")),
+    "fifo-compose-file": lambda: Attack({}, ("-f", "c.yaml"), setup=_fifo("c.yaml")),
+    "arg-nested-defaults": lambda: Attack(
+        {"Dockerfile": "FROM a\nARG X=" + "${a:-" * 196 + "x" + "}" * 196 + "\nRUN true\n"}
+    ),
+    "cmd-brackets": lambda: Attack({"Dockerfile": "FROM a\nCMD " + "[" * 982 + "\n"}),
+    "compose-328-defaults": lambda: Attack(
+        {"compose.yaml": "services:\n  a:\n    image: '" + "${a:-" * 328 + "x" + "}" * 328 + "'\n"}
+    ),
+    "compose-nested-brackets": lambda: Attack(
+        {"compose.yaml": "services:\n  a:\n    command: " + "[" * 492 + "]" * 492 + "\n"}
+    ),
+    "dotenv-latin1": lambda: Attack({"compose.yaml": _SERVICE, ".env": b"A=caf\xe9\n"}),
+    "dotenv-nul": lambda: Attack({"compose.yaml": _SERVICE, ".env": b"A=\x00\n"}),
+    "dotenv-proc-environ": lambda: Attack(
+        {"compose.yaml": _SERVICE}, setup=_symlink(".env", "/proc/self/environ")
+    ),
+    "toml-brackets": lambda: Attack(
+        {".dlint.toml": "select = " + "[" * 500 + "\n", "Dockerfile": "FROM a\n"}
+    ),
+    "pyproject-brackets": lambda: Attack(
+        {"pyproject.toml": "[tool.dlint]\nselect = " + "[" * 500 + "\n", "Dockerfile": "FROM a\n"}
+    ),
+    "hadolint-brackets": lambda: Attack(
+        {".hadolint.yaml": "ignored: " + "[" * 500 + "\n", "Dockerfile": "FROM a\n"}
+    ),
+    "folder-not-utf8": lambda: Attack({}, setup=_bad_folder),
+    "ascii-output": lambda: Attack(
+        {"ñ/Dockerfile": "FROM a\nRUNNÉ x\n"}, env=(("PYTHONIOENCODING", "ascii"),)
+    ),
 }
 
 
@@ -108,14 +160,15 @@ print(json.dumps([code, usage.ru_utime + usage.ru_stime, usage.ru_maxrss]))
 """
 
 
-def _run(root: Path, timeout: float) -> tuple[str, float, float, int, str]:
+def _run(root: Path, attack: Attack, timeout: float) -> tuple[str, float, float, int, str]:
     dlint = shutil.which("dlint") or str(Path(sys.executable).with_name("dlint"))
     log = root.parent / (root.name + ".out")
     start = time.perf_counter()
     try:
         done = subprocess.run(
-            [sys.executable, "-c", _WRAPPER, str(log), dlint, "--format", "json", "."],
+            [sys.executable, "-c", _WRAPPER, str(log), dlint, "--format", "json", *attack.args],
             cwd=root,
+            env={**os.environ, **dict(attack.env)},
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -145,10 +198,13 @@ def main() -> None:
     for name, make in ATTACKS.items():
         if args.only and name != args.only:
             continue
+        attack = make()
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder)
-            _write(root, make())
-            code, wall, cpu, peak, notes = _run(root, args.timeout)
+            _write(root, attack.files)
+            if attack.setup is not None:
+                attack.setup(root)
+            code, wall, cpu, peak, notes = _run(root, attack, args.timeout)
         print(f"{name:28} {code:>7} {wall:7.2f} {cpu:7.2f} {peak:9d}  {notes}", flush=True)
     if os.name != "posix":  # pragma: no cover
         print("(peak memory is only meaningful on Linux)")
