@@ -56,7 +56,8 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     "output_format",
     type=click.Choice(["text", "json", "sarif", "github", "gitlab"]),
     default=None,
-    help="Output format [default: text; github inside GitHub Actions].",
+    help="Output format [default: the config's output-format, else text; github inside "
+    "GitHub Actions].",
 )
 @click.option(
     "-o",
@@ -78,6 +79,15 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     is_flag=True,
     help="Use this machine's environment for ${VARIABLES} in Compose files (default: .env only).",
 )
+@click.option(
+    "--env-file",
+    "env_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="Read ${VARIABLES} from this file instead of each project's .env (repeatable; "
+    "later files win), like docker compose --env-file.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Also say what dlint assumed (on stderr).")
 @click.option("--select", help="Rules to run (codes, prefixes or names, comma-separated).")
 @click.option("--extend-select", help="Rules to run in addition to the configured ones.")
 @click.option("--ignore", help="Rules not to run.")
@@ -113,6 +123,8 @@ def check(
     output_file: str | None,
     compose_files: tuple[str, ...],
     use_env: bool,
+    env_files: tuple[str, ...],
+    verbose: bool,
     select: str | None,
     extend_select: str | None,
     ignore: str | None,
@@ -131,11 +143,10 @@ def check(
     from dlint.engine import Options, lint
     from dlint.reporters import get_reporter
 
-    if output_format is None:
-        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     options = Options(
         compose_files=compose_files,
         environ=dict(os.environ) if use_env else None,
+        env_files=env_files,
         select=_codes(select),
         extend_select=_codes(extend_select) or (),
         ignore=_codes(ignore) or (),
@@ -152,6 +163,14 @@ def check(
         raise click.UsageError(f"path does not exist: {printable(str(exc))}") from None
     except ConfigError as exc:
         raise Failure(f"config: {printable(str(exc))}") from None
+    for warning in report.warnings:
+        click.echo(f"dlint: warning: {printable(warning)}", err=True)
+    if verbose or report.verbose:
+        for note in report.notes:
+            click.echo(f"dlint: {printable(note)}", err=True)
+    if output_format is None:
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+        output_format = report.output_format or ("github" if in_actions else "text")
     text = get_reporter(output_format)(report)
     if output_file:
         from dlint.output import OutputError, write_report
@@ -174,15 +193,20 @@ def list_rules() -> None:
     from dlint.registry import all_rules
 
     click.echo(f"{'CODE':7} {'NAME':32} {'SEVERITY':8} {'DEFAULT':7} {'FIX':7} SUMMARY")
+    inert = False
     for rule in all_rules():
         meta = rule.meta
         fix = "yes" if meta.fixable else "-"
         default = "on" if meta.default_enabled else "off"
+        if meta.default_enabled and rule.needs(None):
+            default, inert = "config", True
         aliases = f" [{', '.join(meta.aliases)}]" if meta.aliases else ""
         click.echo(
             f"{rule.code:7} {rule.name:32} {meta.severity.label:8} {default:7} {fix:7} "
             f"{rule.summary}{aliases}"
         )
+    if inert:
+        click.echo("\nconfig: on, but silent until its options are set (see `dlint explain CODE`)")
 
 
 @cli.command()

@@ -27,8 +27,10 @@ SHARED_OPTIONS = ("trusted-registries", "label-schema", "strict-labels")
 NEVER = "never"  # fail-level that never fails
 _KEYS = frozenset(
     {"select", "ignore", "extend-select", "per-file-ignores", "fail-level", "exclude",
-     "extend-exclude", "rules", *SHARED_OPTIONS}
+     "extend-exclude", "rules", "disable-suppressions", "output-format", "verbose",
+     *SHARED_OPTIONS}
 )  # fmt: skip
+OUTPUT_FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
 class ConfigError(ValueError):
@@ -50,6 +52,10 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)  # rule code -> severity
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code -> options
+    disable_suppressions: bool = False  # inline suppressions in its files are not honoured
+    # for the whole run, from the config of the folder dlint runs in:
+    output_format: str | None = None
+    verbose: bool = False
 
     def enabled(self, rules: Iterable[Rule]) -> frozenset[str]:
         """Codes of the rules this config turns on."""
@@ -73,9 +79,16 @@ class Config:
                 out |= set(resolve(selectors, rules, self.source))
         return frozenset(out)
 
-    def excluded(self, rel_path: str) -> bool:
+    def excluded(self, path: Path, cwd: Path) -> bool:
+        """Whether ``path`` matches the excludes; patterns start at this config's folder
+        (at ``cwd`` for the defaults)."""
         patterns = (DEFAULT_EXCLUDE if self.exclude is None else self.exclude) + self.extend_exclude
-        return any(_glob(rel_path, p) for p in patterns)
+        base = self.root or cwd
+        try:
+            rel = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(base))).as_posix()
+        except ValueError:
+            rel = Path(os.path.abspath(path)).as_posix()
+        return any(_glob(rel, p) for p in patterns)
 
 
 DEFAULT = Config()  # no config file: one shared object, so runs can group files by config
@@ -142,6 +155,17 @@ def resolve(selectors: Iterable[str], rules: Iterable[Rule], source: str | None)
     return out
 
 
+def named_rules(selectors: Iterable[str], rules: Iterable[Rule]) -> frozenset[str]:
+    """Codes of the rules a selector names exactly (by code, name or alias: not by a
+    prefix or ``ALL``)."""
+    wanted = {s.strip().lower() for s in selectors}
+    return frozenset(
+        r.code
+        for r in rules
+        if wanted & {r.code.lower(), r.name, *(a.lower() for a in r.meta.aliases)}
+    )
+
+
 def _strings(value: Any, key: str, source: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -187,7 +211,24 @@ def from_mapping(data: Mapping[str, Any], source: str, root: Path, rules: list[R
         extend_exclude=strings("extend-exclude"),
         severity=severity,
         options=options,
+        disable_suppressions=_flag(data, "disable-suppressions", source),
+        output_format=_choice(data, "output-format", OUTPUT_FORMATS, source),
+        verbose=_flag(data, "verbose", source),
     )
+
+
+def _flag(data: Mapping[str, Any], key: str, source: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{source}: `{key}` must be true or false")
+    return value
+
+
+def _choice(data: Mapping[str, Any], key: str, choices: tuple[str, ...], source: str) -> str | None:
+    value = data.get(key)
+    if value is not None and value not in choices:
+        raise ConfigError(f"{source}: `{key}` must be one of {', '.join(choices)} (got {value!r})")
+    return value
 
 
 def _rule_settings(

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Kind = Literal["dockerfile", "compose"]
+# "maybe-compose": a YAML file with "compose" in its name; it is a Compose file when
+# its top level says so (see parsers.compose.sniff)
+Kind = Literal["dockerfile", "compose", "maybe-compose"]
 
 # ``Dockerfile.<ext>`` files that are something else (templates, docs, ignore files).
 NOT_DOCKERFILE_SUFFIXES = frozenset(
@@ -44,6 +46,8 @@ def classify(name: str) -> Kind | None:
     if _COMPOSE.match(name):
         return "compose"
     lower = name.lower()
+    if "compose" in lower and lower.endswith((".yml", ".yaml")):
+        return "maybe-compose"
     if lower in ("dockerfile", "containerfile"):
         return "dockerfile"
     if lower.endswith(".dockerfile") or lower.endswith(".containerfile"):
@@ -144,3 +148,24 @@ def group_compose(targets: list[Target]) -> list[ComposeGroup]:
                 # a variant (compose.prod.yaml) is usually merged over the base with -f
                 groups.append(ComposeGroup((files[name],), True))
     return groups
+
+
+def compose_above(path: Path, root: Path, excluded: Callable[[Path], bool]) -> list[Target]:
+    """Compose files in the folders above ``path``, up to ``root``: the projects that may
+    include it (a file named on the command line is then linted as part of them)."""
+    out: list[Target] = []
+    folder = path.parent.parent
+    while folder == root or root in folder.parents:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            names = []
+        for name in names:
+            kind = classify(name)
+            candidate = folder / name
+            if kind in ("compose", "maybe-compose") and not excluded(candidate):
+                out.append(Target(candidate, kind, explicit=False))
+        if folder == root:
+            break
+        folder = folder.parent
+    return out

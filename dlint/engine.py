@@ -1,10 +1,18 @@
-"""Run the rules over the files: discover, load, link, check, collect.
+"""Run the rules over the files: a short pipeline of named steps.
 
-Compose projects are loaded first, so a Dockerfile a service builds is read
-with the build context that service gives it. Findings are reported only for
-files in scope: those named on the command line and those under the folders
-named there (a changed compose file still reads its services' Dockerfiles, but
-pre-commit only sees findings for the files it passed).
+1. ``_Run.start``: the files dlint may read, the configs, the rules.
+2. ``_targets``: the files to lint (each folder's closest config excludes).
+3. ``_compose``: Compose projects first, so a Dockerfile a service builds is
+   read with the build context that service gives it; a project that another
+   one includes is linted only as part of it.
+4. ``_dockerfiles``: each Dockerfile and its rules.
+5. ``_project``: the rules that see everything, linked.
+6. ``_report``: scope, config, suppressions, fingerprints, safe messages.
+
+Findings are reported only for files in scope: those named on the command line
+and those under the folders named there (a changed compose file still reads
+its services' Dockerfiles, but pre-commit only sees findings for the files it
+passed).
 """
 
 from __future__ import annotations
@@ -18,14 +26,14 @@ from typing import TYPE_CHECKING
 
 from dlint import printable
 from dlint.config import Config, ConfigFinder, load_file
-from dlint.discovery import ComposeGroup, discover, group_compose
+from dlint.discovery import ComposeGroup, Target, compose_above, discover, group_compose
 from dlint.files import LoadError, ProjectFiles
 from dlint.fingerprint import fingerprints
 from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile
 from dlint.ir.project import Project
-from dlint.load import load_dockerfile
-from dlint.registry import all_rules, engine_rule, find_rule
+from dlint.read_dockerfile import read_dockerfile
+from dlint.registry import all_rules, engine_rule
 from dlint.report import Diagnostic, Report
 from dlint.rule import Finding, Rule
 
@@ -52,6 +60,7 @@ class Options:
 
     compose_files: tuple[str, ...] = ()  # --compose-file: one project, in this order
     environ: Mapping[str, str] | None = None  # --env: the machine's environment for ${VAR}
+    env_files: tuple[str, ...] = ()  # --env-file: read instead of each project's .env
     select: tuple[str, ...] | None = None  # --select: replaces the config's selection
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -79,39 +88,107 @@ def _internal(path: str, what: str, exc: BaseException) -> Diagnostic:
     )
 
 
-def _run_rules(
-    rules: Iterable[Rule], subject: object, path: str, config: Config
-) -> tuple[list[Diagnostic], bool]:
-    out: list[Diagnostic] = []
-    failed = False
-    for rule in rules:
-        try:
-            findings: list[Finding] = list(rule.run(subject, config.options.get(rule.code)))
-        except Exception as exc:  # one broken rule must not take the run down
-            failed = True
-            out.append(_internal(path, f"rule {rule.code} {rule.name}", exc))
-            continue
-        for finding in findings:
-            out.append(
-                _diagnostic(
-                    rule, finding.path or path, finding.span, finding.message, finding.severity
-                )
-            )
-    return out, failed
+def _with_flags(config: Config, options: Options) -> Config:
+    """Command-line selection and fail level override the config file's."""
+    changes: dict[str, object] = {}
+    if options.select is not None:
+        changes["select"] = options.select
+    if options.extend_select:
+        changes["extend_select"] = config.extend_select + options.extend_select
+    if options.ignore:
+        changes["ignore"] = config.ignore + options.ignore
+    if options.fail_level is not None:
+        changes["fail_level"] = options.fail_level
+    return replace(config, **changes) if changes else config  # type: ignore[arg-type]
+
+
+@dataclass
+class _Policy:
+    """The config of each file (its closest config file, with the flags over it),
+    applied to raw diagnostics."""
+
+    finder: ConfigFinder
+    options: Options
+    rules: list[Rule]
+    cwd: Path
+    _enabled: dict[int, frozenset[str]] = field(default_factory=dict)
+    _configs: dict[str, Config] = field(default_factory=dict)
+    _flagged: dict[int, Config] = field(default_factory=dict)  # one object per config file
+
+    def config(self, display: str) -> Config:
+        if display not in self._configs:
+            base = self.finder.for_path(self.cwd / display)
+            if id(base) not in self._flagged:
+                self._flagged[id(base)] = _with_flags(base, self.options)
+            self._configs[display] = self._flagged[id(base)]
+        return self._configs[display]
+
+    def enabled(self, config: Config) -> frozenset[str]:
+        key = id(config)
+        if key not in self._enabled:
+            self._enabled[key] = config.enabled(self.rules)
+        return self._enabled[key]
+
+    def excluded(self, path: Path) -> bool:
+        """Excluded by the config of the folder that holds ``path``."""
+        config = self.config(display_path(path.parent, self.cwd))
+        return config.excluded(path, self.cwd)
+
+    def apply(self, d: Diagnostic) -> Diagnostic | None:
+        """``d`` as its file's config has it (None: turned off); parse and internal
+        errors are always reported, as errors."""
+        config = self.config(d.path)
+        if d.name in (PARSE_ERROR, INTERNAL_ERROR):
+            return replace(d, severity=Severity.ERROR, fails=_fails(Severity.ERROR, config))
+        if d.code not in self.enabled(config) or d.code in config.ignored_for(
+            d.path, self.rules, self.cwd
+        ):
+            return None
+        severity = config.severity.get(d.code, d.severity)
+        return replace(d, severity=severity, fails=_fails(severity, config))
+
+
+def _fails(severity: Severity, config: Config) -> bool:
+    level = config.fail_level or "warning"
+    return level != "never" and severity >= Severity.parse(level)
 
 
 @dataclass
 class _Run:
+    """What one run knows: where it is, what it may read, what it found."""
+
     cwd: Path
     options: Options
     files: ProjectFiles
+    policy: _Policy
+    rules: list[Rule]
+    paths: tuple[str, ...]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     failed: bool = False
     dockerfiles: dict[Path, Dockerfile | LoadError] = field(default_factory=dict)
     _lines: dict[str, list[str] | None] = field(default_factory=dict)
 
+    @classmethod
+    def start(cls, paths: Sequence[str], cwd: Path, options: Options) -> _Run:
+        """The run's reading gate, configs and rules (ConfigError for a bad config)."""
+        cwd = Path(os.path.abspath(cwd))
+        rules = list(all_rules())
+        files = ProjectFiles.around([*paths, *options.compose_files] or ["."], cwd, options.roots)
+        explicit = None
+        if options.config:
+            named = Path(os.path.abspath(cwd / options.config))
+            gate = ProjectFiles((Path(os.path.realpath(named)).parent,))
+            explicit = load_file(gate, named, rules)
+        finder = ConfigFinder(rules, files, explicit=explicit, isolated=options.isolated)
+        policy = _Policy(finder, options, rules, cwd)
+        return cls(cwd, options, files, policy, rules, tuple(paths))
+
     def display(self, path: Path) -> str:
         return display_path(path, self.cwd)
+
+    def add(self, rule: Rule, path: str, span: Span, message: str) -> None:
+        self.diagnostics.append(_diagnostic(rule, path, span, message))
 
     def lines(self, display: str) -> list[str] | None:
         """A linted file's lines, read once (for suppressions and fingerprints)."""
@@ -128,7 +205,7 @@ class _Run:
         if key not in self.dockerfiles:
             display = self.display(path)
             try:
-                self.dockerfiles[key] = load_dockerfile(self.files, self.display, path, context)
+                self.dockerfiles[key] = read_dockerfile(self.files, self.display, path, context)
             except LoadError as exc:
                 self.dockerfiles[key] = exc
             except RecursionError:  # a limit missed somewhere: still the file's fault
@@ -140,28 +217,218 @@ class _Run:
         return self.dockerfiles[key]
 
     def compose(self, group: ComposeGroup) -> ComposeProject | None:
-        from dlint.load_compose import load_compose_project
+        from dlint.read_compose import read_compose_project
 
+        where = self.display(group.files[0])
         try:
-            return load_compose_project(
+            return read_compose_project(
                 self.files,
                 list(group.files),
                 group.fragment,
                 self.display,
                 self.dockerfile,
                 self.options.environ,
+                tuple(self.cwd / f for f in self.options.env_files),
             )
         except RecursionError:  # a limit missed somewhere: still the file's fault
-            parse_error = engine_rule(PARSE_ERROR)
-            where = self.display(group.files[0])
-            self.diagnostics.append(_diagnostic(parse_error, where, Span.point(1), _TOO_DEEP))
-            return None
+            self.add(engine_rule(PARSE_ERROR), where, Span.point(1), _TOO_DEEP)
         except Exception as exc:  # a bug in dlint's compose loader
             self.failed = True
-            self.diagnostics.append(
-                _internal(self.display(group.files[0]), "reading this Compose project", exc)
+            self.diagnostics.append(_internal(where, "reading this Compose project", exc))
+        return None
+
+    def run_rules(self, rules: Iterable[Rule], subject: object, path: str, config: Config) -> None:
+        """The rules over ``subject``; one broken rule does not take the run down."""
+        for rule in rules:
+            try:
+                findings: list[Finding] = list(rule.run(subject, config.options.get(rule.code)))
+            except Exception as exc:
+                self.failed = True
+                self.diagnostics.append(_internal(path, f"rule {rule.code} {rule.name}", exc))
+                continue
+            for f in findings:
+                self.diagnostics.append(
+                    _diagnostic(rule, f.path or path, f.span, f.message, f.severity)
+                )
+
+
+def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None = None) -> Report:
+    """Lint ``paths`` (files or folders, relative to ``cwd``).
+
+    Raises MissingPath for a path that does not exist and ConfigError for a
+    config file that cannot be used.
+    """
+    run = _Run.start(paths, cwd or Path.cwd(), options or Options())
+    targets = _targets(run)
+    projects = _compose(run, targets)
+    _dockerfiles(run, targets)
+    _project(run, projects)
+    return _report(run, targets, projects)
+
+
+# -- 2. targets ----------------------------------------------------------------------
+
+
+def _targets(run: _Run) -> list[Target]:
+    """The files to lint; Compose files named on the command line bring the projects
+    above them that may include them (their findings are shown only when in scope)."""
+    options = run.options
+    named = [*run.paths, *options.compose_files]
+    found = discover(named, run.policy.excluded, run.cwd)
+    # excludes apply to what folders yield; to named files only with --force-exclude
+    found = [
+        t
+        for t in found
+        if (t.explicit and not options.force_exclude) or not run.policy.excluded(t.path)
+    ]
+    known = {t.path for t in found}
+    for t in [t for t in found if t.explicit and t.kind == "compose"]:
+        root = next(
+            (r for r in run.files.roots if r in Path(os.path.realpath(t.path)).parents), None
+        )
+        if root is not None:
+            for above in compose_above(t.path, root, run.policy.excluded):
+                if above.path not in known:
+                    known.add(above.path)
+                    found.append(above)
+    return [t for t in (_sniffed(run, t) for t in found) if t is not None]
+
+
+def _sniffed(run: _Run, target: Target) -> Target | None:
+    """A file with "compose" in its name is a Compose file when its top level says so."""
+    if target.kind != "maybe-compose":
+        return target
+    from dlint.parsers.compose.sniff import looks_like_compose
+
+    try:
+        text = run.files.read_text(target.path)
+    except LoadError:
+        return None
+    return replace(target, kind="compose") if looks_like_compose(text) else None
+
+
+# -- 3. Compose projects -------------------------------------------------------------
+
+
+def _compose(run: _Run, targets: list[Target]) -> list[ComposeProject]:
+    """Every Compose project, read once; those another project includes are dropped."""
+    explicit = [run.cwd / p for p in run.options.compose_files]
+    groups = group_compose([t for t in targets if t.path not in explicit])
+    if explicit:
+        groups.insert(0, ComposeGroup(tuple(explicit), False))
+    loaded = [p for p in (run.compose(g) for g in groups) if p is not None]
+    kept = _not_pulled_in(loaded)
+    for project in kept:
+        for problem in project.problems:
+            if problem.kind == "syntax":
+                run.add(engine_rule(PARSE_ERROR), problem.file, problem.span, problem.message)
+        for env_file in project.env_files:
+            if Path(env_file).name != ".env":
+                run.notes.append(
+                    f"{project.directory}: no .env, so ${{VARIABLES}} take their values "
+                    f"from {env_file}"
+                )
+    return kept
+
+
+def _not_pulled_in(projects: list[ComposeProject]) -> list[ComposeProject]:
+    """The projects that are not part of another one.
+
+    A project is part of another when that one includes its file, or pulls a
+    service from it with ``extends`` (unless it is the main project of the
+    folder the other one is a variant in), directly or through others. Of
+    projects that only pull each other in, the first one is kept.
+    """
+    by_file = {p.files[0]: i for i, p in enumerate(projects)}
+    pulls: list[set[int]] = [set() for _ in projects]  # pulls[q]: the projects q pulls in
+    pulled = [False] * len(projects)
+    for q, project in enumerate(projects):
+        for path, how in project.pulled_in:
+            p = by_file.get(path)
+            if p is None or p == q:
+                continue
+            other = projects[p]
+            same_folder = Path(other.files[0]).parent == Path(project.files[0]).parent
+            if how == "extends" and not other.fragment and same_folder:
+                continue  # a variant pulling a service from its folder's main project
+            pulls[q].add(p)
+            pulled[p] = True
+    kept: list[int] = []
+    reached: set[int] = set()
+
+    def keep(q: int) -> None:
+        kept.append(q)
+        stack = [q]
+        while stack:
+            for p in pulls[stack.pop()]:
+                if p not in reached:
+                    reached.add(p)
+                    stack.append(p)
+        reached.add(q)
+
+    for q in range(len(projects)):  # nobody pulls these in
+        if not pulled[q]:
+            keep(q)
+    for q in range(len(projects)):  # pulled in only by each other
+        if q not in reached:
+            keep(q)
+    return [projects[q] for q in sorted(kept)]
+
+
+# -- 4. Dockerfiles ------------------------------------------------------------------
+
+
+def _dockerfiles(run: _Run, targets: list[Target]) -> None:
+    parse_error = engine_rule(PARSE_ERROR)
+    per_file = [r for r in run.rules if r.check is not None and r.meta.scope == "dockerfile"]
+    for target in targets:
+        if target.kind != "dockerfile":
+            continue
+        display = run.display(target.path)
+        result = run.dockerfile(target.path)
+        if isinstance(result, LoadError):
+            run.add(parse_error, display, result.span, result.message)
+            continue
+        for problem in result.problems:
+            run.add(parse_error, display, problem.span, problem.message)
+        run.run_rules(per_file, result, display, run.policy.config(display))
+    for df in run.dockerfiles.values():
+        if isinstance(df, Dockerfile) and df.context.unreadable is not None:
+            where, why = df.context.unreadable
+            run.add(
+                parse_error,
+                where,
+                Span.point(1),
+                f"this file {why}; dlint does not read it, and assumes nothing about "
+                "the build context it belongs to",
             )
-            return None
+
+
+# -- 5. project rules ----------------------------------------------------------------
+
+
+def _project(run: _Run, projects: list[ComposeProject]) -> None:
+    """The project rules, once per distinct config: each finding takes the options of
+    the config that governs its file."""
+    rules = [r for r in run.rules if r.check is not None and r.meta.scope == "project"]
+    linked = [d for d in run.dockerfiles.values() if isinstance(d, Dockerfile)]
+    whole = Project(tuple(linked), tuple(projects))
+    paths = {d.path for d in linked} | {f for p in projects for f in p.files}
+    by_config: dict[int, tuple[Config, set[str]]] = {}
+    for path in sorted(paths):
+        config = run.policy.config(path)
+        by_config.setdefault(id(config), (config, set()))[1].add(path)
+    groups = list(by_config.values()) or [(run.policy.config("."), set())]
+    for config, governed in groups:
+        before = len(run.diagnostics)
+        run.run_rules(rules, whole, ".", config)
+        if len(groups) > 1:
+            found = run.diagnostics[before:]
+            del run.diagnostics[before:]
+            run.diagnostics.extend(d for d in found if d.path in governed)
+
+
+# -- 6. the report -------------------------------------------------------------------
 
 
 def _scope(paths: Sequence[str], cwd: Path) -> tuple[set[str], tuple[str, ...]]:
@@ -186,207 +453,78 @@ def _shown(path: str, files: set[str], folders: tuple[str, ...]) -> bool:
     return any(path.startswith(f) and (f or not path.startswith("../")) for f in folders)
 
 
-def _with_flags(config: Config, options: Options) -> Config:
-    """Command-line selection and fail level override the config file's."""
-    changes: dict[str, object] = {}
-    if options.select is not None:
-        changes["select"] = options.select
-    if options.extend_select:
-        changes["extend_select"] = config.extend_select + options.extend_select
-    if options.ignore:
-        changes["ignore"] = config.ignore + options.ignore
-    if options.fail_level is not None:
-        changes["fail_level"] = options.fail_level
-    return replace(config, **changes) if changes else config  # type: ignore[arg-type]
-
-
-@dataclass
-class _Policy:
-    """Config per file, applied to raw diagnostics."""
-
-    finder: ConfigFinder
-    options: Options
-    rules: list[Rule]
-    cwd: Path
-    _enabled: dict[int, frozenset[str]] = field(default_factory=dict)
-    _configs: dict[str, Config] = field(default_factory=dict)
-    _flagged: dict[int, Config] = field(default_factory=dict)  # one object per config file
-
-    def config(self, display: str) -> Config:
-        if display not in self._configs:
-            base = self.finder.for_path(self.cwd / display)
-            if id(base) not in self._flagged:
-                self._flagged[id(base)] = _with_flags(base, self.options)
-            self._configs[display] = self._flagged[id(base)]
-        return self._configs[display]
-
-    def enabled(self, config: Config) -> frozenset[str]:
-        key = id(config)
-        if key not in self._enabled:
-            self._enabled[key] = config.enabled(self.rules)
-        return self._enabled[key]
-
-    def apply(self, d: Diagnostic) -> Diagnostic | None:
-        if d.name == INTERNAL_ERROR:
-            return d
-        config = self.config(d.path)
-        if d.code not in self.enabled(config) or d.code in config.ignored_for(
-            d.path, self.rules, self.cwd
-        ):
-            return None
-        override = config.severity.get(d.code)
-        return replace(d, severity=override) if override is not None else d
-
-
-def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None = None) -> Report:
-    """Lint ``paths`` (files or folders).
-
-    Raises MissingPath for a path that does not exist and ConfigError for a
-    config file that cannot be used.
-    """
-    cwd = Path(os.path.abspath(cwd or Path.cwd()))
-    options = options or Options()
-    every_rule = list(all_rules())
-    files = ProjectFiles.around([*paths, *options.compose_files] or ["."], cwd, options.roots)
-    explicit_config = None
-    if options.config:
-        named = Path(os.path.abspath(cwd / options.config))
-        explicit_config = load_file(
-            ProjectFiles((Path(os.path.realpath(named)).parent,)), named, every_rule
-        )
-    finder = ConfigFinder(every_rule, files, explicit=explicit_config, isolated=options.isolated)
-    policy = _Policy(finder, options, every_rule, cwd)
-    root_config = policy.config(".")
-    explicit = [cwd / p for p in options.compose_files]
-    targets = discover(
-        [*paths, *options.compose_files],
-        lambda p: root_config.excluded(display_path(p, cwd)),
-        cwd,
-    )
-    # excludes apply to what folders yield; to named files only with --force-exclude
-    targets = [
-        t
-        for t in targets
-        if (t.explicit and not options.force_exclude)
-        or not root_config.excluded(display_path(t.path, cwd))
-    ]
-    rules = [r for r in every_rule if r.check is not None]
-    run = _Run(cwd, options, files)
-
-    groups = group_compose([t for t in targets if t.path not in explicit])
-    if explicit:
-        groups.insert(0, ComposeGroup(tuple(explicit), False))
-    projects: list[ComposeProject] = []
-    for group in groups:
-        project = run.compose(group)
-        if project is not None:
-            projects.append(project)
-            for problem in project.problems:
-                rule = find_rule(problem.rule) or engine_rule(PARSE_ERROR)
-                run.diagnostics.append(
-                    _diagnostic(rule, problem.file, problem.span, problem.message, problem.severity)
-                )
-
-    per_file = [r for r in rules if r.meta.scope == "dockerfile"]
-    for target in targets:
-        if target.kind != "dockerfile":
-            continue
-        display = run.display(target.path)
-        result = run.dockerfile(target.path)
-        if isinstance(result, LoadError):
-            run.diagnostics.append(
-                _diagnostic(engine_rule(PARSE_ERROR), display, result.span, result.message)
-            )
-            continue
-        parse_error = engine_rule(PARSE_ERROR)
-        run.diagnostics.extend(
-            _diagnostic(parse_error, display, p.span, p.message) for p in result.problems
-        )
-        found, broke = _run_rules(per_file, result, display, policy.config(display))
-        run.diagnostics.extend(found)
-        run.failed = run.failed or broke
-
-    compose_rules = [r for r in rules if r.meta.scope == "compose"]
-    for project in projects:
-        if project.node is None:
-            continue
-        config = policy.config(project.files[0])
-        found, broke = _run_rules(compose_rules, project, project.files[0], config)
-        run.diagnostics.extend(found)
-        run.failed = run.failed or broke
-    for df in run.dockerfiles.values():
-        if isinstance(df, Dockerfile) and df.context.unreadable is not None:
-            where, why = df.context.unreadable
-            run.diagnostics.append(
-                _diagnostic(
-                    engine_rule(PARSE_ERROR),
-                    where,
-                    Span.point(1),
-                    f"this file {why}; dlint does not read it, and assumes nothing about "
-                    "the build context it belongs to",
-                )
-            )
-    project_rules = [r for r in rules if r.meta.scope == "project"]
-    if project_rules:
-        linked = [d for d in run.dockerfiles.values() if isinstance(d, Dockerfile)]
-        whole = Project(tuple(linked), tuple(projects))
-        # A finding takes the options of the config that governs its file: run the
-        # project rules once per distinct config, keep each run's findings for its files.
-        linked_paths = {d.path for d in linked} | {f for p in projects for f in p.files}
-        by_config: dict[int, tuple[Config, set[str]]] = {}
-        for linked_path in sorted(linked_paths):
-            config = policy.config(linked_path)
-            by_config.setdefault(id(config), (config, set()))[1].add(linked_path)
-        for config, governed in by_config.values() or [(root_config, set())]:
-            found, broke = _run_rules(project_rules, whole, ".", config)
-            run.diagnostics.extend(d for d in found if d.path in governed or len(by_config) == 1)
-            run.failed = run.failed or broke
-
-    scope_files, folders = _scope([*paths, *options.compose_files], cwd)
+def _report(run: _Run, targets: list[Target], projects: list[ComposeProject]) -> Report:
+    policy = run.policy
+    scope_files, folders = _scope([*run.paths, *run.options.compose_files], run.cwd)
     in_scope = [d for d in run.diagnostics if _shown(d.path, scope_files, folders)]
     kept = [a for d in in_scope if (a := policy.apply(d)) is not None]
-    kept = _suppress(kept, run, policy, every_rule, scope_files, folders, projects)
+    kept = _suppress(kept, run, scope_files, folders, projects)
     unique = sorted(set(kept), key=lambda d: (*d.sort_key, d.message))
     unique = fingerprints(unique, run.lines)
     substituted = {pair for p in projects for pair in p.substituted}
     unique = [replace(d, message=printable.message(d.message, substituted)) for d in unique]
-    linted = [run.display(t.path) for t in targets]
+    root_config = policy.config(".")
     enabled = policy.enabled(root_config)
     return Report(
         tuple(unique),
-        tuple(linted),
+        tuple(
+            run.display(t.path)
+            for t in targets
+            if _shown(run.display(t.path), scope_files, folders)
+        ),
         run.failed,
-        rules=tuple(r for r in every_rule if r.code in enabled),
-        root=cwd,
-        fail_level=root_config.fail_level or "warning",
+        notes=tuple(dict.fromkeys(run.notes)),
+        warnings=tuple(_cannot_fire(run, root_config, enabled)),
+        rules=tuple(r for r in run.rules if r.code in enabled),
+        root=run.cwd,
+        output_format=root_config.output_format,
+        verbose=root_config.verbose,
     )
+
+
+def _cannot_fire(run: _Run, config: Config, enabled: frozenset[str]) -> list[str]:
+    """A warning for each rule selected by name that its missing options keep silent."""
+    from dlint.config import named_rules
+
+    named = named_rules([*(config.select or ()), *config.extend_select], run.rules)
+    out = []
+    for rule in run.rules:
+        if rule.code in named and rule.code in enabled:
+            missing = rule.needs(config.options.get(rule.code))
+            if missing:
+                keys = " and ".join(f"`{m}`" for m in missing)
+                out.append(
+                    f"{rule.code} {rule.name} is selected but cannot report anything until "
+                    f"{keys} is set in the config"
+                )
+    return out
 
 
 def _suppress(
     diagnostics: list[Diagnostic],
     run: _Run,
-    policy: _Policy,
-    rules: list[Rule],
     files: set[str],
     folders: tuple[str, ...],
     projects: list[ComposeProject],
 ) -> list[Diagnostic]:
-    """Inline suppressions of the files in scope, and the useless ones reported."""
+    """Inline suppressions of the files in scope (unless their config turns them off),
+    and the useless ones reported."""
     from dlint import suppress
 
     found: list[suppress.Suppression] = []
     for df in run.dockerfiles.values():
         if isinstance(df, Dockerfile) and _shown(df.path, files, folders):
-            found.extend(suppress.dockerfile(df, rules))
+            found.extend(suppress.dockerfile(df, run.rules))
     for path in dict.fromkeys(f for p in projects for f in p.files):
         if _shown(path, files, folders):
             lines = run.lines(path)
             if lines is not None:
-                found.extend(suppress.compose(path, "\n".join(lines), rules))
+                found.extend(suppress.compose(path, "\n".join(lines), run.rules))
+    found = [s for s in found if not run.policy.config(s.path).disable_suppressions]
     kept = suppress.apply(diagnostics, found)
     unused_rule = engine_rule("unused-suppression")
     for s, message in suppress.useless(found):
-        d = policy.apply(_diagnostic(unused_rule, s.path, s.comment, message))
+        d = run.policy.apply(_diagnostic(unused_rule, s.path, s.comment, message))
         if d is not None:
             kept.append(d)
     return kept

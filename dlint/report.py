@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ class Diagnostic:
     span: Span
     message: str
     fingerprint: str = ""  # stable across edits elsewhere in the file (see dlint.fingerprint)
+    fails: bool = False  # at or above the fail level of its file's config
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -34,18 +35,16 @@ class Report:
     diagnostics: tuple[Diagnostic, ...]
     files: tuple[str, ...] = ()  # every file that was linted
     failed: bool = False  # an internal error happened: exit code 2
-    notes: tuple[str, ...] = field(default=())  # one-line messages for stderr
+    notes: tuple[str, ...] = ()  # what dlint assumed (shown with --verbose)
+    warnings: tuple[str, ...] = ()  # what the user should know (always shown, on stderr)
     rules: tuple[Rule, ...] = ()  # the rules that were enabled (SARIF lists them)
     root: Path | None = None  # the folder paths are relative to
-    fail_level: str = "warning"  # from config: findings at or above it fail the run
+    output_format: str | None = None  # from the config of the folder dlint runs in
+    verbose: bool = False  # the same
 
-    def fails(self, level: str | None = None) -> bool:
-        """Whether some finding is at or above the fail level."""
-        chosen = (level or self.fail_level).lower()
-        if chosen == "never":
-            return False
-        threshold = Severity.parse(chosen)
-        return any(d.severity >= threshold for d in self.diagnostics)
+    def fails(self) -> bool:
+        """Whether some finding is at or above the fail level of its file's config."""
+        return any(d.fails for d in self.diagnostics)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)

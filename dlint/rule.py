@@ -13,9 +13,6 @@ from dlint.ir.common import Severity, Span
 Scope = Literal["dockerfile", "compose", "project", "engine"]
 Precision = Literal["very-high", "high", "medium", "low"]
 
-SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
-
-
 OptionKind = Literal["str", "int", "bool", "list[str]", "dict[str,str]"]
 
 
@@ -27,6 +24,7 @@ class Option:
     kind: OptionKind
     default: Any
     help: str
+    required: bool = False  # the rule cannot fire until this is set (to a non-empty value)
 
 
 def check_option(option: Option, value: Any) -> str | None:
@@ -57,11 +55,17 @@ class RuleMeta:
     severity: Severity
     tags: tuple[str, ...] = ()
     precision: Precision = "high"
-    aliases: tuple[str, ...] = ()  # hadolint codes, BuildKit check names
+    hadolint: tuple[str, ...] = ()  # hadolint codes: `# hadolint ignore=`, .hadolint.yaml
+    buildkit: tuple[str, ...] = ()  # BuildKit check names: `# check=skip=`
     security_severity: float | None = None
     fixable: bool = False
     options: tuple[Option, ...] = ()
     default_enabled: bool = True  # off unless selected (or configured, for optional rules)
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Every other name of the rule: its hadolint codes and BuildKit check names."""
+        return self.hadolint + self.buildkit
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,12 @@ class Rule:
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
+
+    def needs(self, options: Mapping[str, Any] | None) -> tuple[str, ...]:
+        """The required options that ``options`` leaves unset: while there are any, the
+        rule cannot fire."""
+        given = options or {}
+        return tuple(o.name for o in self.meta.options if o.required and not given.get(o.name))
 
     def defaults(self) -> dict[str, Any]:
         return {o.name: o.default for o in self.meta.options}

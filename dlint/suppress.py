@@ -34,11 +34,11 @@ if TYPE_CHECKING:
     from dlint.ir.yaml import YNode
 
 Kind = Literal["dlint", "hadolint", "buildkit"]
+UNSUPPRESSIBLE = "parse-error"
 
 # Comments are read with string operations and single-pass patterns only: a
 # comment is text from a stranger, and may be a megabyte of spaces.
 _DLINT = re.compile(r"#\s*dlint\s*:")
-_BUILDKIT = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")  # BuildKit check names
 _HADOLINT_CODES = re.compile(r"[A-Za-z0-9_,\s-]+")
 
 
@@ -75,16 +75,19 @@ def check_directive(raw: str) -> str | None:
     return rest.rstrip() if rest is not None else None
 
 
-def _hadolint(raw: str) -> tuple[bool, list[str]] | None:
-    """(global, codes) of ``# hadolint [global] ignore=DL3008,DL3009``, or None."""
+def _hadolint(raw: str) -> tuple[str, list[str]] | None:
+    """(reach, codes) of ``# hadolint [global|stage] ignore=DL3008,DL3009``, or None;
+    reach is "next" (the next instruction), "global" or "stage"."""
     rest = _after(raw.strip(), "#")
     rest = _after(rest, "hadolint", space=True) if rest is not None else None
     if rest is None:
         return None
-    is_global = False
-    after_global = _after(rest, "global", space=True)
-    if after_global is not None:
-        is_global, rest = True, after_global
+    reach = "next"
+    for word in ("global", "stage"):
+        after_word = _after(rest, word, space=True)
+        if after_word is not None:
+            reach, rest = word, after_word
+            break
     rest = _after(rest, "ignore")
     rest = _after(rest, "=") if rest is not None else None
     if rest is None:
@@ -92,7 +95,7 @@ def _hadolint(raw: str) -> tuple[bool, list[str]] | None:
     codes = rest.partition("#")[0].strip()
     if not codes or _HADOLINT_CODES.fullmatch(codes) is None:
         return None
-    return is_global, codes.split(",")
+    return reach, codes.split(",")
 
 
 @dataclass
@@ -104,6 +107,7 @@ class Suppression:
     scope: Span | None  # None: the whole file
     names: tuple[str, ...] = ()  # as written, index for index with codes
     unknown: tuple[str, ...] = ()  # selectors that name no rule
+    refused: tuple[str, ...] = ()  # selectors naming parse-error, which is never suppressed
     used: set[str] = field(default_factory=set)
     malformed: bool = False
 
@@ -141,9 +145,20 @@ def _resolve(selectors: Iterable[str], rules: list[Rule]) -> tuple[list[str], li
     return codes, names, unknown
 
 
-def _by_alias(selectors: Iterable[str], rules: list[Rule]) -> tuple[str, ...]:
+def _by_hadolint(selectors: Iterable[str], rules: list[Rule]) -> tuple[str, ...]:
+    """Rules carrying these hadolint codes (hadolint's pragmas know no other names)."""
     wanted = {s.strip().upper() for s in selectors}
-    return tuple(r.code for r in rules if wanted & {a.upper() for a in r.meta.aliases})
+    return tuple(r.code for r in rules if wanted & set(r.meta.hadolint))
+
+
+def _by_buildkit(selectors: Iterable[str], rules: list[Rule]) -> tuple[str, ...]:
+    """Rules carrying these BuildKit check names (``all``: every one that has one)."""
+    wanted = {s.strip().lower() for s in selectors}
+    return tuple(
+        r.code
+        for r in rules
+        if r.meta.buildkit and ("all" in wanted or wanted & {b.lower() for b in r.meta.buildkit})
+    )
 
 
 def _dlint_pragma(path: str, line: int, col: int, text: str, rules: list[Rule],
@@ -157,9 +172,12 @@ def _dlint_pragma(path: str, line: int, col: int, text: str, rules: list[Rule],
         return Suppression(path, "dlint", (), comment, scope, malformed=True)
     is_global, selectors = body
     codes, names, unknown = _resolve(selectors, rules)
+    unsuppressible = {r.code for r in rules if r.name == UNSUPPRESSIBLE}
+    refused = tuple(n for c, n in zip(codes, names, strict=True) if c in unsuppressible)
+    kept = [(c, n) for c, n in zip(codes, names, strict=True) if c not in unsuppressible]
     return Suppression(
-        path, "dlint", tuple(codes), comment, None if is_global else scope,
-        tuple(names), tuple(unknown),
+        path, "dlint", tuple(c for c, _ in kept), comment, None if is_global else scope,
+        tuple(n for _, n in kept), tuple(unknown), refused=refused,
     )  # fmt: skip
 
 
@@ -178,13 +196,18 @@ def dockerfile(df: Dockerfile, rules: list[Rule]) -> list[Suppression]:
         if d.name == "check":
             skip = _check_skip(d.value)
             if skip:
-                codes = (
-                    tuple(r.code for r in rules if any(_BUILDKIT.match(a) for a in r.meta.aliases))
-                    if "all" in (s.lower() for s in skip)
-                    else _by_alias(skip, rules)
+                out.append(
+                    Suppression(df.path, "buildkit", _by_buildkit(skip, rules), d.span, None)
                 )
-                out.append(Suppression(df.path, "buildkit", codes, d.span, None))
     below = _instructions_below(lines, covered, starts)
+    stages = {
+        stage.from_instruction.span.line: stage.from_instruction.span.cover(
+            stage.instructions[-1].span
+        )
+        if stage.instructions
+        else stage.from_instruction.span
+        for stage in df.stages
+    }
     for index, raw in enumerate(lines):
         lineno = index + 1
         if lineno in covered:
@@ -196,18 +219,21 @@ def dockerfile(df: Dockerfile, rules: list[Rule]) -> list[Suppression]:
         scope = below[lineno + 1] or Span(lineno, 1, lineno, len(raw) + 1)
         check = check_directive(raw)
         if check is not None:  # BuildKit honours `# check=skip=` right above an instruction too
-            codes = _by_alias(_check_skip(check), rules)
+            codes = _by_buildkit(_check_skip(check), rules)
             comment = Span(lineno, col, lineno, len(raw.rstrip()) + 1)
             out.append(Suppression(df.path, "buildkit", codes, comment, scope))
             continue
         hadolint = _hadolint(raw)
         if hadolint is not None:
-            is_global, names = hadolint
-            codes = _by_alias(names, rules)
+            reach, names = hadolint
+            codes = _by_hadolint(names, rules)
             comment = Span(lineno, col, lineno, len(raw.rstrip()) + 1)
-            out.append(
-                Suppression(df.path, "hadolint", codes, comment, None if is_global else scope)
-            )
+            reaches: Span | None = scope
+            if reach == "global":
+                reaches = None
+            elif reach == "stage":  # directly above a FROM: that stage's instructions
+                reaches = stages.get(scope.line, Span.point(lineno))
+            out.append(Suppression(df.path, "hadolint", codes, comment, reaches))
             continue
         found = _dlint_pragma(df.path, lineno, col, stripped, rules, scope)
         if found is not None:
@@ -373,6 +399,10 @@ def useless(suppressions: list[Suppression]) -> list[tuple[Suppression, str]]:
             continue
         for name in s.unknown:
             out.append((s, f"suppression names {name!r}, which is not a dlint rule"))
+        for name in dict.fromkeys(s.refused):
+            out.append(
+                (s, f"{name} cannot be suppressed: a file that cannot be read is always reported")
+            )
         unused = [name for code, name in zip(s.codes, s.names, strict=True) if code not in s.used]
         if unused:
             out.append((s, f"suppression of {', '.join(dict.fromkeys(unused))} suppresses nothing"))

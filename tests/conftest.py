@@ -27,8 +27,8 @@ def load_compose(root: Path, *names: str, fragment: bool = False) -> ComposeProj
     """The Compose project of ``names`` under ``root``, its Dockerfiles linked."""
     from dlint.files import LoadError, ProjectFiles
     from dlint.ir.dockerfile import Dockerfile
-    from dlint.load import load_dockerfile
-    from dlint.load_compose import load_compose_project
+    from dlint.read_compose import read_compose_project
+    from dlint.read_dockerfile import read_dockerfile
 
     files = ProjectFiles.around([root], root)
 
@@ -37,8 +37,8 @@ def load_compose(root: Path, *names: str, fragment: bool = False) -> ComposeProj
 
     def dockerfile(path: Path, context: Path) -> Dockerfile | LoadError:
         try:
-            return load_dockerfile(files, display, path, context)
+            return read_dockerfile(files, display, path, context)
         except LoadError as exc:
             return exc
 
-    return load_compose_project(files, [root / n for n in names], fragment, display, dockerfile)
+    return read_compose_project(files, [root / n for n in names], fragment, display, dockerfile)

@@ -28,7 +28,17 @@ load = load_compose
 
 
 def problems(project: ComposeProject) -> list[tuple[str, str]]:
-    return [(p.rule, p.message) for p in project.problems]
+    """(rule, message) of what the loading rules report on ``project``."""
+    from dlint.ir.project import Project
+    from dlint.registry import find_rule
+
+    out = [("parse-error", p.message) for p in project.problems if p.kind == "syntax"]
+    whole = Project((), (project,))
+    for name in ("compose-schema", "undefined-variable", "broken-build-reference"):
+        rule = find_rule(name)
+        assert rule is not None
+        out.extend((name, f.message) for f in rule.run(whole))
+    return out
 
 
 # -- YAML ------------------------------------------------------------------------

@@ -211,7 +211,7 @@ def test_hadolint_config_is_honoured_when_there_is_no_dlint_config(
                 "ignored:\n  - DL4000\n  - SC2086\n"
                 "override:\n  error:\n    - DL4000\n"
                 "failure-threshold: error\n"
-                "format: json\n"
+                "format: tty\nno-color: true\n"
             ),
             "Dockerfile": DOCKERFILE,
         },

@@ -45,7 +45,7 @@ MountType = Literal["volume", "bind", "tmpfs", "npipe", "image", "cluster"]
 
 
 @dataclass(frozen=True, slots=True)
-class Mount:
+class ServiceMount:
     """A service mount: named or anonymous volume, bind mount, tmpfs..."""
 
     type: MountType
@@ -89,6 +89,17 @@ class Build:
     network: Located | None
     image: Dockerfile | None = None  # the parsed Dockerfile, when it could be read
     stage: Stage | None = None  # the stage built: ``target``, else the last one
+    gap: BuildGap | None = None  # the first part that does not resolve
+
+
+@dataclass(frozen=True, slots=True)
+class BuildGap:
+    """The part of a ``build:`` that does not resolve, and why."""
+
+    part: Literal["context", "dockerfile", "target"]
+    reason: str  # "not found", "points outside the project", ...
+    span: Span
+    file: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +112,7 @@ class Service:
     image_node: Located | None
     build: Build | None
     ports: tuple[Port, ...]
-    mounts: tuple[Mount, ...]
+    mounts: tuple[ServiceMount, ...]
     networks: tuple[NetworkAttachment, ...]
     network_mode: Located | None
     environment: tuple[tuple[str, str | None, Span, str], ...]  # name, value, span, file
@@ -149,16 +160,31 @@ class Volume:
     driver: str | None
 
 
+# "syntax": a file that cannot be read (reported as parse-error); "schema": something
+# Compose refuses while loading (a merge conflict, a missing include...).
+ProblemKind = Literal["syntax", "schema"]
+
+
 @dataclass(frozen=True, slots=True)
 class ComposeProblem:
-    """Something Compose would refuse or warn about, found while loading."""
+    """Something wrong found while reading a project: a fact for a rule to report."""
 
-    rule: str  # name of the rule that reports it ("compose-schema", "undefined-variable"...)
+    kind: ProblemKind
     message: str
     span: Span
     file: str
-    severity: Severity | None = None  # None: the rule's default
-    consistency: bool = False  # a cross-reference check (Compose's --no-consistency skips it)
+    severity: Severity | None = None  # lower than the rule's default for this one
+
+
+@dataclass(frozen=True, slots=True)
+class UnsetVariable:
+    """A ``${NAME}`` that nothing gives a value, where it is first used in one file."""
+
+    name: str
+    span: Span
+    file: str
+    uses: int  # in that file
+    required: str | None = None  # for ``${NAME:?message}``: the message, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +200,10 @@ class ComposeProject:
     volumes: tuple[Volume, ...] = ()
     problems: tuple[ComposeProblem, ...] = field(default=())
     fragment: bool = False  # an override or variant file read on its own
+    unset: tuple[UnsetVariable, ...] = ()
+    env_files: tuple[str, ...] = ()  # what ${VARIABLES} were read from, in order
+    # every file read through ``include`` or ``extends`` (display paths)
+    pulled_in: tuple[tuple[str, Literal["include", "extends"]], ...] = ()
     # (name, value) of each variable substituted from an env file or the environment:
     # a value may be a secret, so no message may show it
     substituted: tuple[tuple[str, str], ...] = ()

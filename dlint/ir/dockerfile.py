@@ -119,7 +119,7 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
-class Mount:
+class RunMount:
     """``RUN --mount=type=cache,target=/root/.cache``."""
 
     type: str
@@ -143,7 +143,7 @@ class Layer:
     destination: str | None = None  # COPY/ADD, after substitution
     copy_from: StageRef | ImageRef | None = None  # COPY --from
     script: ShellScript | None = None  # RUN
-    mounts: tuple[Mount, ...] = ()  # RUN --mount
+    mounts: tuple[RunMount, ...] = ()  # RUN --mount
     network: str | None = None  # RUN --network
     workdir: str = "/"  # the working directory the step runs in
 

@@ -85,7 +85,6 @@ class InstallStep:
     tool: str  # "pip", "npm", "apt-get", ...
     kind: StepKind
     manifests: tuple[str, ...] = ()  # files it reads, as written (relative to its directory)
-    cwd: str | None = None  # the directory it runs in, when a ``cd`` says so
 
     @property
     def family(self) -> str:
@@ -448,19 +447,10 @@ def classify(cmd: ShellCommand) -> InstallStep | None:
 
 
 def install_steps(script: ShellScript | None) -> Iterator[InstallStep]:
-    """Install steps of a RUN, each with the directory a preceding ``cd`` gives."""
+    """Install steps of a RUN, in order."""
     if script is None:
         return
-    cwd: str | None = None
     for cmd in script.commands:
-        if cmd.program == "cd" and cmd.args and cmd.args[0].value and not cmd.nested:
-            target = cmd.args[0].value
-            cwd = (
-                posixpath.normpath(posixpath.join(cwd or ".", target))
-                if not target.startswith("/")
-                else target
-            )
-            continue
         step = classify(cmd)
         if step is not None:
-            yield InstallStep(step.command, step.tool, step.kind, step.manifests, cwd)
+            yield step

@@ -25,7 +25,6 @@ _OPERATORS = {"AND", "OR", "WITH", "and", "or", "with"}
 
 @dataclass(frozen=True, slots=True)
 class _Lists:
-    version: str
     licenses: frozenset[str]  # lower case
     exceptions: frozenset[str]  # lower case
 
@@ -38,15 +37,9 @@ def _lists() -> _Lists:
     text = resources.files(__package__).joinpath("spdx_licenses.json").read_text(encoding="utf-8")
     data = json.loads(text)
     return _Lists(
-        data["version"],
         frozenset(i.lower() for i in data["licenses"]),
         frozenset(i.lower() for i in data["exceptions"]),
     )
-
-
-def list_version() -> str:
-    """The version of the SPDX License List the identifiers come from."""
-    return _lists().version
 
 
 def expression_problem(text: str) -> str | None:

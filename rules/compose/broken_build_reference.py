@@ -36,14 +36,43 @@ CMD ["python", "-m", "http.server"]
 ```
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from dlint.ir.common import Severity
-from dlint.rule import RuleMeta
+from dlint.ir.project import Project
+from dlint.rule import Finding, RuleMeta
+
+if TYPE_CHECKING:
+    from dlint.ir.compose import Build, BuildGap
 
 META = RuleMeta(
     code="DC003",
     name="broken-build-reference",
-    scope="engine",
+    scope="project",
     severity=Severity.ERROR,
     tags=("correctness", "compose", "project"),
     precision="very-high",
 )
+
+
+def _message(service: str, build: Build, gap: BuildGap) -> str:
+    if gap.part == "context":
+        shown = build.context.shown if build.context is not None else repr(".")
+        return f"service {service!r}: build context {shown} {gap.reason}"
+    if gap.part == "dockerfile":
+        return f"service {service!r}: Dockerfile {build.dockerfile_path} {gap.reason}"
+    assert build.target is not None
+    return f"service {service!r}: target stage {build.target.shown} {gap.reason}"
+
+
+def check(project: Project) -> Iterator[Finding]:
+    for compose in project.compose:
+        for service in compose.services:
+            build = service.build
+            if build is not None and build.gap is not None:
+                yield Finding(
+                    build.gap.span, _message(service.name, build, build.gap), build.gap.file
+                )

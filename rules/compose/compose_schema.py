@@ -42,14 +42,29 @@ volumes:
 ```
 """
 
+from collections.abc import Iterator
+
 from dlint.ir.common import Severity
-from dlint.rule import RuleMeta
+from dlint.ir.project import Project
+from dlint.rule import Finding, RuleMeta
 
 META = RuleMeta(
     code="DC001",
     name="compose-schema",
-    scope="engine",
+    scope="project",
     severity=Severity.ERROR,
     tags=("correctness", "compose"),
     precision="very-high",
 )
+
+
+def check(project: Project) -> Iterator[Finding]:
+    from .._shared.compose_checks import semantic, validate
+
+    for compose in project.compose:
+        for problem in compose.problems:
+            if problem.kind == "schema":
+                yield Finding(problem.span, problem.message, problem.file, problem.severity)
+        if compose.node is not None:
+            yield from validate(compose.node)
+            yield from semantic(compose.node, compose.fragment)

@@ -68,7 +68,7 @@ from dlint.rule import Finding, RuleMeta
 from .._shared.stateful import lookup
 
 if TYPE_CHECKING:
-    from dlint.ir.compose import Mount, Service
+    from dlint.ir.compose import Service, ServiceMount
 
 META = RuleMeta(
     code="DC201",
@@ -84,12 +84,12 @@ def _norm(path: str) -> str:
     return posixpath.normpath(path) if path else path
 
 
-def _covers(mount: Mount, path: str) -> bool:
+def _covers(mount: ServiceMount, path: str) -> bool:
     target = _norm(mount.target)
     return path == target or target == "/" or path.startswith(target + "/")
 
 
-def _persistent(mount: Mount) -> bool:
+def _persistent(mount: ServiceMount) -> bool:
     return mount.type == "bind" or (mount.type == "volume" and bool(mount.source))
 
 

@@ -26,14 +26,49 @@ services:
 ```
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
 from dlint.ir.common import Severity
-from dlint.rule import RuleMeta
+from dlint.ir.project import Project
+from dlint.rule import Finding, RuleMeta
+
+if TYPE_CHECKING:
+    from dlint.ir.compose import ComposeProject, UnsetVariable
 
 META = RuleMeta(
     code="DC002",
     name="undefined-variable",
-    scope="engine",
+    scope="project",
     severity=Severity.WARNING,
     tags=("correctness", "compose"),
     precision="high",
 )
+
+
+def _sources(compose: ComposeProject) -> str:
+    names = [PurePosixPath(f).name for f in compose.env_files]
+    if not names:
+        return "no .env file"
+    if names == [".env"]:
+        return "no .env value"
+    return "no value in " + " or ".join(names)
+
+
+def _message(compose: ComposeProject, unset: UnsetVariable) -> str:
+    if unset.required is not None:
+        return f"required variable {unset.name!r} is missing a value: {unset.required}"
+    more = f" (and {unset.uses - 1} more uses in this file)" if unset.uses > 1 else ""
+    return (
+        f"variable {unset.name!r} is not set ({_sources(compose)}, no default): Compose uses "
+        f"an empty string{more}"
+    )
+
+
+def check(project: Project) -> Iterator[Finding]:
+    for compose in project.compose:
+        for unset in compose.unset:
+            yield Finding(unset.span, _message(compose, unset), unset.file)

@@ -50,7 +50,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     tags=("metadata", "labels"),
     precision="very-high",
-    aliases=("DL3051",),
+    hadolint=("DL3051",),
     options=(
         Option(
             "label-schema",
@@ -58,6 +58,7 @@ META = RuleMeta(
             {},
             "Labels mapped to the format of their value; these must not be empty. "
             "Empty: the rule is off.",
+            required=True,
         ),
     ),
 )

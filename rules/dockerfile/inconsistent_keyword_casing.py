@@ -39,7 +39,7 @@ META = RuleMeta(
     severity=Severity.STYLE,
     tags=("style", "buildkit-check"),
     precision="very-high",
-    aliases=("ConsistentInstructionCasing",),
+    buildkit=("ConsistentInstructionCasing",),
 )
 
 

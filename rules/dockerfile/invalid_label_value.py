@@ -67,7 +67,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     tags=("metadata", "labels"),
     precision="high",
-    aliases=("DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"),
+    hadolint=("DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"),
     options=(
         Option(
             "label-schema",
@@ -75,6 +75,7 @@ META = RuleMeta(
             {},
             "Labels mapped to the format of their value (text, url, rfc3339, spdx, hash, "
             "semver, email); empty: the rule is off.",
+            required=True,
         ),
     ),
 )

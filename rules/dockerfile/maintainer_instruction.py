@@ -36,7 +36,8 @@ META = RuleMeta(
     severity=Severity.WARNING,
     tags=("deprecated", "buildkit-check"),
     precision="very-high",
-    aliases=("MaintainerDeprecated", "DL4000"),
+    hadolint=("DL4000",),
+    buildkit=("MaintainerDeprecated",),
 )
 
 

@@ -34,7 +34,7 @@ META = RuleMeta(
     severity=Severity.STYLE,
     tags=("style", "buildkit-check"),
     precision="very-high",
-    aliases=("FromAsCasing",),
+    buildkit=("FromAsCasing",),
 )
 
 

@@ -57,7 +57,7 @@ META = RuleMeta(
     severity=Severity.INFO,
     tags=("metadata", "labels"),
     precision="high",
-    aliases=("DL3049",),
+    hadolint=("DL3049",),
     options=(
         Option(
             "label-schema",
@@ -65,6 +65,7 @@ META = RuleMeta(
             {},
             "Labels every image must have, mapped to the format of their value "
             "(text, url, rfc3339, spdx, hash, semver, email); empty: the rule is off.",
+            required=True,
         ),
     ),
 )

@@ -51,19 +51,21 @@ META = RuleMeta(
     severity=Severity.INFO,
     tags=("metadata", "labels"),
     precision="very-high",
-    aliases=("DL3050",),
+    hadolint=("DL3050",),
     options=(
         Option(
             "label-schema",
             "dict[str,str]",
             {},
             "The labels images may carry, mapped to the format of their value.",
+            required=True,
         ),
         Option(
             "strict-labels",
             "bool",
             False,
             "Report labels that the label schema does not name; off: the rule is off.",
+            required=True,
         ),
     ),
 )

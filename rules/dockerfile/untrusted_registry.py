@@ -65,7 +65,7 @@ META = RuleMeta(
     severity=Severity.ERROR,
     tags=("security", "supply-chain"),
     precision="very-high",
-    aliases=("DL3026",),
+    hadolint=("DL3026",),
     security_severity=5.0,
     options=(
         Option(
@@ -74,6 +74,7 @@ META = RuleMeta(
             [],
             "Registries images may come from (host[:port], or a pattern with a leading or "
             "trailing `*`); empty: the rule is off.",
+            required=True,
         ),
     ),
 )

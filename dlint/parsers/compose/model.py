@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable
@@ -11,31 +12,30 @@ from dlint.files import ProjectFiles
 from dlint.ir.common import Span
 from dlint.ir.compose import (
     Build,
+    BuildGap,
     ComposeProblem,
     ComposeProject,
     IpamConfig,
     Located,
-    Mount,
     MountType,
     Network,
     NetworkAttachment,
     Port,
     Service,
+    ServiceMount,
     Volume,
 )
 from dlint.ir.dockerfile import Dockerfile, Stage
 from dlint.ir.image import ImageRef
 from dlint.ir.text import quote
 from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence, node_text
-from dlint.parsers.compose.load import Loaded
+from dlint.parsers.compose.assemble import Assembled
 from dlint.parsers.compose.syntax import SyntaxProblem, parse_port, parse_volume
 
-BUILD_RULE = "broken-build-reference"
 _MOUNT_TYPES: dict[str, MountType] = {
     "volume": "volume", "bind": "bind", "tmpfs": "tmpfs", "npipe": "npipe",
     "image": "image", "cluster": "cluster",
 }  # fmt: skip
-SCHEMA = "compose-schema"
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 
 # (Dockerfile path, context folder) -> the parsed Dockerfile, or a reason it is missing
@@ -43,20 +43,21 @@ DockerfileSource = Callable[[Path, Path], "Dockerfile | str"]
 
 
 class _Builder:
-    def __init__(self, loaded: Loaded, project_dir: Path, display: Callable[[Path], str],
+    def __init__(self, assembled: Assembled, project_dir: Path, display: Callable[[Path], str],
                  dockerfiles: DockerfileSource, files: ProjectFiles) -> None:  # fmt: skip
         self.files = files
-        self.loaded = loaded
+        self.assembled = assembled
         self.project_dir = project_dir
         self.display = display
         self.dockerfiles = dockerfiles
         self.problems: list[ComposeProblem] = []
 
-    def problem(self, rule: str, message: str, node: YNode | Located) -> None:
-        self.problems.append(ComposeProblem(rule, message, node.span, node.file))
+    def problem(self, message: str, node: YNode | Located) -> None:
+        """Compose refuses what ``node`` says (a ``compose-schema`` fact)."""
+        self.problems.append(ComposeProblem("schema", message, node.span, node.file))
 
     def base_dir(self, node: YNode) -> Path:
-        return self.loaded.base_dirs.get(node.file, self.project_dir)
+        return self.assembled.base_dirs.get(node.file, self.project_dir)
 
     # -- services ------------------------------------------------------------
 
@@ -111,34 +112,26 @@ class _Builder:
                       inline, target, network)  # fmt: skip
         kind = self.files.kind(context_dir)
         if kind != "dir":
-            what = {"file": "is a file, not a folder", "missing": "not found"}.get(
+            reason = {"file": "is a file, not a folder", "missing": "not found"}.get(
                 kind, "is not a folder" if kind == "other" else kind
             )
-            self.problem(
-                BUILD_RULE,
-                f"service {service!r}: build context "
-                f"{context.shown if context is not None else repr('.')} {what}",
-                where,
-            )
-            return build
+            gap = BuildGap("context", reason, where.span, where.file)
+            return dataclasses.replace(build, gap=gap)
         dockerfile_text = dockerfile.value if dockerfile is not None else "Dockerfile"
         dockerfile_path = Path(os.path.normpath(context_dir / dockerfile_text))
-        build = Build(node.span, node.file, context, self.display(context_dir), dockerfile,
-                      self.display(dockerfile_path), inline, target, network)  # fmt: skip
+        build = dataclasses.replace(build, dockerfile_path=self.display(dockerfile_path))
         parsed = self.dockerfiles(dockerfile_path, context_dir)
         if isinstance(parsed, str):
-            self.problem(BUILD_RULE, f"service {service!r}: {parsed}", dockerfile or where)
-            return build
+            at = dockerfile or where
+            return dataclasses.replace(build, gap=BuildGap("dockerfile", parsed, at.span, at.file))
         stage = _stage(parsed, target.value if target is not None else None)
+        build = dataclasses.replace(build, image=parsed, stage=stage)
         if stage is None and target is not None:
-            self.problem(
-                BUILD_RULE,
-                f"service {service!r}: target stage {target.shown} not found in "
-                f"{self.display(dockerfile_path)}",
-                target,
+            reason = f"not found in {self.display(dockerfile_path)}"
+            return dataclasses.replace(
+                build, gap=BuildGap("target", reason, target.span, target.file)
             )
-        return Build(node.span, node.file, context, self.display(context_dir), dockerfile,
-                     self.display(dockerfile_path), inline, target, network, parsed, stage)  # fmt: skip
+        return build
 
     def ports(self, node: YNode | None) -> list[Port]:
         out = []
@@ -158,17 +151,17 @@ class _Builder:
             except SyntaxProblem as exc:
                 if isinstance(item, YScalar) and item.raw is not None:
                     if not item.unresolved:  # never quote what a variable put there
-                        self.problem(SCHEMA, f"invalid port {quote(item.written)}", item)
+                        self.problem(f"invalid port {quote(item.written)}", item)
                 else:
-                    self.problem(SCHEMA, f"invalid port {quote(text)}: {exc}", item)
+                    self.problem(f"invalid port {quote(text)}: {exc}", item)
                 continue
             out.append(
                 Port(spec.target, spec.published, spec.host_ip, spec.protocol, item.span, item.file)
             )
         return out
 
-    def mounts(self, service: YMapping) -> list[Mount]:
-        out: list[Mount] = []
+    def mounts(self, service: YMapping) -> list[ServiceMount]:
+        out: list[ServiceMount] = []
         for item in _items(service.get("volumes")):
             mount = self.mount(item)
             if mount is not None:
@@ -181,10 +174,12 @@ class _Builder:
         ):
             text = node_text(item)
             if text:
-                out.append(Mount("tmpfs", None, text.split(":", 1)[0], False, item.span, item.file))
+                out.append(
+                    ServiceMount("tmpfs", None, text.split(":", 1)[0], False, item.span, item.file)
+                )
         return out
 
-    def mount(self, item: YNode) -> Mount | None:
+    def mount(self, item: YNode) -> ServiceMount | None:
         if isinstance(item, YMapping):
             kind = node_text(item.get("type")) or "volume"
             target = node_text(item.get("target"))
@@ -195,7 +190,7 @@ class _Builder:
             read_only = isinstance(flag, YScalar) and flag.value is True
             mtype = _MOUNT_TYPES.get(kind, "volume")
             host = self.host_path(source, item) if mtype == "bind" and source else None
-            return Mount(
+            return ServiceMount(
                 mtype, source, target, read_only, item.span, item.file, host, _unresolved(item)
             )
         text = node_text(item)
@@ -205,12 +200,12 @@ class _Builder:
         if spec is None:
             if not (isinstance(item, YScalar) and item.unresolved):
                 written = item.written if isinstance(item, YScalar) else text
-                self.problem(SCHEMA, f"invalid volume {quote(written)}", item)
+                self.problem(f"invalid volume {quote(written)}", item)
             return None
         mtype = "bind" if spec.type == "bind" else "volume"
         host = self.host_path(spec.source, item) if mtype == "bind" and spec.source else None
         unresolved = item.unresolved if isinstance(item, YScalar) else ()
-        return Mount(
+        return ServiceMount(
             mtype, spec.source, spec.target, spec.read_only, item.span, item.file, host, unresolved
         )
 
@@ -339,47 +334,51 @@ def _environment(node: YNode | None) -> list[tuple[str, str | None, Span, str]]:
     return out
 
 
+_PROJECT_NAME = re.compile(r"[^a-z0-9_-]")
+
+
+def normalize_project_name(name: str) -> str:
+    """Compose's project name from a folder name: lowercase, [a-z0-9_-] only."""
+    cleaned = _PROJECT_NAME.sub("", name.lower())
+    return cleaned.lstrip("_-") or "default"
+
+
 def build_project(
-    loaded: Loaded,
+    assembled: Assembled,
     project_dir: Path,
     display: Callable[[Path], str],
     dockerfiles: DockerfileSource,
     fragment: bool,
     files: ProjectFiles,
 ) -> ComposeProject:
-    """The IR of a loaded project (problems found while building included)."""
-    from dlint.parsers.compose.load import normalize_project_name
-    from dlint.parsers.compose.schema import semantic, validate
-
-    problems = list(loaded.problems)
-    root = loaded.root
-    if root is None:
-        name = normalize_project_name(project_dir.name)
-        return ComposeProject(name, display(project_dir), tuple(loaded.files), None,
-                              problems=tuple(problems), fragment=fragment,
-                              substituted=tuple(loaded.substituted.items()))  # fmt: skip
-    problems.extend(validate(root, loaded.files[0]))
-    problems.extend(semantic(root, fragment))
-    name = node_text(root.get("name")) or normalize_project_name(project_dir.name)
-    builder = _Builder(loaded, project_dir, display, dockerfiles, files)
+    """The IR of an assembled project, with the facts found while building it."""
+    root = assembled.root
+    name = normalize_project_name(project_dir.name)
     services: list[Service] = []
-    section = root.get("services")
-    if isinstance(section, YMapping):
-        for key, value in section.pairs:
-            if isinstance(value, YMapping):
-                services.append(builder.service(key, value))
-    networks = builder.networks(root, name, services)
-    volumes = builder.volumes(root, name)
-    problems.extend(builder.problems)
+    networks: list[Network] = []
+    volumes: list[Volume] = []
+    builder = _Builder(assembled, project_dir, display, dockerfiles, files)
+    if root is not None:
+        name = node_text(root.get("name")) or name
+        section = root.get("services")
+        if isinstance(section, YMapping):
+            for key, value in section.pairs:
+                if isinstance(value, YMapping):
+                    services.append(builder.service(key, value))
+        networks = builder.networks(root, name, services)
+        volumes = builder.volumes(root, name)
     return ComposeProject(
         name=name,
         directory=display(project_dir),
-        files=tuple(loaded.files),
+        files=tuple(assembled.files),
         node=root,
         services=tuple(services),
         networks=tuple(networks),
         volumes=tuple(volumes),
-        problems=tuple(problems),
+        problems=(*assembled.problems, *builder.problems),
         fragment=fragment,
-        substituted=tuple(loaded.substituted.items()),
+        unset=tuple(assembled.unset),
+        env_files=tuple(assembled.env_files),
+        pulled_in=tuple(assembled.pulled_in.items()),
+        substituted=tuple(assembled.substituted.items()),
     )

@@ -12,8 +12,8 @@ from dlint.ir.common import Span
 from dlint.ir.dockerfile import (
     Instruction,
     Layer,
-    Mount,
     ParseProblem,
+    RunMount,
     Source,
     SourceKind,
     Stage,
@@ -28,34 +28,6 @@ from dlint.parsers.dockerfile.validate import INSTRUCTIONS
 from dlint.parsers.shell import dialect_of, exec_form, opaque, parse_shell
 from dlint.parsers.textmap import TextMap
 
-# Set by the builder itself; their values depend on the build machine.
-PLATFORM_ARGS = frozenset(
-    {
-        "BUILDPLATFORM",
-        "BUILDOS",
-        "BUILDARCH",
-        "BUILDVARIANT",
-        "TARGETPLATFORM",
-        "TARGETOS",
-        "TARGETARCH",
-        "TARGETVARIANT",
-        "TARGETSTAGE",
-    }
-)
-PROXY_ARGS = frozenset(
-    {
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "FTP_PROXY",
-        "ftp_proxy",
-        "NO_PROXY",
-        "no_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    }
-)
 _EXPANDED = frozenset(
     {"ADD", "COPY", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
 )
@@ -213,7 +185,7 @@ class StageBuilder:
         return ImageRef.parse(text, span, unresolved)
 
 
-def _mounts(b: StageBuilder, ins: Instruction, env: dict[str, str]) -> tuple[Mount, ...]:
+def _mounts(b: StageBuilder, ins: Instruction, env: dict[str, str]) -> tuple[RunMount, ...]:
     mounts = []
     for flag in ins.flags:
         if flag.name != "mount" or flag.value is None:
@@ -231,7 +203,7 @@ def _mounts(b: StageBuilder, ins: Instruction, env: dict[str, str]) -> tuple[Mou
         mtype = get("type") or "bind"
         target = get("target") or get("dst") or get("destination")
         source = get("source") or get("src")
-        mounts.append(Mount(mtype, target, source, get("from"), tuple(opts), flag.span))
+        mounts.append(RunMount(mtype, target, source, get("from"), tuple(opts), flag.span))
     return tuple(mounts)
 
 

@@ -1,10 +1,14 @@
 """Check a merged Compose model against the compose-spec JSON schema, and what the
 schema cannot say (conflicting keys, dependency cycles, undefined references).
 
-The schema is the official one from compose-spec/compose-spec, shipped with
-dlint, checked with jsonschema. Errors are turned into one-line messages at the
-position of the offending node. A key the schema does not know is reported as
-information only: it may be newer than the schema dlint ships.
+The schema is the official one: ``compose-spec.json`` from compose-spec/compose-spec
+(``schema/compose-spec.json``, commit 170098ba, Apache-2.0); update it by copying a
+newer release of that file. ``compose-spec.compose-go.json`` is compose-go's copy of
+the same schema (commit e70e961c, Apache-2.0), which is newer: what only it accepts
+(such as ``build.no_cache_filter``) is reported as information, not as an error.
+Both are checked with jsonschema, once each per model. Errors are turned into
+one-line messages at the position of the offending node. A key the schema does not
+know is reported as information only: it may be newer than the schema dlint ships.
 """
 
 from __future__ import annotations
@@ -17,18 +21,14 @@ from importlib import resources
 from typing import Any
 
 from dlint.ir.common import Severity
-from dlint.ir.compose import ComposeProblem
 from dlint.ir.text import quote
 from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence, node_text
+from dlint.rule import Finding
 
-RULE = "compose-schema"
 
-
-def _problem(
-    node: YNode, message: str, severity: Severity | None = None, *, consistency: bool = False
-) -> ComposeProblem:
-    """A ``compose-schema`` problem at ``node``."""
-    return ComposeProblem(RULE, message, node.span, node.file, severity, consistency)
+def _problem(node: YNode, message: str, severity: Severity | None = None) -> Finding:
+    """A finding at ``node`` (in whichever file wrote it)."""
+    return Finding(node.span, message, path=node.file, severity=severity)
 
 
 _TYPE_NAMES = {
@@ -41,20 +41,33 @@ _TYPE_NAMES = {
 def _validator(name: str = "compose-spec.json") -> Any:
     from jsonschema import Draft7Validator, Draft202012Validator
 
-    text = resources.files("dlint.data").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     schema = json.loads(text)
     # the spec repo's schema is draft-07; compose-go's copy is draft 2020-12
     cls = Draft202012Validator if "$defs" in schema else Draft7Validator
     return cls(schema)
 
 
-def _newer_accepts(instance: Any, path: tuple[Any, ...]) -> bool:
-    """Whether compose-go's newer schema finds nothing wrong at ``path``."""
-    for error in _validator("compose-spec.compose-go.json").iter_errors(instance):
-        other = tuple(error.absolute_path)
-        if other[: len(path)] == path or path[: len(other)] == other:
+class _NewerSchema:
+    """Where compose-go's newer schema finds errors in one model, validated once.
+
+    An error at ``path`` is one the newer schema accepts when none of its own
+    errors is at ``path``, above it or below it. The paths and all their
+    prefixes are kept in sets, so each question costs the length of ``path``.
+    """
+
+    def __init__(self, instance: Any) -> None:
+        self.errors: set[tuple[Any, ...]] = set()
+        self.above: set[tuple[Any, ...]] = set()  # every prefix of an error path
+        for error in _validator("compose-spec.compose-go.json").iter_errors(instance):
+            path = tuple(error.absolute_path)
+            self.errors.add(path)
+            self.above.update(path[:i] for i in range(len(path) + 1))
+
+    def accepts(self, path: tuple[Any, ...]) -> bool:
+        if path in self.above:  # an error at path or below it
             return False
-    return True
+        return not any(path[:i] in self.errors for i in range(len(path)))
 
 
 def to_python(node: YNode) -> Any:
@@ -150,7 +163,7 @@ def _unknown_keys(error: Any, root: YNode) -> Iterator[tuple[str, YScalar | None
             yield name, key, value
 
 
-def _non_string_keys(node: YNode, path: tuple[Any, ...]) -> Iterator[ComposeProblem]:
+def _non_string_keys(node: YNode, path: tuple[Any, ...]) -> Iterator[Finding]:
     if isinstance(node, YMapping):
         for key, value in node.pairs:
             if not isinstance(key.value, str):
@@ -173,7 +186,7 @@ def _branch_unknown_only(error: Any) -> list[Any] | None:
     return None
 
 
-def _unknown_key_problems(error: Any, root: YMapping) -> Iterator[ComposeProblem]:
+def _unknown_key_problems(error: Any, root: YMapping) -> Iterator[Finding]:
     path = tuple(error.absolute_path)
     for name, key, value in _unknown_keys(error, root):
         where = dotted(path)
@@ -197,13 +210,14 @@ def _unknown_key_problems(error: Any, root: YMapping) -> Iterator[ComposeProblem
         )
 
 
-def validate(root: YMapping, display_file: str) -> Iterator[ComposeProblem]:
+def validate(root: YMapping) -> Iterator[Finding]:
     """Schema problems of the merged model ``root``."""
     bad_keys = list(_non_string_keys(root, ()))
     yield from bad_keys
     if bad_keys:
         return  # the schema would only repeat them less clearly
     instance = to_python(root)
+    newer: _NewerSchema | None = None
     for error in _validator().iter_errors(instance):
         path = tuple(error.absolute_path)
         if error.validator in ("oneOf", "anyOf"):
@@ -218,7 +232,8 @@ def validate(root: YMapping, display_file: str) -> Iterator[ComposeProblem]:
         node, _ = node_at(root, path)
         if _depends_on_unset(node):
             continue  # reported as undefined-variable; the value is unknown, not wrong
-        if _newer_accepts(instance, path):
+        newer = newer or _NewerSchema(instance)
+        if newer.accepts(path):
             yield _problem(
                 node,
                 f"{_describe(error)} for this schema, but newer Compose releases accept it",
@@ -248,7 +263,7 @@ def _mapping(node: YNode | None) -> YMapping | None:
     return node if isinstance(node, YMapping) else None
 
 
-def semantic(root: YMapping, fragment: bool) -> Iterator[ComposeProblem]:
+def semantic(root: YMapping, fragment: bool) -> Iterator[Finding]:
     """What Compose refuses beyond the schema."""
     for section in ("volumes", "networks", "secrets", "configs"):
         for name, value in (
@@ -285,7 +300,7 @@ def semantic(root: YMapping, fragment: bool) -> Iterator[ComposeProblem]:
     yield from _service_checks(root, services, fragment)
 
 
-def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Iterator[ComposeProblem]:
+def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Iterator[Finding]:
     declared = {
         section: set((_mapping(root.get(section)) or YMapping((), root.span, root.file)).keys())
         for section in ("networks", "volumes", "secrets", "configs")
@@ -318,14 +333,12 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
                 yield _problem(
                     node,
                     f"service {name!r} depends on undefined service {quote(node.written)}",
-                    consistency=True,
                 )
         for net, node in _dep_names(svc.get("networks")):
             if net not in declared["networks"] and net != "default":
                 yield _problem(
                     node,
                     f"service {name!r} refers to undefined network {quote(node.written)}",
-                    consistency=True,
                 )
         for section in ("secrets", "configs"):
             for ref in _seq(svc.get(section)):
@@ -338,7 +351,6 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
                         ref,
                         f"service {name!r} refers to undefined {section[:-1]} "
                         f"{quote(ref_node.written)}",
-                        consistency=True,
                     )
         mode = node_text(svc.get("network_mode"))
         if mode is not None and svc.get("networks") is not None:
@@ -347,7 +359,6 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
             yield _problem(
                 key,
                 f"service {name!r} declares mutually exclusive `network_mode` and `networks`",
-                consistency=True,
             )
         if (
             mode is not None
@@ -360,7 +371,6 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
                 mode_node,
                 f"service {name!r} uses network_mode of an undefined service: "
                 f"{quote(mode_node.written)}",
-                consistency=True,
             )
         if all(svc.get(k) is None for k in ("image", "build", "extends", "provider")):
             key = services.key_node(name)
@@ -368,7 +378,6 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
             yield _problem(
                 key,
                 f"service {name!r} has neither an image nor a build context specified",
-                consistency=True,
             )
     yield from _cycles(graph, services)
 
@@ -386,7 +395,7 @@ def _dep_names(node: YNode | None) -> list[tuple[str, YScalar]]:
     return []
 
 
-def _device_checks(svc: YMapping) -> Iterator[ComposeProblem]:
+def _device_checks(svc: YMapping) -> Iterator[Finding]:
     deploy = _mapping(svc.get("deploy"))
     resources_node = _mapping(deploy.get("resources")) if deploy else None
     reservations = _mapping(resources_node.get("reservations")) if resources_node else None
@@ -409,11 +418,11 @@ def _device_checks(svc: YMapping) -> Iterator[ComposeProblem]:
                 )
 
 
-def _cycles(graph: dict[str, list[str]], services: YMapping) -> Iterator[ComposeProblem]:
+def _cycles(graph: dict[str, list[str]], services: YMapping) -> Iterator[Finding]:
     state: dict[str, int] = {}
     reported: set[frozenset[str]] = set()
 
-    def visit(name: str, stack: list[str]) -> Iterator[ComposeProblem]:
+    def visit(name: str, stack: list[str]) -> Iterator[Finding]:
         state[name] = 1
         stack.append(name)
         for dep in graph.get(name, []):

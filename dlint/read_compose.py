@@ -1,4 +1,8 @@
-"""Load a Compose project from disk into IR, with its services' Dockerfiles."""
+"""Read a Compose project from disk into IR, with its services' Dockerfiles.
+
+One pass: assemble the files (read, merge, interpolate, extends, include),
+then build the model and its facts. Checking them is the rules' job.
+"""
 
 from __future__ import annotations
 
@@ -13,32 +17,29 @@ from dlint.ir.dockerfile import Dockerfile
 DockerfileGetter = Callable[[Path, Path], "Dockerfile | LoadError"]
 
 
-def load_compose_project(
+def read_compose_project(
     files: ProjectFiles,
     paths: list[Path],
     fragment: bool,
     display: Callable[[Path], str],
     get_dockerfile: DockerfileGetter,
     environ: Mapping[str, str] | None = None,
+    env_files: tuple[Path, ...] = (),
 ) -> ComposeProject:
-    """Load, merge and check ``paths`` as one project; link its Dockerfiles."""
-    from dlint.parsers.compose.load import LoadContext, Loader
+    """Read ``paths`` as one project (merged in order); link its Dockerfiles."""
+    from dlint.parsers.compose.assemble import Assembler, Sources
     from dlint.parsers.compose.model import build_project
 
-    ctx = LoadContext(files, display, environ)
-    loaded = Loader(ctx).load(paths, fragment)
+    assembled = Assembler(Sources(files, display, environ, env_files)).assemble(paths, fragment)
 
     def dockerfiles(path: Path, context: Path) -> Dockerfile | str:
-        # Messages name the Dockerfile only: never what is written inside it.
+        # Why it cannot be had names the Dockerfile only: never what is written inside it.
         why = files.problem(path)
         if why is not None:
-            return f"Dockerfile {display(path)} {why}"
+            return why
         result = get_dockerfile(path, context)
         if isinstance(result, LoadError):
-            return (
-                f"Dockerfile {display(path)} cannot be read as a Dockerfile "
-                f"(line {result.span.line}; see the parse-error on that file)"
-            )
+            return f"cannot be read as a Dockerfile (line {result.span.line})"
         return result
 
-    return build_project(loaded, paths[0].parent, display, dockerfiles, fragment, files)
+    return build_project(assembled, paths[0].parent, display, dockerfiles, fragment, files)

@@ -43,7 +43,7 @@ def _looks_like_dockerfile(df: Dockerfile) -> ParseProblem | None:
     return None
 
 
-def load_dockerfile(
+def read_dockerfile(
     files: ProjectFiles,
     display: Callable[[Path], str],
     path: Path,

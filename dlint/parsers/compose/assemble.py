@@ -1,9 +1,13 @@
-"""Load Compose files into one merged model, as ``docker compose`` does.
+"""Assemble Compose files into one merged model, as ``docker compose`` does.
 
 Per file: YAML (safe, positioned), documents merged, variables interpolated
-from the project's ``.env``. Then files merged in order, ``!reset`` and
+from the project's ``.env`` (or its one ``.env.example``-style template when
+there is no ``.env``). Then files merged in order, ``!reset`` and
 ``!override`` applied, ``extends`` resolved (same file or another), ``include``
-read (each included project with its own folder and ``.env``).
+read (each included project with its own folder and env files).
+
+It reports facts, never findings: problems with a kind (``syntax`` or
+``schema``), and the variables that nothing gives a value.
 """
 
 from __future__ import annotations
@@ -13,61 +17,70 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from dlint.files import NOT_FOUND, LoadError, ProjectFiles
 from dlint.ir.common import Severity, Span
-from dlint.ir.compose import ComposeProblem
+from dlint.ir.compose import ComposeProblem, ProblemKind, UnsetVariable
 from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence, node_text
 from dlint.parsers.compose.interpolate import InterpolationLog, interpolate_tree, parse_dotenv
 from dlint.parsers.compose.merge import MergeError, merge, strip_tags
 from dlint.parsers.compose.yamlload import YamlError, load_yaml
 
-SCHEMA = "compose-schema"
-PARSE = "parse-error"
-UNDEFINED = "undefined-variable"
 # extends chains and include nesting deeper than this are not followed
 MAX_REFERENCE_DEPTH = 64
+# What a project ships instead of .env, for users to copy; read when there is no .env.
+ENV_TEMPLATES = (".env.example", ".env.sample", ".env.dist", "example.env", "env.example")
 
 
 @dataclass
-class LoadContext:
-    """What loading a project needs from outside: reading files, naming them."""
+class Sources:
+    """What assembling a project needs from outside: reading files, naming them."""
 
     files: ProjectFiles
     display: Callable[[Path], str]
     environ: Mapping[str, str] | None = None  # the machine's environment, when asked for
+    env_files: tuple[Path, ...] = ()  # --env-file: read instead of the project's .env
 
 
 @dataclass
-class Loaded:
-    """A merged model, with where each file's relative paths start."""
+class Assembled:
+    """A merged model, with where each file's relative paths start, and the facts found."""
 
     root: YMapping | None
     files: list[str]
     base_dirs: dict[str, Path]  # display file -> folder its relative paths start from
     problems: list[ComposeProblem] = field(default_factory=list)
+    unset: list[UnsetVariable] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
-    reported_variables: dict[str, int] = field(default_factory=dict)  # name -> uses
-    missing_files: set[str] = field(default_factory=set)  # reported once each
-    # each file is read once per project and environment, however often it is referenced
+    env_files: list[str] = field(default_factory=list)  # what the project's env came from
+    notes: list[str] = field(default_factory=list)  # for verbose output
+    pulled_in: dict[str, Literal["include", "extends"]] = field(default_factory=dict)
+    # values substituted from env files and the environment: messages must never show them
+    substituted: dict[str, str] = field(default_factory=dict)
+    # bookkeeping: each variable reported once, each missing file once, each file read
+    # once per environment, each include once, each env source once
+    reported_variables: set[str] = field(default_factory=set)
+    missing_files: set[str] = field(default_factory=set)
     parsed: dict[tuple[Path, int], YMapping | None] = field(default_factory=dict)
     included: set[tuple[Path, ...]] = field(default_factory=set)
     envs: dict[tuple[Path, tuple[Path, ...]], dict[str, str]] = field(default_factory=dict)
-    # values substituted from env files and the environment: messages must never show them
-    substituted: dict[str, str] = field(default_factory=dict)
-    env_problems: set[str] = field(default_factory=set)  # env files reported once each
+    env_problems: set[str] = field(default_factory=set)
+
+    def problem(self, kind: ProblemKind, message: str, span: Span, file: str,
+                severity: Severity | None = None) -> None:  # fmt: skip
+        self.problems.append(ComposeProblem(kind, message, span, file, severity))
+
+    def at(self, kind: ProblemKind, message: str, node: YNode) -> None:
+        self.problem(kind, message, node.span, node.file)
 
 
-class Loader:
-    def __init__(self, ctx: LoadContext) -> None:
-        self.ctx = ctx
-
-    def _problem(self, loaded: Loaded, rule: str, message: str, span: Span, file: str,
-                 severity: Severity | None = None) -> None:  # fmt: skip
-        loaded.problems.append(ComposeProblem(rule, message, span, file, severity))
+class Assembler:
+    def __init__(self, sources: Sources) -> None:
+        self.sources = sources
 
     def read_file(
-        self, path: Path, env: Mapping[str, str], loaded: Loaded, required: bool
+        self, path: Path, env: Mapping[str, str], out: Assembled, required: bool
     ) -> YMapping | None:
         """One file: its documents merged and interpolated; None when unusable.
 
@@ -75,158 +88,150 @@ class Loader:
         many places (a diamond) costs one read.
         """
         key = (_real(path), id(env))
-        if key in loaded.parsed:
-            return loaded.parsed[key]
-        loaded.parsed[key] = None  # a file that reaches itself again reads as nothing
-        result = self._read_file(path, env, loaded, required)
-        loaded.parsed[key] = result
+        if key in out.parsed:
+            return out.parsed[key]
+        out.parsed[key] = None  # a file that reaches itself again reads as nothing
+        result = self._read_file(path, env, out, required)
+        out.parsed[key] = result
         return result
 
     def _read_file(
-        self, path: Path, env: Mapping[str, str], loaded: Loaded, required: bool
+        self, path: Path, env: Mapping[str, str], out: Assembled, required: bool
     ) -> YMapping | None:
-        display = self.ctx.display(path)
+        display = self.sources.display(path)
         try:
-            text = self.ctx.files.read_text(path)
+            text = self.sources.files.read_text(path)
         except LoadError as exc:
-            self._problem(loaded, PARSE, exc.message, exc.span, display)
+            out.problem("syntax", exc.message, exc.span, display)
             return None
         try:
             documents, dupes = load_yaml(text, display)
         except YamlError as exc:
-            self._problem(loaded, PARSE, exc.message, exc.span, display)
+            out.problem("syntax", exc.message, exc.span, display)
             return None
         for d in dupes:
-            self._problem(loaded, SCHEMA, d.message, d.span, display)
+            out.problem("schema", d.message, d.span, display)
         root: YNode | None = None
+        log = InterpolationLog()
         for doc in documents:
             if isinstance(doc, YScalar) and doc.value is None:
                 continue
             if not isinstance(doc, YMapping):
-                self._problem(
-                    loaded, SCHEMA, "top-level object must be a mapping", doc.span, display
-                )
+                out.at("schema", "top-level object must be a mapping", doc)
                 return None
-            log = InterpolationLog()
             doc = interpolate_tree(doc, env, log)
-            self._report_interpolation(loaded, log)
             try:
                 root = doc if root is None else merge(root, doc)
             except MergeError as exc:
-                self._problem(loaded, SCHEMA, exc.message, exc.node.span, exc.node.file)
+                out.at("schema", exc.message, exc.node)
+        self._record_interpolation(out, log)
         if root is None:
             if required:
-                self._problem(loaded, SCHEMA, "empty compose file", Span.point(1), display)
+                out.problem("schema", "empty compose file", Span.point(1), display)
             return None
         assert isinstance(root, YMapping)
         return root
 
-    def _report_interpolation(self, loaded: Loaded, log: InterpolationLog) -> None:
-        loaded.substituted.update(log.used)
+    def _record_interpolation(self, out: Assembled, log: InterpolationLog) -> None:
+        out.substituted.update(log.used)
         for message, node in log.errors:
-            self._problem(loaded, SCHEMA, message, node.span, node.file)
+            out.at("schema", message, node)
         for message, node in log.limits:
-            self._problem(loaded, PARSE, message, node.span, node.file)
+            out.at("syntax", message, node)
         uses: dict[str, list[YScalar]] = {}
         for name, node in log.unresolved:
             uses.setdefault(name, []).append(node)
         for name, nodes in uses.items():
-            if name in loaded.reported_variables:
-                loaded.reported_variables[name] += len(nodes)
-                continue
-            loaded.reported_variables[name] = len(nodes)
-            first = nodes[0]
-            more = f" (and {len(nodes) - 1} more uses in this file)" if len(nodes) > 1 else ""
-            self._problem(
-                loaded,
-                UNDEFINED,
-                f"variable {name!r} is not set (no .env value, no default): Compose uses an "
-                f"empty string{more}",
-                first.span,
-                first.file,
-            )
+            if name not in out.reported_variables:
+                out.reported_variables.add(name)
+                out.unset.append(UnsetVariable(name, nodes[0].span, nodes[0].file, len(nodes)))
         for name, message, node in log.required:
-            self._problem(
-                loaded,
-                UNDEFINED,
-                f"required variable {name!r} is missing a value: {message}",
-                node.span,
-                node.file,
-            )
+            out.unset.append(UnsetVariable(name, node.span, node.file, 1, message))
 
     def env(
         self,
-        loaded: Loaded,
+        out: Assembled,
         directory: Path,
         env_files: tuple[Path, ...] = (),
         where: YNode | None = None,
     ) -> dict[str, str]:
         """Variables for interpolation: ``env_files`` in order (later ones win), or
-        the folder's ``.env`` when there are none; then the machine's, if asked for.
+        the folder's ``.env`` when there are none (or, without a ``.env``, its one
+        template such as ``.env.example``); then the machine's, if asked for.
 
         One mapping per source, so files read with it are cached once.
         """
         key = (directory, env_files)
-        if key in loaded.envs:
-            return loaded.envs[key]
+        if key in out.envs:
+            return out.envs[key]
         values: dict[str, str] = {}
-        for path in env_files or (directory / ".env",):
-            shown = self.ctx.display(path)
-            why = self.ctx.files.problem(path)
-            if (
-                why is not None
-                and not env_files
-                and why in (NOT_FOUND, "is a directory, not a file")
-            ):
-                continue  # no .env: nothing to read
+        for path in env_files or self._default_env(out, directory):
+            shown = self.sources.display(path)
             try:
-                text = self.ctx.files.read_text(path)
+                text = self.sources.files.read_text(path)
             except LoadError as exc:
-                if shown not in loaded.env_problems:
-                    loaded.env_problems.add(shown)
+                if shown not in out.env_problems:
+                    out.env_problems.add(shown)
                     if where is not None:
-                        message = f"env_file {shown} {exc.reason}"
-                        self._problem(loaded, SCHEMA, message, where.span, where.file)
+                        out.at("schema", f"env_file {shown} {exc.reason}", where)
                     else:
-                        self._problem(loaded, PARSE, exc.message, exc.span, shown)
+                        out.problem("syntax", exc.message, exc.span, shown)
                 continue
-            values.update(parse_dotenv(text, {**values, **(self.ctx.environ or {})}))
-        if self.ctx.environ:
-            values.update(self.ctx.environ)
-        loaded.envs[key] = values
+            if where is None and shown not in out.env_files:
+                out.env_files.append(shown)
+            values.update(parse_dotenv(text, {**values, **(self.sources.environ or {})}))
+        if self.sources.environ:
+            values.update(self.sources.environ)
+        out.envs[key] = values
         return values
 
-    def load(self, files: list[Path], fragment: bool = False) -> Loaded:
+    def _default_env(self, out: Assembled, directory: Path) -> tuple[Path, ...]:
+        """The folder's ``.env``; without one, its template when there is exactly one."""
+        dotenv = directory / ".env"
+        if os.path.lexists(dotenv) and self.sources.files.kind(dotenv) != "dir":
+            return (dotenv,)
+        templates = [
+            directory / n for n in ENV_TEMPLATES if self.sources.files.is_file(directory / n)
+        ]
+        if len(templates) == 1:
+            shown = self.sources.display(templates[0])
+            note = f"{self.sources.display(directory)} has no .env: variables come from {shown}"
+            if note not in out.notes:
+                out.notes.append(note)
+            return (templates[0],)
+        return ()
+
+    def assemble(self, files: list[Path], fragment: bool = False) -> Assembled:
         """The merged model of ``files`` (in merge order)."""
         directory = files[0].parent
-        loaded = Loaded(None, [], {})
-        loaded.env = self.env(loaded, directory)
+        out = Assembled(None, [], {})
+        out.env = self.env(out, directory, self.sources.env_files)
         root: YNode | None = None
         for i, path in enumerate(files):
-            display = self.ctx.display(path)
-            loaded.files.append(display)
-            loaded.base_dirs[display] = directory
-            doc = self.read_file(path, loaded.env, loaded, required=(i == 0 and not fragment))
+            display = self.sources.display(path)
+            out.files.append(display)
+            out.base_dirs[display] = directory
+            doc = self.read_file(path, out.env, out, required=(i == 0 and not fragment))
             if doc is None:
                 continue
             try:
                 root = doc if root is None else merge(root, doc)
             except MergeError as exc:
-                self._problem(loaded, SCHEMA, exc.message, exc.node.span, exc.node.file)
+                out.at("schema", exc.message, exc.node)
         if root is None:
-            return loaded
+            return out
         assert isinstance(root, YMapping)
-        root = self._extends(root, directory, loaded, loaded.env, chain=())
-        root = self._include(root, directory, loaded, seen=(_real(files[0]),))
+        root = self._extends(root, directory, out, out.env, chain=())
+        root = self._include(root, directory, out, seen=(_real(files[0]),))
         result = strip_tags(root)
         assert isinstance(result, YMapping)
-        loaded.root = result
-        return loaded
+        out.root = result
+        return out
 
     # -- extends ---------------------------------------------------------------
 
     def _extends(
-        self, root: YMapping, directory: Path, loaded: Loaded, env: Mapping[str, str],
+        self, root: YMapping, directory: Path, out: Assembled, env: Mapping[str, str],
         chain: tuple[tuple[str, str], ...],
     ) -> YMapping:  # fmt: skip
         services = root.get("services")
@@ -235,7 +240,7 @@ class Loader:
         resolved: dict[str, YNode] = {}
         for name, node in services.items():
             resolved[name] = self._resolve_service(
-                name, node, services, directory, loaded, env, chain, resolved
+                name, node, services, directory, out, env, chain, resolved
             )
         pairs = tuple((k, resolved.get(str(k.value), v)) for k, v in services.pairs)
         new_services = YMapping(pairs, services.span, services.file, services.tag)
@@ -247,7 +252,7 @@ class Loader:
         )
 
     def _resolve_service(
-        self, name: str, node: YNode, services: YMapping, directory: Path, loaded: Loaded,
+        self, name: str, node: YNode, services: YMapping, directory: Path, out: Assembled,
         env: Mapping[str, str], chain: tuple[tuple[str, str], ...], done: dict[str, YNode],
     ) -> YNode:  # fmt: skip
         if not isinstance(node, YMapping):
@@ -265,9 +270,8 @@ class Loader:
             return node
         me = (services.file, name)
         if me in chain:
-            self._problem(
-                loaded,
-                SCHEMA,
+            out.problem(
+                "schema",
                 f"circular reference with extends in service {name!r}",
                 ext.span,
                 ext.file,
@@ -276,9 +280,8 @@ class Loader:
         if base_file and _remote(base_file):
             return node  # a remote file dlint does not fetch: keep what it is
         if len(chain) >= MAX_REFERENCE_DEPTH:
-            self._problem(
-                loaded,
-                PARSE,
+            out.problem(
+                "syntax",
                 f"service {name!r}: extends chain longer than {MAX_REFERENCE_DEPTH} services; "
                 "dlint does not follow it further",
                 ext.span,
@@ -286,17 +289,16 @@ class Loader:
             )
             return _without(node, "extends")
         if base_file:
-            base_dir = loaded.base_dirs.get(ext.file, directory)
+            base_dir = out.base_dirs.get(ext.file, directory)
             path = _lexical(base_dir / base_file)
-            other = self._other_file(path, loaded, env, ext)
+            other = self._other_file(path, out, env, ext)
             if other is None:
                 return node  # keep `extends`: what it would add is unknown, not missing
             other_services = other.get("services")
             base = other_services.get(base_name) if isinstance(other_services, YMapping) else None
             if base is None:
-                self._problem(
-                    loaded,
-                    SCHEMA,
+                out.problem(
+                    "schema",
                     f"cannot extend service {name!r}: service {base_name!r} not found in {base_file}",
                     ext.span,
                     ext.file,
@@ -304,53 +306,53 @@ class Loader:
                 return _without(node, "extends")
             assert isinstance(other_services, YMapping)
             base = self._resolve_service(
-                base_name, base, other_services, path.parent, loaded, env, (*chain, me), {}
+                base_name, base, other_services, path.parent, out, env, (*chain, me), {}
             )
         else:
             base = done.get(base_name) or services.get(base_name)
             if base is None:
-                self._problem(
-                    loaded,
-                    SCHEMA,
+                out.problem(
+                    "schema",
                     f"cannot extend service {name!r}: service {base_name!r} not found",
                     ext.span,
                     ext.file,
                 )
                 return _without(node, "extends")
             base = self._resolve_service(
-                base_name, base, services, directory, loaded, env, (*chain, me), done
+                base_name, base, services, directory, out, env, (*chain, me), done
             )
         try:
             merged = merge(base, _without(node, "extends"), ("services", name))
         except MergeError as exc:
-            self._problem(loaded, SCHEMA, exc.message, exc.node.span, exc.node.file)
+            out.problem("schema", exc.message, exc.node.span, exc.node.file)
             return node
         done[name] = merged  # each service of a file is resolved once
         return merged
 
     def _other_file(
-        self, path: Path, loaded: Loaded, env: Mapping[str, str], ref: YNode
+        self, path: Path, out: Assembled, env: Mapping[str, str], ref: YNode
     ) -> YMapping | None:
-        why = self.ctx.files.problem(path)
+        why = self.sources.files.problem(path)
         if why is not None:
-            shown = self.ctx.display(path)
-            if shown not in loaded.missing_files:
-                loaded.missing_files.add(shown)
+            shown = self.sources.display(path)
+            if shown not in out.missing_files:
+                out.missing_files.add(shown)
                 message = (
                     f"extends: file not found: {shown}"
                     if why == NOT_FOUND
                     else f"extends: {shown} {why}"
                 )
-                self._problem(loaded, SCHEMA, message, ref.span, ref.file)
+                out.problem("schema", message, ref.span, ref.file)
             return None
-        display = self.ctx.display(path)
-        loaded.base_dirs.setdefault(display, path.parent)
-        return self.read_file(path, env, loaded, required=True)
+        display = self.sources.display(path)
+        out.base_dirs.setdefault(display, path.parent)
+        out.pulled_in.setdefault(display, "extends")
+        return self.read_file(path, env, out, required=True)
 
     # -- include ---------------------------------------------------------------
 
     def _include(
-        self, root: YMapping, directory: Path, loaded: Loaded, seen: tuple[Path, ...]
+        self, root: YMapping, directory: Path, out: Assembled, seen: tuple[Path, ...]
     ) -> YMapping:
         include = root.get("include")
         if not isinstance(include, YSequence):
@@ -360,61 +362,60 @@ class Loader:
             paths, project_dir, env_files = _include_entry(entry)
             if not paths or any(_remote(p) for p in paths):
                 continue  # nothing to read, or a remote project dlint does not fetch
-            base = loaded.base_dirs.get(entry.file, directory)
+            base = out.base_dirs.get(entry.file, directory)
             files = [_lexical(base / p) for p in paths]
-            bad = next(((f, why) for f in files if (why := self.ctx.files.problem(f))), None)
+            bad = next(((f, why) for f in files if (why := self.sources.files.problem(f))), None)
             if bad is not None:
-                shown, why = self.ctx.display(bad[0]), bad[1]
+                shown, why = self.sources.display(bad[0]), bad[1]
                 message = (
                     f"include: file not found: {shown}"
                     if why == NOT_FOUND
                     else f"include: {shown} {why}"
                 )
-                self._problem(loaded, SCHEMA, message, entry.span, entry.file)
+                out.problem("schema", message, entry.span, entry.file)
                 continue
             identity = tuple(_real(f) for f in files)
             if identity[0] in seen:
-                self._problem(
-                    loaded,
-                    SCHEMA,
-                    f"include cycle: {self.ctx.display(files[0])} includes itself",
+                out.problem(
+                    "schema",
+                    f"include cycle: {self.sources.display(files[0])} includes itself",
                     entry.span,
                     entry.file,
                 )
                 continue
-            if identity in loaded.included:
+            if identity in out.included:
                 continue  # already part of this project: its resources are here
             if len(seen) > MAX_REFERENCE_DEPTH:
-                self._problem(
-                    loaded,
-                    PARSE,
+                out.problem(
+                    "syntax",
                     f"includes nested more than {MAX_REFERENCE_DEPTH} files deep; "
                     "dlint does not follow them further",
                     entry.span,
                     entry.file,
                 )
                 continue
-            loaded.included.add(identity)
+            out.included.add(identity)
             inc_dir = _lexical(base / project_dir) if project_dir else files[0].parent
-            env = self.env(loaded, inc_dir, tuple(_lexical(base / e) for e in env_files), entry)
+            env = self.env(out, inc_dir, tuple(_lexical(base / e) for e in env_files), entry)
             sub: YNode | None = None
             for f in files:
-                display = self.ctx.display(f)
-                loaded.base_dirs.setdefault(display, inc_dir)
-                doc = self.read_file(f, env, loaded, required=True)
+                display = self.sources.display(f)
+                out.base_dirs.setdefault(display, inc_dir)
+                out.pulled_in[display] = "include"
+                doc = self.read_file(f, env, out, required=True)
                 if doc is not None:
                     try:
                         sub = doc if sub is None else merge(sub, doc)
                     except MergeError as exc:
-                        self._problem(loaded, SCHEMA, exc.message, exc.node.span, exc.node.file)
+                        out.problem("schema", exc.message, exc.node.span, exc.node.file)
             if not isinstance(sub, YMapping):
                 continue
-            sub = self._extends(sub, inc_dir, loaded, env, chain=())
-            sub = self._include(sub, inc_dir, loaded, (*seen, identity[0]))
-            result = self._import(result, sub, loaded)
+            sub = self._extends(sub, inc_dir, out, env, chain=())
+            sub = self._include(sub, inc_dir, out, (*seen, identity[0]))
+            result = self._import(result, sub, out)
         return result
 
-    def _import(self, root: YMapping, sub: YMapping, loaded: Loaded) -> YMapping:
+    def _import(self, root: YMapping, sub: YMapping, out: Assembled) -> YMapping:
         pairs = list(root.pairs)
         for section in ("services", "networks", "volumes", "secrets", "configs"):
             incoming = sub.get(section)
@@ -435,8 +436,7 @@ class Loader:
                 if str(k.value) in have:
                     mine = existing.key_node(str(k.value))
                     assert mine is not None
-                    self._problem(
-                        loaded, SCHEMA,
+                    out.problem("schema",
                         f"{section}.{k.value} conflicts with the imported resource from {k.file}",
                         mine.span, mine.file,
                     )  # fmt: skip
@@ -484,12 +484,3 @@ def _lexical(path: Path) -> Path:
 def _real(path: Path) -> Path:
     """Where ``path`` really is (its identity, symlinks followed)."""
     return Path(os.path.realpath(path))
-
-
-_PROJECT_NAME = re.compile(r"[^a-z0-9_-]")
-
-
-def normalize_project_name(name: str) -> str:
-    """Compose's project name from a folder name: lowercase, [a-z0-9_-] only."""
-    cleaned = _PROJECT_NAME.sub("", name.lower())
-    return cleaned.lstrip("_-") or "default"

@@ -1,1 +1,0 @@
-"""Data files shipped with dlint (the compose-spec JSON schema)."""
