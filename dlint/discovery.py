@@ -23,6 +23,10 @@ NOT_DOCKERFILE_SUFFIXES = frozenset(
 )  # fmt: skip
 
 
+# compose.yaml, docker-compose.prod.yml...: Compose files by name alone
+_COMPOSE = re.compile(r"^(?:docker-)?compose(?!r).*\.ya?ml$", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     path: Path
@@ -30,7 +34,6 @@ class Target:
     explicit: bool  # named on the command line, not found by walking
 
 
-_COMPOSE = re.compile(r"^(?:docker-)?compose(?!r).*\.ya?ml$", re.IGNORECASE)
 # Compose's default file names, in the order it looks for them, and its overrides.
 DEFAULT_COMPOSE = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 OVERRIDE_COMPOSE = (
@@ -47,7 +50,7 @@ def classify(name: str) -> Kind | None:
         return "compose"
     lower = name.lower()
     if "compose" in lower and lower.endswith((".yml", ".yaml")):
-        return "maybe-compose"
+        return "maybe-compose"  # fetchmail-compose.yaml, or a YAML file about Compose
     if lower in ("dockerfile", "containerfile"):
         return "dockerfile"
     if lower.endswith(".dockerfile") or lower.endswith(".containerfile"):

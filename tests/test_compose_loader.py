@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -366,3 +369,74 @@ def test_pre_commit_scope_reads_dockerfiles_but_reports_only_passed_files(
         ("compose.yaml", "stateful-path-without-volume"),
         ("db/Dockerfile", "layer-cache-order"),
     }
+
+
+# -- projects as users have them ---------------------------------------------------------
+
+
+def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dlint", "--format", "json", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_file_named_alone_is_linted_as_part_of_the_project_that_includes_it(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "include:\n  - path: admin/compose.yml\n    project_directory: .\n"
+            "networks:\n  front: {}\n",
+            ".env": "TAG=1\n",
+            "admin/compose.yml": "services:\n  admin:\n    image: a:${TAG}\n    networks: [front]\n",
+        },
+    )
+    done = _cli(tmp_path, "admin/compose.yml")  # what pre-commit passes for a changed file
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout) == {"findings": []}
+
+
+def test_env_template_is_used_and_said_in_verbose_output(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {"compose.yaml": "services:\n  a:\n    image: a:${TAG}\n", "env.example": "TAG=1\n"},
+    )
+    done = _cli(tmp_path, "--verbose")
+    assert done.returncode == 0 and json.loads(done.stdout) == {"findings": []}
+    assert "no .env, so ${VARIABLES} take their values from env.example" in done.stderr
+    write(tmp_path, {".env.sample": "OTHER=2\n"})  # two templates: neither is guessed
+    done = _cli(tmp_path)
+    assert [f["code"] for f in json.loads(done.stdout)["findings"]] == ["DC002"]
+
+
+def test_env_file_option_replaces_dotenv(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  a:\n    image: a:${TAG}\n",
+            ".env": "OTHER=1\n",
+            "ci.env": "TAG=2\n",
+        },
+    )
+    assert [f["code"] for f in json.loads(_cli(tmp_path).stdout)["findings"]] == ["DC002"]
+    done = _cli(tmp_path, "--env-file", "ci.env")
+    assert json.loads(done.stdout) == {"findings": []}
+
+
+def test_include_env_file_missing_is_an_error(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "include:\n  - path: a.yaml\n    env_file: [gone.env]\n",
+            "a.yaml": "services:\n  a:\n    image: a\n",
+        },
+    )
+    findings = json.loads(_cli(tmp_path).stdout)["findings"]
+    assert [(f["code"], f["line"], f["message"]) for f in findings] == [
+        ("DC001", 2, "env_file gone.env not found")
+    ]

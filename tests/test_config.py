@@ -239,3 +239,173 @@ def test_bad_hadolint_config(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     write(tmp_path, {".hadolint.yaml": "ignorred: [DL3008]\n", "Dockerfile": DOCKERFILE})
     code, _, err = run([], tmp_path, capsys)
     assert code == 2 and "unknown key `ignorred`" in err
+
+
+# -- each file's closest config governs it ------------------------------------------------
+
+
+def test_each_folders_config_governs_its_files_from_anywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path,
+        {
+            "sub/.dlint.toml": 'fail-level = "never"\nextend-exclude = ["gen"]\n',
+            "sub/Dockerfile": DOCKERFILE,
+            "sub/gen/Dockerfile": "FROM a\nRUNN x\n",
+            "top/Dockerfile": DOCKERFILE,
+        },
+    )
+    code, found, _ = run(["sub"], tmp_path, capsys)
+    assert code == 0, found  # sub's fail level, whatever the working directory
+    assert {f["path"] for f in found} == {"sub/Dockerfile"}  # sub/gen excluded by sub's config
+    code, found_inside, _ = run([], tmp_path / "sub", capsys)
+    assert code == 0
+    assert {f["path"] for f in found_inside} == {"Dockerfile"}
+    code, found, _ = run([], tmp_path, capsys)
+    assert code == 1  # top/Dockerfile has no config: warnings fail
+    assert "sub/gen/Dockerfile" not in {f["path"] for f in found}
+
+
+@pytest.mark.parametrize(
+    ("files", "args"),
+    [
+        ({}, ["--select", "DF6"]),
+        ({".dlint.toml": 'ignore = ["DM001", "parse-error"]\n'}, []),
+        ({".dlint.toml": '[rules.parse-error]\nseverity = "info"\n'}, []),
+        ({".dlint.toml": '[per-file-ignores]\n"Dockerfile" = ["DM"]\n'}, []),
+        ({}, ["--ignore", "DM001"]),
+    ],
+)
+def test_a_file_that_cannot_be_parsed_never_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], args: list[str]
+) -> None:
+    write(tmp_path, {**files, "Dockerfile": "FROM a\nRUN <<EOF\necho never closed\n"})
+    code, found, _ = run(args, tmp_path, capsys)
+    assert code == 1
+    assert [(f["code"], f["severity"]) for f in found] == [("DM001", "error")]
+
+
+def test_parse_error_cannot_be_suppressed_inline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"Dockerfile": "FROM a\n# dlint: ignore=parse-error\nRUNN x\n"})
+    code, found, _ = run([], tmp_path, capsys)
+    assert code == 1
+    assert [(f["code"], f["line"]) for f in found] == [("DM003", 2), ("DM001", 3)]
+    assert "parse-error cannot be suppressed" in str(found[0]["message"])
+
+
+# -- aliases: each pragma its own namespace ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pragma", "suppressed"),
+    [
+        ("# check=skip=MaintainerDeprecated", True),
+        ("# check=skip=DL4000", False),
+        ("# hadolint ignore=DL4000", True),
+        ("# hadolint ignore=MaintainerDeprecated", False),
+        ("# dlint: ignore=DL4000", True),
+        ("# dlint: ignore=MaintainerDeprecated", True),
+    ],
+)
+def test_pragmas_take_their_own_tools_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pragma: str, suppressed: bool
+) -> None:
+    write(tmp_path, {"Dockerfile": f"FROM alpine:3.20\n{pragma}\nMAINTAINER me\n"})
+    _, found, _ = run(["--select", "DF601"], tmp_path, capsys)
+    assert (not found) is suppressed, found
+
+
+# -- every .hadolint.yaml key and pragma -------------------------------------------------
+
+
+def test_hadolint_no_fail_and_failure_threshold_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {".hadolint.yaml": "no-fail: true\n", "Dockerfile": DOCKERFILE})
+    code, found, _ = run([], tmp_path, capsys)
+    assert code == 0 and found
+    write(
+        tmp_path,
+        {".hadolint.yaml": "failure-threshold: none\n", "Dockerfile": "FROM a\nrun true\n"},
+    )
+    code, found, _ = run([], tmp_path, capsys)
+    assert [f["severity"] for f in found] == ["style"] and code == 1  # none: everything fails
+
+
+def test_hadolint_disable_ignore_pragma(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dockerfile = "FROM alpine:3.20\n# hadolint ignore=DL4000\nMAINTAINER me\n"
+    write(tmp_path, {".hadolint.yaml": "disable-ignore-pragma: true\n", "Dockerfile": dockerfile})
+    _, found, _ = run(["--select", "DF601"], tmp_path, capsys)
+    assert [f["code"] for f in found] == ["DF601"]
+
+
+def test_hadolint_stage_ignore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dockerfile = (
+        "FROM alpine:3.20 AS build\nMAINTAINER a\n"
+        "# hadolint stage ignore=DL4000\nFROM alpine:3.20\nRUN true\nMAINTAINER b\n"
+    )
+    write(tmp_path, {"Dockerfile": dockerfile})
+    _, found, _ = run(["--select", "DF601"], tmp_path, capsys)
+    assert [f["line"] for f in found] == [2]  # the second stage's MAINTAINER is ignored
+
+
+def test_hadolint_format_and_verbose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {".hadolint.yaml": "format: sarif\nverbose: true\n", "Dockerfile": "FROM a\n"})
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        with pytest.raises(SystemExit):
+            main([])
+    finally:
+        os.chdir(old)
+    out, _ = capsys.readouterr()
+    assert json.loads(out)["version"] == "2.1.0"  # the config's format, without --format
+    write(tmp_path, {".hadolint.yaml": "format: checkstyle\n"})
+    code, _, err = run([], tmp_path, capsys)
+    assert code == 2 and "has no dlint equivalent" in err and err.count("\n") == 1
+
+
+def test_a_rule_selected_by_name_that_cannot_fire_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"Dockerfile": "FROM quay.io/a/b:1\n"})
+    code, found, err = run(["--select", "untrusted-registry"], tmp_path, capsys)
+    assert code == 0 and not found
+    assert "warning: DF201 untrusted-registry is selected but cannot report anything" in err
+    write(tmp_path, {".dlint.toml": 'trusted-registries = ["docker.io"]\n'})
+    code, found, err = run(["--select", "untrusted-registry"], tmp_path, capsys)
+    assert code == 1 and "warning" not in err
+
+
+def test_defaults_of_undeclared_args_resolve_as_buildkit_expands_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path,
+        {
+            ".dlint.toml": 'trusted-registries = ["docker.io"]\n',
+            "Dockerfile": "FROM ${UNDECLARED:-quay.io/x}/z:1\n",
+        },
+    )
+    _, found, _ = run(["--select", "DF201"], tmp_path, capsys)
+    assert [(f["line"], f["column"]) for f in found] == [(1, 6)]
+    assert "quay.io" in str(found[0]["message"])
+
+
+def test_no_file_content_is_cached_across_runs(tmp_path: Path) -> None:
+    from dlint.engine import lint
+
+    write(
+        tmp_path,
+        {
+            "Dockerfile": "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\n",
+            "requirements.txt": "flask\n",
+            "app.py": "",
+        },
+    )
+    assert [d.code for d in lint([str(tmp_path)], cwd=tmp_path).diagnostics] == ["DF101"]
+    write(tmp_path, {".dockerignore": "*\n!requirements.txt\n"})
+    assert [d.code for d in lint([str(tmp_path)], cwd=tmp_path).diagnostics] == []

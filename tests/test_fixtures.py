@@ -11,8 +11,10 @@ asserts one finding (code or name, exact start and end, optionally a piece of
 its message). Files that cannot hold comments (binary, bad encodings) take
 their expectations from a ``<file>.expect`` file beside them, one per line
 without the ``# expect:`` prefix. The findings compared are those of the
-folder's rule, of every rule an expectation names, and parse and internal
-errors: anything else a fixture triggers is another rule's business.
+folder's rule, of every rule an expectation names, of every rule a
+``# expect-none: RULE[, RULE...]`` line names (findings of it must all be
+expected ones), and parse and internal errors: anything else a fixture
+triggers is another rule's business.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dlint.registry import find_rule
 from dlint.report import Diagnostic
 from tests.conftest import FIXTURES
 
+_NONE = re.compile(r"^\s*#\s*expect-none:\s*(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)\s*$")
 _EXPECT = re.compile(
     r"^\s*(?:#\s*expect:)?\s*(?P<rule>[A-Za-z][\w-]*)\s*@\s*"
     r"(?P<l>\d+):(?P<c>\d+)-(?P<el>\d+):(?P<ec>\d+)(?:\s+\"(?P<msg>[^\"]*)\")?\s*$"
@@ -43,17 +46,35 @@ class Expected:
     message: str | None
 
 
-def _expectations(path: Path) -> list[Expected]:
+def _lines(path: Path) -> list[str]:
     sidecar = path.with_name(path.name + ".expect")
     if sidecar.exists():
-        lines = sidecar.read_text(encoding="utf-8").splitlines()
-    else:
-        try:
-            lines = [
-                line for line in path.read_text(encoding="utf-8").splitlines() if "expect:" in line
-            ]
-        except UnicodeDecodeError:
-            return []
+        return sidecar.read_text(encoding="utf-8").splitlines()
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        return []
+
+
+def _checked(path: Path) -> set[str]:
+    """Codes of the rules ``# expect-none:`` lines put in scope."""
+    out = set()
+    for line in _lines(path):
+        m = _NONE.match(line)
+        for name in m["rules"].split(",") if m else ():
+            rule = find_rule(name.strip())
+            assert rule is not None, f"{path}: unknown rule in expect-none: {name!r}"
+            out.add(rule.code)
+    return out
+
+
+def _expectations(path: Path) -> list[Expected]:
+    sidecar = path.with_name(path.name + ".expect")
+    lines = [
+        line
+        for line in _lines(path)
+        if sidecar.exists() or ("expect:" in line and not _NONE.match(line))
+    ]
     out = []
     for line in lines:
         m = _EXPECT.match(line)
@@ -91,6 +112,7 @@ def test_fixture(case: Path) -> None:
     expected = [e for f in _files(case) for e in _expectations(f)]
     folder_rule = find_rule(case.relative_to(FIXTURES).parts[0])
     scope = {e.code for e in expected} | {"DM001", "DM002"}
+    scope |= {code for f in _files(case) for code in _checked(f)}
     if folder_rule is not None:
         scope.add(folder_rule.code)
     report = lint([str(case)], cwd=FIXTURES)

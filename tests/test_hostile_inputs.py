@@ -368,3 +368,12 @@ def test_output_never_fails_to_encode(tmp_path: Path) -> None:
     done = cli(tmp_path, env={"PYTHONIOENCODING": "ascii"})
     assert done.returncode == 1, done.stderr
     assert "\\xf1/Dockerfile" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_schema_errors_are_linear(tmp_path: Path) -> None:
+    def make(n: int) -> Files:
+        services = "".join(f"  s{i}:\n    image: x\n    restart: {i}\n" for i in range(n))
+        return {"compose.yaml": f"services:\n{services}"}
+
+    linear(tmp_path, make, 50)  # each error once re-validated the whole model
+    assert len(run(tmp_path / "large").diagnostics) == 200

@@ -185,6 +185,7 @@ class UnsetVariable:
     file: str
     uses: int  # in that file
     required: str | None = None  # for ``${NAME:?message}``: the message, as written
+    sources: tuple[str, ...] = ()  # the env files that file's variables come from
 
 
 @dataclass(frozen=True, slots=True)

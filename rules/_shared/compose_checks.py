@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -186,8 +186,27 @@ def _branch_unknown_only(error: Any) -> list[Any] | None:
     return None
 
 
-def _unknown_key_problems(error: Any, root: YMapping) -> Iterator[Finding]:
+def _one_typo(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with one letter added, dropped, changed or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return shorter[i:] == longer[i + 1 :]
+
+
+def _unknown_key_problems(
+    error: Any, root: YMapping, newer: Callable[[], _NewerSchema]
+) -> Iterator[Finding]:
+    """A key the schema does not know: an error when it looks like a misspelt known key
+    that the newer schema does not know either; information otherwise (it may be newer)."""
     path = tuple(error.absolute_path)
+    known = list(error.schema.get("properties", {}))
     for name, key, value in _unknown_keys(error, root):
         where = dotted(path)
         span_node = key if key is not None else value
@@ -200,6 +219,14 @@ def _unknown_key_problems(error: Any, root: YMapping) -> Iterator[Finding]:
                 span_node,
                 f"service {name!r} at the top level: this is the version 1 file format, "
                 "which Compose no longer reads; put services under `services:`",
+            )
+            continue
+        close = [k for k in known if len(name) >= 4 and _one_typo(name, k)]
+        if close and not newer().accepts(path):
+            yield _problem(
+                span_node,
+                f"unknown key {name!r} in {where}: did you mean {close[0]!r}? "
+                "(Compose refuses keys it does not know)",
             )
             continue
         yield _problem(
@@ -217,23 +244,28 @@ def validate(root: YMapping) -> Iterator[Finding]:
     if bad_keys:
         return  # the schema would only repeat them less clearly
     instance = to_python(root)
-    newer: _NewerSchema | None = None
+    found: list[_NewerSchema] = []
+
+    def newer() -> _NewerSchema:  # validated once, and only when something is wrong
+        if not found:
+            found.append(_NewerSchema(instance))
+        return found[0]
+
     for error in _validator().iter_errors(instance):
         path = tuple(error.absolute_path)
         if error.validator in ("oneOf", "anyOf"):
             unknown = _branch_unknown_only(error)
             if unknown is not None:
                 for sub in unknown:
-                    yield from _unknown_key_problems(sub, root)
+                    yield from _unknown_key_problems(sub, root, newer)
                 continue
         if error.validator == "additionalProperties":
-            yield from _unknown_key_problems(error, root)
+            yield from _unknown_key_problems(error, root, newer)
             continue
         node, _ = node_at(root, path)
         if _depends_on_unset(node):
             continue  # reported as undefined-variable; the value is unknown, not wrong
-        newer = newer or _NewerSchema(instance)
-        if newer.accepts(path):
+        if newer().accepts(path):
             yield _problem(
                 node,
                 f"{_describe(error)} for this schema, but newer Compose releases accept it",

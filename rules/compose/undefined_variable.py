@@ -37,7 +37,7 @@ from dlint.ir.project import Project
 from dlint.rule import Finding, RuleMeta
 
 if TYPE_CHECKING:
-    from dlint.ir.compose import ComposeProject, UnsetVariable
+    from dlint.ir.compose import UnsetVariable
 
 META = RuleMeta(
     code="DC002",
@@ -49,8 +49,8 @@ META = RuleMeta(
 )
 
 
-def _sources(compose: ComposeProject) -> str:
-    names = [PurePosixPath(f).name for f in compose.env_files]
+def _sources(unset: UnsetVariable) -> str:
+    names = [PurePosixPath(f).name for f in unset.sources]
     if not names:
         return "no .env file"
     if names == [".env"]:
@@ -58,12 +58,12 @@ def _sources(compose: ComposeProject) -> str:
     return "no value in " + " or ".join(names)
 
 
-def _message(compose: ComposeProject, unset: UnsetVariable) -> str:
+def _message(unset: UnsetVariable) -> str:
     if unset.required is not None:
         return f"required variable {unset.name!r} is missing a value: {unset.required}"
     more = f" (and {unset.uses - 1} more uses in this file)" if unset.uses > 1 else ""
     return (
-        f"variable {unset.name!r} is not set ({_sources(compose)}, no default): Compose uses "
+        f"variable {unset.name!r} is not set ({_sources(unset)}, no default): Compose uses "
         f"an empty string{more}"
     )
 
@@ -71,4 +71,4 @@ def _message(compose: ComposeProject, unset: UnsetVariable) -> str:
 def check(project: Project) -> Iterator[Finding]:
     for compose in project.compose:
         for unset in compose.unset:
-            yield Finding(unset.span, _message(compose, unset), unset.file)
+            yield Finding(unset.span, _message(unset), unset.file)

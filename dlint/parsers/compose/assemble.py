@@ -65,6 +65,7 @@ class Assembled:
     parsed: dict[tuple[Path, int], YMapping | None] = field(default_factory=dict)
     included: set[tuple[Path, ...]] = field(default_factory=set)
     envs: dict[tuple[Path, tuple[Path, ...]], dict[str, str]] = field(default_factory=dict)
+    env_sources: dict[int, tuple[str, ...]] = field(default_factory=dict)  # by id of an env
     env_problems: set[str] = field(default_factory=set)
 
     def problem(self, kind: ProblemKind, message: str, span: Span, file: str,
@@ -124,7 +125,7 @@ class Assembler:
                 root = doc if root is None else merge(root, doc)
             except MergeError as exc:
                 out.at("schema", exc.message, exc.node)
-        self._record_interpolation(out, log)
+        self._record_interpolation(out, log, out.env_sources.get(id(env), ()))
         if root is None:
             if required:
                 out.problem("schema", "empty compose file", Span.point(1), display)
@@ -132,7 +133,9 @@ class Assembler:
         assert isinstance(root, YMapping)
         return root
 
-    def _record_interpolation(self, out: Assembled, log: InterpolationLog) -> None:
+    def _record_interpolation(
+        self, out: Assembled, log: InterpolationLog, sources: tuple[str, ...]
+    ) -> None:
         out.substituted.update(log.used)
         for message, node in log.errors:
             out.at("schema", message, node)
@@ -144,9 +147,12 @@ class Assembler:
         for name, nodes in uses.items():
             if name not in out.reported_variables:
                 out.reported_variables.add(name)
-                out.unset.append(UnsetVariable(name, nodes[0].span, nodes[0].file, len(nodes)))
+                first = nodes[0]
+                out.unset.append(
+                    UnsetVariable(name, first.span, first.file, len(nodes), None, sources)
+                )
         for name, message, node in log.required:
-            out.unset.append(UnsetVariable(name, node.span, node.file, 1, message))
+            out.unset.append(UnsetVariable(name, node.span, node.file, 1, message, sources))
 
     def env(
         self,
@@ -165,6 +171,7 @@ class Assembler:
         if key in out.envs:
             return out.envs[key]
         values: dict[str, str] = {}
+        read: list[str] = []
         for path in env_files or self._default_env(out, directory):
             shown = self.sources.display(path)
             try:
@@ -177,12 +184,14 @@ class Assembler:
                     else:
                         out.problem("syntax", exc.message, exc.span, shown)
                 continue
+            read.append(shown)
             if where is None and shown not in out.env_files:
                 out.env_files.append(shown)
             values.update(parse_dotenv(text, {**values, **(self.sources.environ or {})}))
         if self.sources.environ:
             values.update(self.sources.environ)
         out.envs[key] = values
+        out.env_sources[id(values)] = tuple(read)
         return values
 
     def _default_env(self, out: Assembled, directory: Path) -> tuple[Path, ...]:

@@ -46,7 +46,7 @@ _AS_MAPPING: tuple[tuple[Path, str], ...] = (
     (("services", "*", "build", "additional_contexts"), "="),
     (("services", "*", "build", "extra_hosts"), "extra_hosts"),
     (("services", "*", "deploy", "labels"), "="),
-    (("services", "*", "depends_on"), "names"),
+    (("services", "*", "depends_on"), "depends_on"),
     (("services", "*", "networks"), "names"),
     (("networks", "*", "labels"), "="),
     (("volumes", "*", "labels"), "="),
@@ -106,7 +106,7 @@ def as_mapping(node: YNode, style: str) -> YNode:
         if not isinstance(item, YScalar):
             return node  # not a list of strings: leave it to the schema to complain
         text = node_text(item) or ""
-        if style == "names":
+        if style in ("names", "depends_on"):
             key, value = text, None
         else:
             sep = "="
@@ -116,7 +116,16 @@ def as_mapping(node: YNode, style: str) -> YNode:
             value = rest if eq else None
         key_node = YScalar(key, key, item.span, item.file, item.quoted, None, item.unresolved)
         value_node: YNode
-        if style == "names":
+        if style == "depends_on":  # compose-go's long form of `- name`
+            value_node = YMapping(
+                (
+                    (_scalar("condition", item), _scalar("service_started", item)),
+                    (_scalar("required", item), _scalar(True, item)),
+                ),
+                item.span,
+                item.file,
+            )
+        elif style == "names":
             value_node = YMapping((), item.span, item.file)
         else:
             value_node = YScalar(
@@ -124,6 +133,12 @@ def as_mapping(node: YNode, style: str) -> YNode:
             )
         pairs.append((key_node, value_node))
     return YMapping(tuple(pairs), node.span, node.file, node.tag)
+
+
+def _scalar(value: str | bool, at: YScalar) -> YScalar:
+    """A value Compose fills in itself, placed where the item that implies it is."""
+    text = str(value).lower() if isinstance(value, bool) else value
+    return YScalar(value, text, at.span, at.file)
 
 
 def merge(base: YNode, over: YNode, path: Path = ()) -> YNode:

@@ -29,7 +29,7 @@ from dlint.ir.dockerfile import Dockerfile, Stage
 from dlint.ir.image import ImageRef
 from dlint.ir.text import quote
 from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence, node_text
-from dlint.parsers.compose.assemble import Assembled
+from dlint.parsers.compose.assemble import ENV_TEMPLATES, Assembled
 from dlint.parsers.compose.syntax import SyntaxProblem, parse_port, parse_volume
 
 _MOUNT_TYPES: dict[str, MountType] = {
@@ -69,6 +69,7 @@ class _Builder:
             image = ImageRef.parse(
                 image_node.value, image_node.span, image_node.unresolved, image_node.written
             )
+        self.env_files(node.get("env_file"))
         return Service(
             name=name,
             name_span=key.span,
@@ -84,6 +85,32 @@ class _Builder:
             environment=tuple(_environment(node.get("environment"))),
             profiles=tuple(node_text(p) or "" for p in _items(node.get("profiles"))),
         )
+
+    def env_files(self, node: YNode | None) -> None:
+        """A service's ``env_file`` that is missing (and not ``required: false``) is a
+        Compose error. Files outside the project are not looked at."""
+        items = node.items if isinstance(node, YSequence) else (node,) if node else ()
+        for item in items:
+            required = True
+            where: YNode = item
+            if isinstance(item, YMapping):
+                flag = item.get("required")
+                required = not (isinstance(flag, YScalar) and flag.value is False)
+                where = item.get("path") or item
+            text = node_text(where)
+            if not text or not required or (isinstance(where, YScalar) and where.unresolved):
+                continue
+            path = Path(os.path.normpath(self.base_dir(where) / text))
+            kind = self.files.kind(path)
+            if kind == "missing" and self._has_template(path):
+                continue  # users create it from the template the project ships
+            if kind in ("missing", "dir"):
+                why = "not found" if kind == "missing" else "is a directory, not a file"
+                self.problem(
+                    f"env_file {self.display(path)} {why}: Compose refuses to start the service "
+                    "(mark it `required: false` in the long syntax if it is optional)",
+                    where,
+                )
 
     def build(self, node: YNode | None, service: str) -> Build | None:
         if node is None:
@@ -132,6 +159,15 @@ class _Builder:
                 build, gap=BuildGap("target", reason, target.span, target.file)
             )
         return build
+
+    def _has_template(self, path: Path) -> bool:
+        """Whether the project ships a template to create ``path`` from (``app.env.example``,
+        ``example.app.env``..., and for ``.env`` the usual ``.env.example`` names)."""
+        names = [f"{path.name}.{s}" for s in ("example", "sample", "dist", "template")]
+        names.append(f"example{path.name}" if path.name.startswith(".") else f"example.{path.name}")
+        if path.name == ".env":
+            names.extend(ENV_TEMPLATES)
+        return any(self.files.is_file(path.with_name(n)) for n in names)
 
     def ports(self, node: YNode | None) -> list[Port]:
         out = []

@@ -44,6 +44,9 @@ class LexResult:
     words: list[str]
     matched: set[str] = field(default_factory=set)
     unmatched: set[str] = field(default_factory=set)
+    # the unset names the value depends on: a default (``${X:-d}``) decides the value,
+    # a bare ``$X`` or ``${X#p}`` does not
+    unknown: set[str] = field(default_factory=set)
 
 
 class _Words:
@@ -143,6 +146,7 @@ class _Run:
         self.raw_escapes = lexer.raw_escapes
         self.matched: set[str] = set()
         self.unmatched: set[str] = set()
+        self.unknown: set[str] = set()
         self.depth = 0
 
     def process(self) -> LexResult:
@@ -152,7 +156,7 @@ class _Run:
             raise
         except LexError as exc:
             raise LexError(f"failed to process {quote(self.src)}: {exc}") from None
-        return LexResult(value, words, self.matched, self.unmatched)
+        return LexResult(value, words, self.matched, self.unmatched, self.unknown)
 
     def peek(self) -> str | None:
         return self.src[self.pos] if self.pos < len(self.src) else None
@@ -275,11 +279,15 @@ class _Run:
                     ch = nxt
             out.append(ch)
 
-    def get_env(self, name: str) -> tuple[str, bool]:
+    def get_env(self, name: str, decided: bool = False) -> tuple[str, bool]:
+        """The value of ``name``; ``decided``: a missing value does not leave the result
+        unknown (a default or an alternative applies)."""
         if name in self.env:
             self.matched.add(name)
             return self.env[name], True
         self.unmatched.add(name)
+        if not decided:
+            self.unknown.add(name)
         return "", False
 
     def name(self) -> str:
@@ -347,7 +355,7 @@ class _Run:
 
     def _modifier(self, name: str, ch: str | None, chs: str, null_is_unset: bool) -> str:
         word = self._until("}", ch in ("#", "%"), "syntax error: missing '}'")
-        value, found = self.get_env(name)
+        value, found = self.get_env(name, decided=ch in ("-", "+", "?"))
         if self.lx.skip_unset and not found:
             return "${" + name + chs + word + "}"
         if ch == "-":

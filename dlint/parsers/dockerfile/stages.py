@@ -108,7 +108,7 @@ class StageBuilder:
             return word, set()
         except LexError:
             return word, set()
-        return result.value, result.unmatched
+        return result.value, result.unknown
 
     def expand_instruction(self, ins: Instruction, scope: _Scope) -> Instruction:
         if ins.keyword not in _EXPANDED:
