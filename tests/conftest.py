@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,34 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"../shared/{'/'.join(parts)} is not present")
     return path
+
+
+def write(root: Path, files: dict[str, str] | dict[str, bytes] | dict[str, str | bytes]) -> Path:
+    """Write ``files`` (name -> text or bytes) under ``root``; return ``root``."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def run_cli(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """dlint's exit code, stdout and stderr for ``args``, run in ``cwd``."""
+    from dlint.cli import main
+
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            main(args)
+    finally:
+        os.chdir(old)
+    out, err = capsys.readouterr()
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 1), out, err
 
 
 def load_compose(root: Path, *names: str, fragment: bool = False) -> ComposeProject:

@@ -17,15 +17,7 @@ from dlint.ir.yaml import YMapping, YScalar, YSequence
 from dlint.parsers.compose.interpolate import interpolate, parse_dotenv
 from dlint.parsers.compose.syntax import parse_port, parse_volume
 from dlint.parsers.compose.yamlload import YamlError, load_yaml
-from tests.conftest import load_compose, shared
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
+from tests.conftest import load_compose, shared, write
 
 load = load_compose
 
@@ -440,3 +432,16 @@ def test_include_env_file_missing_is_an_error(tmp_path: Path) -> None:
     assert [(f["code"], f["line"], f["message"]) for f in findings] == [
         ("DC001", 2, "env_file gone.env not found")
     ]
+
+
+def test_positions_count_lines_at_newlines_only(tmp_path: Path) -> None:
+    """YAML also breaks lines at a lone CR, NEL, LS and PS; dlint's lines end at LF."""
+    text = "services:\r  a:\r    image: x\x85    ports: ['nope']\u2028\n  b:\n    ports: [bad]\n"
+    write(tmp_path, {"compose.yaml": text})
+    findings = lint([str(tmp_path)], cwd=tmp_path).diagnostics
+    lines = text.split("\n")
+    assert findings
+    for d in findings:
+        assert d.span.end_line <= len(lines), d
+        assert d.span.end_column <= len(lines[d.span.end_line - 1]) + 1, d
+    assert [(d.span.line, d.span.column) for d in findings if "'bad'" in d.message] == [(3, 13)]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dlint.cli import main
+from tests.conftest import write
 
 # Two findings of different rules and severities, in a file of one folder:
 # DF101 layer-cache-order (warning) and DF601 maintainer-instruction (warning),
@@ -36,13 +37,6 @@ def run(
 
 def codes(findings: list[dict[str, object]]) -> list[tuple[object, object]]:
     return sorted((f["path"], f["code"]) for f in findings)
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def test_defaults(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,16 +13,10 @@ from pathlib import Path
 import pytest
 
 from dlint.cli import main
+from tests.conftest import write
 
 SECRET = "s3cr3t-T0KEN-9f8e7d"
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
 
 
 def outputs(

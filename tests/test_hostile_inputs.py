@@ -22,22 +22,12 @@ import pytest
 
 from dlint.engine import lint
 from dlint.report import Report
+from tests.conftest import write
 
 # A guard, not a measurement: an attack that regresses hangs, and a hang must fail.
 pytestmark = pytest.mark.timeout(60)
 
 Files = dict[str, str | bytes]
-
-
-def write(root: Path, files: Files) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
 
 
 def run(root: Path, *paths: str) -> Report:

@@ -4,28 +4,18 @@ escapes, no report written through a committed symlink."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from dlint.cli import main
+from tests.conftest import run_cli
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
 INJECTED = "::error file=evil,line=1::INJECTED"
 
 
 def run(root: Path, args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    old = Path.cwd()
-    os.chdir(root)
-    try:
-        with pytest.raises(SystemExit) as exit_info:
-            main(args)
-    finally:
-        os.chdir(old)
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 1), out, err
+    return run_cli(args, root, capsys)
 
 
 def test_names_and_text_cannot_inject_lines_or_escapes(

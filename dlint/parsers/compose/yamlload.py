@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,14 +105,42 @@ def _end_at(span: Span, last: Span) -> Span:
     return Span(span.line, span.column, last.end_line, last.end_column)
 
 
-def _span(node: Any) -> Span:
-    s, e = node.start_mark, node.end_mark
-    return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+class _Positions:
+    """Character offsets as dlint's lines and columns.
+
+    YAML also breaks lines at a lone ``\r``, at U+0085, U+2028 and U+2029; dlint's
+    lines (like every reporter's) end at ``\n`` only. So positions are taken from
+    each mark's offset, never from its own line and column.
+    """
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        at = text.find("\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = text.find("\n", at + 1)
+        self.starts = starts
+        self.length = len(text)
+
+    def at(self, index: int) -> tuple[int, int]:
+        index = min(max(index, 0), self.length)
+        line = bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+    def width(self, line: int) -> int:
+        end = self.starts[line] - 1 if line < len(self.starts) else self.length
+        return end - self.starts[line - 1]
+
+    def span(self, node: Any) -> Span:
+        line, column = self.at(node.start_mark.index)
+        end_line, end_column = self.at(node.end_mark.index)
+        return Span(line, column, end_line, end_column)
 
 
 @dataclass
 class _Converter:
     file: str
+    positions: _Positions
     memo: dict[int, YNode] = field(default_factory=dict)
     sizes: dict[int, int] = field(default_factory=dict)
     depths: dict[int, int] = field(default_factory=dict)
@@ -131,7 +160,8 @@ class _Converter:
             return done
         if self.level >= MAX_DEPTH:
             raise YamlError(
-                f"nested more than {MAX_DEPTH} levels deep; refusing to read it", _span(node)
+                f"nested more than {MAX_DEPTH} levels deep; refusing to read it",
+                self.positions.span(node),
             )
         self.level += 1
         try:
@@ -142,13 +172,13 @@ class _Converter:
             raise YamlError(
                 f"the document expands to more than {MAX_EXPANDED_NODES:,} nodes through "
                 "aliases (an alias bomb?); refusing to read it",
-                _span(node),
+                self.positions.span(node),
             )
         if depth > MAX_DEPTH:
             raise YamlError(
                 f"nested more than {MAX_DEPTH} levels deep once aliases are expanded; "
                 "refusing to read it",
-                _span(node),
+                self.positions.span(node),
             )
         self.memo[key] = out
         self.sizes[id(out)] = size
@@ -161,7 +191,7 @@ class _Converter:
             return self._scalar(node), 1, 1
         if isinstance(node, yaml.SequenceNode):
             items = tuple(self.convert(item) for item in node.value)
-            span = _span(node)
+            span = self.positions.span(node)
             if items and not node.flow_style:
                 span = _end_at(span, items[-1].span)
             out = YSequence(items, span, self.file, self._local_tag(node))
@@ -172,14 +202,14 @@ class _Converter:
             depth = 1 + max((self.depth(v) for _, v in mapping.pairs), default=0)
             return mapping, size, depth
         # pragma: no cover - PyYAML has no other node kinds
-        raise YamlError(f"unsupported YAML node {type(node).__name__}", _span(node))
+        raise YamlError(f"unsupported YAML node {type(node).__name__}", self.positions.span(node))
 
     def _local_tag(self, node: Any) -> str | None:
         tag = node.tag or ""
         if tag.startswith(_CORE + "python/"):
             raise YamlError(
                 f"YAML tag {tag.replace(_CORE, '!!')} is not allowed in a Compose file (it would run code)",
-                _span(node),
+                self.positions.span(node),
             )
         if tag.startswith("!") and not tag.startswith("!!") and tag != _IMPLICIT:
             return tag
@@ -197,7 +227,7 @@ class _Converter:
             _CORE + "null",
         ):
             value = type_plain(text)
-        return YScalar(value, text, _span(node), self.file, quoted, tag)
+        return YScalar(value, text, self.positions.span(node), self.file, quoted, tag)
 
     def _mapping(self, node: Any) -> tuple[YMapping, int]:
         explicit: list[tuple[YScalar, YNode]] = []
@@ -213,7 +243,10 @@ class _Converter:
                 continue
             key = self.convert(key_node)
             if not isinstance(key, YScalar):
-                raise YamlError("a mapping key must be a scalar, not a collection", _span(key_node))
+                raise YamlError(
+                    "a mapping key must be a scalar, not a collection",
+                    self.positions.span(key_node),
+                )
             value = self.convert(value_node)
             ident = (type(key.value).__name__, key.value)
             first = seen.get(ident)
@@ -237,7 +270,7 @@ class _Converter:
                 have.add(ident)
                 pairs.append((key, value))
         size = 1 + sum(self.size(k) + self.size(v) for k, v in pairs)
-        span = _span(node)
+        span = self.positions.span(node)
         if explicit and not node.flow_style:
             span = _end_at(span, explicit[-1][1].span)
         return YMapping(tuple(pairs), span, self.file, self._local_tag(node)), size
@@ -249,7 +282,8 @@ class _Converter:
             converted = self.convert(source)
             if not isinstance(converted, YMapping):
                 raise YamlError(
-                    "a << merge key needs a mapping or a list of mappings", _span(source)
+                    "a << merge key needs a mapping or a list of mappings",
+                    self.positions.span(source),
                 )
             out.extend(converted.pairs)
         return out
@@ -258,7 +292,8 @@ class _Converter:
 def load_yaml(text: str, file: str) -> tuple[list[YNode], list[YamlProblem]]:
     """The documents of ``text``; raises YamlError where YAML cannot be read."""
     loader = _Loader(text)
-    converter = _Converter(file)
+    positions = _Positions(text)
+    converter = _Converter(file, positions)
     documents: list[YNode] = []
     try:
         while loader.check_node():
@@ -267,19 +302,13 @@ def load_yaml(text: str, file: str) -> tuple[list[YNode], list[YamlProblem]]:
                 documents.append(converter.convert(node))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        if line > len(lines):  # the end of the stream: point at the end of the last line
-            line = max(len(lines), 1)
-            col = len(lines[-1]) + 1 if lines else 1
-        width = len(lines[line - 1]) if lines else 0
-        col = min(col, width + 1)
+        line, col = positions.at(mark.index) if mark is not None else (1, 1)
+        if col == 1 and line > 1 and line == len(positions.starts) and positions.width(line) == 0:
+            line -= 1  # the end of the stream, after the last newline: the end of the last line
+            col = positions.width(line) + 1
+        end = min(col + 1, positions.width(line) + 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(
-            f"invalid YAML: {problem}", Span(line, col, line, min(col + 1, width + 1))
-        ) from None
+        raise YamlError(f"invalid YAML: {problem}", Span(line, col, line, end)) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", Span.point(1)) from None
     finally:
