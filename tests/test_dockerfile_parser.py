@@ -296,3 +296,10 @@ def test_columns_count_code_points() -> None:
     assert label.pairs[1][0].span == Span(2, 28, 2, 33)
     run = only(df, "RUN")
     assert run.script.commands[1].span == Span(3, 19, 3, 21)
+
+
+def test_hadolint_shell_pragma_sets_what_run_speaks() -> None:
+    text = "FROM a\nRUN echo 1\n# hadolint shell=pwsh\nRUN Get-ChildItem\nFROM b\nRUN echo 2\n"
+    df = parse_dockerfile(text, "Dockerfile")
+    dialects = [layer.script.dialect for s in df.stages for layer in s.layers if layer.script]
+    assert dialects == ["posix", "powershell", "posix"]  # until the stage ends

@@ -91,7 +91,8 @@ def test_hook_manifest_matches_the_files_dlint_lints() -> None:
         return bool(files.search(path)) and not exclude.search(path)
 
     for path in ["Dockerfile", "svc/Dockerfile.dev", "a/Dockerfile-prod", "api.dockerfile", "Containerfile",
-                 "compose.yaml", "deploy/docker-compose.override.yml", "compose.prod.yaml"]:  # fmt: skip
+                 "compose.yaml", "deploy/docker-compose.override.yml", "compose.prod.yaml",
+                 "mail/fetchmail-compose.yaml"]:  # fmt: skip
         assert matched(path), path
     for path in [
         "Dockerfile.dockerignore",

@@ -341,6 +341,9 @@ def build_stages(
             out_instructions.append(ins)
             continue
         scope = state.scope
+        shell = _shell_pragma(raw.comments)
+        if shell is not None:  # hadolint's `# hadolint shell=pwsh`: what RUN speaks from here
+            state.shell = (shell, "-c")
         if kw == "ARG":
             ins = b.declare_args(ins, scope, is_global=False)
         else:
@@ -380,6 +383,18 @@ def build_stages(
         out_instructions.append(ins)
     close()
     return Built(global_args, stages, out_instructions, b.problems)
+
+
+_SHELL_PRAGMA = re.compile(r"hadolint[ \t]+shell[ \t]*=[ \t]*(\S+)")
+
+
+def _shell_pragma(comments: list[str]) -> str | None:
+    """The shell a ``# hadolint shell=NAME`` comment above an instruction names."""
+    for comment in reversed(comments):
+        m = _SHELL_PRAGMA.fullmatch(comment.strip())
+        if m is not None:
+            return m.group(1)
+    return None
 
 
 def _copy_layer(b: StageBuilder, ins: Instruction, stage_index: int, state: _StageState) -> Layer:
