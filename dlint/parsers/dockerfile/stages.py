@@ -341,9 +341,9 @@ def build_stages(
             out_instructions.append(ins)
             continue
         scope = state.scope
-        shell = _shell_pragma(raw.comments)
-        if shell is not None:  # hadolint's `# hadolint shell=pwsh`: what RUN speaks from here
-            state.shell = (shell, "-c")
+        named_shell = _shell_pragma(raw.comments)
+        if named_shell is not None:  # `# hadolint shell=pwsh`: what RUN speaks from here on
+            state.shell = (named_shell, "-c")
         if kw == "ARG":
             ins = b.declare_args(ins, scope, is_global=False)
         else:
