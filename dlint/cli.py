@@ -201,6 +201,8 @@ def list_rules() -> None:
         if meta.default_enabled and rule.needs(None):
             default, inert = "config", True
         aliases = f" [{', '.join(meta.aliases)}]" if meta.aliases else ""
+        if meta.redirects:
+            aliases += f" (was {', '.join(meta.redirects)})"
         click.echo(
             f"{rule.code:7} {rule.name:32} {meta.severity.label:8} {default:7} {fix:7} "
             f"{rule.summary}{aliases}"
@@ -213,17 +215,24 @@ def list_rules() -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Print the documentation of RULE (a code, name or alias)."""
-    from dlint.registry import find_rule
+    from dlint.registry import find_rules
 
-    found = find_rule(rule)
-    if found is None:
+    found = find_rules(rule)
+    if not found:
         raise click.UsageError(f"unknown rule: {rule} (see `dlint rules`)")
-    meta = found.meta
+    if len(found) > 1:
+        click.echo(f"{rule} is now {len(found)} rules:")
+        for each in found:
+            click.echo(f"  {each.code} {each.name}: {each.summary}")
+        return
+    meta = found[0].meta
     click.echo(f"{meta.code} {meta.name} ({meta.severity.label})")
     if meta.aliases:
         click.echo(f"Also known as: {', '.join(meta.aliases)}")
+    if meta.redirects:
+        click.echo(f"Formerly: {', '.join(meta.redirects)}")
     click.echo()
-    click.echo(found.doc.strip())
+    click.echo(found[0].doc.strip())
 
 
 @cli.command()

@@ -141,13 +141,7 @@ def resolve(selectors: Iterable[str], rules: Iterable[Rule], source: str | None)
         if upper == "ALL":
             out.extend(r.code for r in rules)
             continue
-        matched = [
-            r.code
-            for r in rules
-            if r.code.startswith(upper)
-            or r.name == sel.lower()
-            or upper in (a.upper() for a in r.meta.aliases)
-        ]
+        matched = [r.code for r in rules if r.code.startswith(upper) or r.meta.answers_to(sel)]
         if not matched:
             where = f" in {source}" if source else ""
             raise ConfigError(f"unknown rule or code prefix {sel!r}{where} (see `dlint rules`)")
@@ -158,12 +152,7 @@ def resolve(selectors: Iterable[str], rules: Iterable[Rule], source: str | None)
 def named_rules(selectors: Iterable[str], rules: Iterable[Rule]) -> frozenset[str]:
     """Codes of the rules a selector names exactly (by code, name or alias: not by a
     prefix or ``ALL``)."""
-    wanted = {s.strip().lower() for s in selectors}
-    return frozenset(
-        r.code
-        for r in rules
-        if wanted & {r.code.lower(), r.name, *(a.lower() for a in r.meta.aliases)}
-    )
+    return frozenset(r.code for r in rules if any(r.meta.answers_to(s) for s in selectors))
 
 
 def _strings(value: Any, key: str, source: str) -> tuple[str, ...]:

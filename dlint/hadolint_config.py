@@ -38,7 +38,7 @@ _FORMATS = {"tty": "text", "sarif": "sarif", "gitlab_codeclimate": "gitlab"}
 def _known(codes: Any, rules: list[Rule], source: str, key: str) -> list[str]:
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
         raise ConfigError(f"{source}: `{key}` must be a list of rule codes")
-    carried = {code for r in rules for code in r.meta.hadolint}
+    carried = {code for r in rules for code in r.meta.hadolint_codes}
     return [c for c in codes if c.upper() in carried]
 
 

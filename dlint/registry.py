@@ -31,20 +31,22 @@ def all_rules() -> tuple[Rule, ...]:
             if other is not None:
                 raise RegistryError(f"{key!r} is used by both {other} and {rule.code}")
             seen[key.lower()] = rule.code
+    for rule in rules:  # a redirect may stand for several rules (a split), never for another
+        for key in rule.meta.redirects:
+            if seen.get(key.lower(), rule.code) != rule.code:
+                raise RegistryError(f"redirect {key!r} of {rule.code} is {seen[key.lower()]}'s")
     return tuple(sorted(rules, key=lambda r: r.code))
 
 
+def find_rules(key: str) -> tuple[Rule, ...]:
+    """The rules ``key`` names: a code, name, alias or redirect (several for a split)."""
+    return tuple(r for r in all_rules() if r.meta.answers_to(key))
+
+
 def find_rule(key: str) -> Rule | None:
-    """A rule by code, name or alias (case-insensitive)."""
-    wanted = key.strip().lower()
-    for rule in all_rules():
-        if wanted in (
-            rule.code.lower(),
-            rule.name.lower(),
-            *(a.lower() for a in rule.meta.aliases),
-        ):
-            return rule
-    return None
+    """The rule ``key`` names, when it names exactly one."""
+    found = find_rules(key)
+    return found[0] if len(found) == 1 else None
 
 
 def engine_rule(name: str) -> Rule:

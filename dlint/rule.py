@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from dlint.ir.common import Severity, Span
 
+_HADOLINT_CODE = re.compile(r"^(?:DL|SC)\d{4}$")
+
 Scope = Literal["dockerfile", "compose", "project", "engine"]
 Precision = Literal["very-high", "high", "medium", "low"]
 
@@ -55,17 +57,38 @@ class RuleMeta:
     severity: Severity
     tags: tuple[str, ...] = ()
     precision: Precision = "high"
-    hadolint: tuple[str, ...] = ()  # hadolint codes: `# hadolint ignore=`, .hadolint.yaml
+    hadolint: tuple[str, ...] = ()  # more hadolint codes than ``code`` (see hadolint_codes)
     buildkit: tuple[str, ...] = ()  # BuildKit check names: `# check=skip=`
+    # codes and names the rule had before (a rule split in several lists them all):
+    # config, suppressions and `dlint explain` still take them
+    redirects: tuple[str, ...] = ()
     security_severity: float | None = None
     fixable: bool = False
     options: tuple[Option, ...] = ()
     default_enabled: bool = True  # off unless selected (or configured, for optional rules)
 
     @property
+    def hadolint_codes(self) -> tuple[str, ...]:
+        """The codes hadolint knows the rule by (`# hadolint ignore=`, .hadolint.yaml):
+        its own code when that is a hadolint code (``DL3008``), and any others."""
+        own = (self.code,) if _HADOLINT_CODE.match(self.code) else ()
+        return own + self.hadolint
+
+    @property
     def aliases(self) -> tuple[str, ...]:
-        """Every other name of the rule: its hadolint codes and BuildKit check names."""
+        """Every other name of the rule: hadolint codes and BuildKit check names that are
+        not its code."""
         return self.hadolint + self.buildkit
+
+    def answers_to(self, key: str) -> bool:
+        """Whether ``key`` (any case) is the rule's code, name, an alias or a redirect."""
+        wanted = key.strip().lower()
+        return wanted in (
+            self.code.lower(),
+            self.name,
+            *(a.lower() for a in self.aliases),
+            *(r.lower() for r in self.redirects),
+        )
 
 
 @dataclass(frozen=True, slots=True)

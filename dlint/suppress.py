@@ -131,12 +131,7 @@ def _resolve(selectors: Iterable[str], rules: list[Rule]) -> tuple[list[str], li
     unknown: list[str] = []
     for sel in selectors:
         key = sel.strip()
-        found = [
-            r.code
-            for r in rules
-            if key.upper() in (r.code, *(a.upper() for a in r.meta.aliases))
-            or key.lower() == r.name
-        ]
+        found = [r.code for r in rules if r.meta.answers_to(key)]
         if not found:
             unknown.append(key)
         for code in found:
@@ -148,7 +143,7 @@ def _resolve(selectors: Iterable[str], rules: list[Rule]) -> tuple[list[str], li
 def _by_hadolint(selectors: Iterable[str], rules: list[Rule]) -> tuple[str, ...]:
     """Rules carrying these hadolint codes (hadolint's pragmas know no other names)."""
     wanted = {s.strip().upper() for s in selectors}
-    return tuple(r.code for r in rules if wanted & set(r.meta.hadolint))
+    return tuple(r.code for r in rules if wanted & set(r.meta.hadolint_codes))
 
 
 def _by_buildkit(selectors: Iterable[str], rules: list[Rule]) -> tuple[str, ...]:

@@ -164,7 +164,9 @@ def test_rules_and_explain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     code, out, _ = run(["rules"], tmp_path, capsys)
     assert code == 0 and out.startswith("CODE    NAME")
     assert "DF101   layer-cache-order                warning  on      -       " in out
-    assert "DF201   untrusted-registry               error    config" in out and "[DL3026]" in out
+    assert (
+        "DL3026  untrusted-registry               error    config" in out and "(was DF201)" in out
+    )
     for key in ("DF101", "layer-cache-order", "LAYER-CACHE-ORDER"):
         code, out, _ = run(["explain", key], tmp_path, capsys)
         assert code == 0 and out.startswith("DF101 layer-cache-order (warning)")

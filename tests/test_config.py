@@ -12,7 +12,7 @@ from dlint.cli import main
 from tests.conftest import write
 
 # Two findings of different rules and severities, in a file of one folder:
-# DF101 layer-cache-order (warning) and DF601 maintainer-instruction (warning),
+# DF101 layer-cache-order (warning) and DL4000 maintainer-instruction (warning),
 # DF603 inconsistent-keyword-casing (style).
 DOCKERFILE = (
     "FROM python:3.12\nMAINTAINER me\nCOPY . .\nRUN pip install -r requirements.txt\nrun true\n"
@@ -45,8 +45,8 @@ def test_defaults(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert codes(found) == [
         ("Dockerfile", "DF101"),
-        ("Dockerfile", "DF601"),
         ("Dockerfile", "DF603"),
+        ("Dockerfile", "DL4000"),
     ]
 
 
@@ -54,11 +54,11 @@ def test_defaults(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ("config", "expected"),
     [
         ('select = ["DF1"]', ["DF101"]),
-        ('select = ["layer-cache-order", "MaintainerDeprecated"]', ["DF101", "DF601"]),
-        ('ignore = ["DF6"]', ["DF101"]),
+        ('select = ["layer-cache-order", "MaintainerDeprecated"]', ["DF101", "DL4000"]),
+        ('ignore = ["DF6", "DL4"]', ["DF101"]),
         ('select = ["DF101"]\nextend-select = ["DF603"]', ["DF101", "DF603"]),
         ('ignore = ["DL4000"]', ["DF101", "DF603"]),
-        ('select = ["ALL"]\nignore = ["DF601", "inconsistent-keyword-casing"]', ["DF101"]),
+        ('select = ["ALL"]\nignore = ["DL4000", "inconsistent-keyword-casing"]', ["DF101"]),
     ],
 )
 def test_selection(
@@ -78,7 +78,7 @@ def test_pyproject_table_and_closest_file_wins(
             "pyproject.toml": '[project]\nname = "x"\n\n[tool.dlint]\nselect = ["DF101"]\n',
             "Dockerfile": DOCKERFILE,
             "sub/Dockerfile": DOCKERFILE,
-            "sub/.dlint.toml": 'select = ["DF601"]\n',
+            "sub/.dlint.toml": 'select = ["DL4000"]\n',
             "other/pyproject.toml": '[project]\nname = "no-dlint-table"\n',
             "other/Dockerfile": DOCKERFILE,
             "other/app.py": "print('hi')\n",
@@ -88,7 +88,7 @@ def test_pyproject_table_and_closest_file_wins(
     assert codes(found) == [
         ("Dockerfile", "DF101"),
         ("other/Dockerfile", "DF101"),  # its pyproject has no [tool.dlint]: the parent's applies
-        ("sub/Dockerfile", "DF601"),
+        ("sub/Dockerfile", "DL4000"),
     ]
 
 
@@ -101,9 +101,11 @@ def test_severity_override_per_file_ignores_and_fail_level(
             ".dlint.toml": (
                 'fail-level = "error"\n'
                 "[per-file-ignores]\n"
-                '"legacy/*" = ["DF6"]\n'
+                '"legacy/*" = ["DF6", "DL4000"]\n'
                 "[rules.layer-cache-order]\n"
                 'severity = "error"\n'
+                "[rules.maintainer-instruction]\n"
+                'severity = "warning"\n'
             ),
             "Dockerfile": DOCKERFILE,
             "legacy/Dockerfile": DOCKERFILE,
@@ -113,7 +115,7 @@ def test_severity_override_per_file_ignores_and_fail_level(
     assert code == 1  # a DF101 finding is now an error
     assert {(f["path"], f["code"], f["severity"]) for f in found} == {
         ("Dockerfile", "DF101", "error"),
-        ("Dockerfile", "DF601", "warning"),
+        ("Dockerfile", "DL4000", "warning"),
         ("Dockerfile", "DF603", "style"),
         ("legacy/Dockerfile", "DF101", "error"),
     }
@@ -145,8 +147,8 @@ def test_exclude_and_extend_exclude(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_flags_override_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, {"Dockerfile": DOCKERFILE, ".dlint.toml": 'select = ["DF101"]\n'})
-    _, found, _ = run(["--select", "DF601,DF603"], tmp_path, capsys)
-    assert sorted(str(f["code"]) for f in found) == ["DF601", "DF603"]
+    _, found, _ = run(["--select", "DL4000,DF603"], tmp_path, capsys)
+    assert sorted(str(f["code"]) for f in found) == ["DF603", "DL4000"]
     _, found, _ = run(["--extend-select", "DF603"], tmp_path, capsys)
     assert sorted(str(f["code"]) for f in found) == ["DF101", "DF603"]
     code, found, _ = run(["--exit-zero"], tmp_path, capsys)
@@ -213,9 +215,9 @@ def test_hadolint_config_is_honoured_when_there_is_no_dlint_config(
     code, found, _ = run([], tmp_path, capsys)
     assert sorted(str(f["code"]) for f in found) == ["DF101", "DF603"]
     assert code == 0  # failure-threshold: error, and what is left are warnings and styles
-    write(tmp_path, {".dlint.toml": "select = ['DF601']\n"})
+    write(tmp_path, {".dlint.toml": "select = ['DL4000']\n"})
     _, found, _ = run([], tmp_path, capsys)
-    assert [f["code"] for f in found] == ["DF601"]  # a dlint config says otherwise
+    assert [f["code"] for f in found] == ["DL4000"]  # a dlint config says otherwise
 
 
 def test_hadolint_override_sets_severity(
@@ -226,7 +228,7 @@ def test_hadolint_override_sets_severity(
         {".hadolint.yml": "override:\n  info:\n    - DL4000\n", "Dockerfile": DOCKERFILE},
     )
     _, found, _ = run([], tmp_path, capsys)
-    assert {f["code"]: f["severity"] for f in found}["DF601"] == "info"
+    assert {f["code"]: f["severity"] for f in found}["DL4000"] == "info"
 
 
 def test_bad_hadolint_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -308,7 +310,7 @@ def test_pragmas_take_their_own_tools_names(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], pragma: str, suppressed: bool
 ) -> None:
     write(tmp_path, {"Dockerfile": f"FROM alpine:3.20\n{pragma}\nMAINTAINER me\n"})
-    _, found, _ = run(["--select", "DF601"], tmp_path, capsys)
+    _, found, _ = run(["--select", "DL4000"], tmp_path, capsys)
     assert (not found) is suppressed, found
 
 
@@ -332,8 +334,8 @@ def test_hadolint_no_fail_and_failure_threshold_none(
 def test_hadolint_disable_ignore_pragma(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dockerfile = "FROM alpine:3.20\n# hadolint ignore=DL4000\nMAINTAINER me\n"
     write(tmp_path, {".hadolint.yaml": "disable-ignore-pragma: true\n", "Dockerfile": dockerfile})
-    _, found, _ = run(["--select", "DF601"], tmp_path, capsys)
-    assert [f["code"] for f in found] == ["DF601"]
+    _, found, _ = run(["--select", "DL4000"], tmp_path, capsys)
+    assert [f["code"] for f in found] == ["DL4000"]
 
 
 def test_hadolint_stage_ignore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -342,7 +344,7 @@ def test_hadolint_stage_ignore(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "# hadolint stage ignore=DL4000\nFROM alpine:3.20\nRUN true\nMAINTAINER b\n"
     )
     write(tmp_path, {"Dockerfile": dockerfile})
-    _, found, _ = run(["--select", "DF601"], tmp_path, capsys)
+    _, found, _ = run(["--select", "DL4000"], tmp_path, capsys)
     assert [f["line"] for f in found] == [2]  # the second stage's MAINTAINER is ignored
 
 
@@ -368,7 +370,7 @@ def test_a_rule_selected_by_name_that_cannot_fire_is_a_warning(
     write(tmp_path, {"Dockerfile": "FROM quay.io/a/b:1\n"})
     code, found, err = run(["--select", "untrusted-registry"], tmp_path, capsys)
     assert code == 0 and not found
-    assert "warning: DF201 untrusted-registry is selected but cannot report anything" in err
+    assert "warning: DL3026 untrusted-registry is selected but cannot report anything" in err
     write(tmp_path, {".dlint.toml": 'trusted-registries = ["docker.io"]\n'})
     code, found, err = run(["--select", "untrusted-registry"], tmp_path, capsys)
     assert code == 1 and "warning" not in err
@@ -384,7 +386,7 @@ def test_defaults_of_undeclared_args_resolve_as_buildkit_expands_them(
             "Dockerfile": "FROM ${UNDECLARED:-quay.io/x}/z:1\n",
         },
     )
-    _, found, _ = run(["--select", "DF201"], tmp_path, capsys)
+    _, found, _ = run(["--select", "DL3026"], tmp_path, capsys)
     assert [(f["line"], f["column"]) for f in found] == [(1, 6)]
     assert "quay.io" in str(found[0]["message"])
 

@@ -57,7 +57,7 @@ def _examples(section: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
 def test_docs_complete(rule: Rule) -> None:
-    assert re.fullmatch(r"D[MFCP]\d{3}", rule.code), rule.code
+    assert re.fullmatch(r"D[MFCP]\d{3}|DL[134]\d{3}", rule.code), rule.code
     assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", rule.name), rule.name
     assert not rule.name.startswith("no-"), "name the anti-pattern, not its ban"
     assert rule.summary.endswith("."), "the first docstring line is a one-sentence summary"

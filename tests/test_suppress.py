@@ -30,16 +30,16 @@ COPY_THEN_INSTALL = "COPY \\\n    . \\\n    .\nRUN pip install -r requirements.t
     [
         "# dlint: ignore=DF101 -- the context is tiny",
         "# dlint: ignore=layer-cache-order",
-        "#dlint:ignore=DF101,DF601",
+        "#dlint:ignore=DF101,DL4000",
         "# dlint: ignore=DF101\n# a second comment between",
     ],
 )
 def test_dockerfile_ignore_above_an_instruction(pragma: str, tmp_path: Path) -> None:
     text = f"FROM python:3.12\n{pragma}\n{COPY_THEN_INSTALL}"
     found = findings(tmp_path, {"Dockerfile": text})
-    if "DF601" in pragma:
+    if "DL4000" in pragma:
         assert names(found) == [(2, "unused-suppression")]
-        assert "DF601 suppresses nothing" in found[0][3]
+        assert "DL4000 suppresses nothing" in found[0][3]
     else:
         assert found == []
 
@@ -76,7 +76,7 @@ def test_hadolint_global_and_buildkit_skip_all(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("pragma", "message"),
     [
-        ("# dlint: ignore=DF601", "suppression of DF601 suppresses nothing"),
+        ("# dlint: ignore=DL4000", "suppression of DL4000 suppresses nothing"),
         (
             "# dlint: ignore=no-such-rule",
             "suppression names 'no-such-rule', which is not a dlint rule",

@@ -14,6 +14,8 @@ from typing import Any
 
 from dlint.ir.common import Span
 from dlint.ir.dockerfile import Dockerfile, Instruction
+from dlint.ir.text import clip
+from dlint.rule import Finding
 
 from .spdx import expression_problem
 
@@ -203,3 +205,20 @@ def format_problem(fmt: str, value: str) -> str | None:
     else:
         return None
     return None if ok else "not " + DESCRIPTIONS[fmt]
+
+
+def format_findings(df: Dockerfile, options: Mapping[str, Any], fmt: str) -> Iterator[Finding]:
+    """A finding at each label value the schema gives format ``fmt`` that does not have it.
+
+    Empty values are left to empty-label; a value holding a variable with no known
+    value is not checked.
+    """
+    for label in all_labels(df):
+        if schema(options).get(label.key) != fmt or not label.value or not label.value_known:
+            continue
+        problem = format_problem(fmt, label.value)
+        if problem is not None:
+            yield Finding(
+                label.value_span,
+                f"label `{label.key}` ({fmt}) is {problem}: `{clip(label.value)}`.",
+            )

@@ -44,13 +44,13 @@ from dlint.rule import Finding, Option, RuleMeta
 from .._shared.labels import all_labels, schema
 
 META = RuleMeta(
-    code="DF503",
+    code="DL3051",
     name="empty-label",
     scope="dockerfile",
     severity=Severity.WARNING,
     tags=("metadata", "labels"),
+    redirects=("DF503",),
     precision="very-high",
-    hadolint=("DL3051",),
     options=(
         Option(
             "label-schema",

@@ -30,13 +30,13 @@ from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
 META = RuleMeta(
-    code="DF601",
+    code="DL4000",
     name="maintainer-instruction",
     scope="dockerfile",
-    severity=Severity.WARNING,
+    severity=Severity.ERROR,
     tags=("deprecated", "buildkit-check"),
+    redirects=("DF601",),
     precision="very-high",
-    hadolint=("DL4000",),
     buildkit=("MaintainerDeprecated",),
 )
 

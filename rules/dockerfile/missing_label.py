@@ -51,13 +51,13 @@ from dlint.rule import Finding, Option, RuleMeta
 from .._shared.labels import labels, schema
 
 META = RuleMeta(
-    code="DF501",
+    code="DL3049",
     name="missing-label",
     scope="dockerfile",
     severity=Severity.INFO,
     tags=("metadata", "labels"),
+    redirects=("DF501",),
     precision="high",
-    hadolint=("DL3049",),
     options=(
         Option(
             "label-schema",

@@ -45,13 +45,13 @@ from dlint.rule import Finding, Option, RuleMeta
 from .._shared.labels import all_labels, schema
 
 META = RuleMeta(
-    code="DF502",
+    code="DL3050",
     name="superfluous-label",
     scope="dockerfile",
     severity=Severity.INFO,
     tags=("metadata", "labels"),
+    redirects=("DF502",),
     precision="very-high",
-    hadolint=("DL3050",),
     options=(
         Option(
             "label-schema",

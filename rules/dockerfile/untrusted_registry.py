@@ -59,13 +59,13 @@ if TYPE_CHECKING:
     from dlint.ir.compose import ComposeProject
 
 META = RuleMeta(
-    code="DF201",
+    code="DL3026",
     name="untrusted-registry",
     scope="project",
     severity=Severity.ERROR,
     tags=("security", "supply-chain"),
+    redirects=("DF201",),
     precision="very-high",
-    hadolint=("DL3026",),
     security_severity=5.0,
     options=(
         Option(
