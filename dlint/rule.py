@@ -150,7 +150,8 @@ class Rule:
 
 
 _HEADING = re.compile(
-    r"^(?:## )?(What it does|Why is this bad\?|Example|Use instead|Options|References|Known limitations)\s*:?\s*$"
+    r"^(?:## )?(What it does|Why is this bad\?|Example|Use instead|Options|References"
+    r"|Known limitations|Differences from hadolint)\s*:?\s*$"
 )
 
 

@@ -196,12 +196,10 @@ def dockerfile(df: Dockerfile, rules: list[Rule]) -> list[Suppression]:
                 )
     below = _instructions_below(lines, covered, starts)
     stages = {
-        stage.from_instruction.span.line: stage.from_instruction.span.cover(
-            stage.instructions[-1].span
-        )
+        stage.head.span.line: stage.head.span.cover(stage.instructions[-1].span)
         if stage.instructions
-        else stage.from_instruction.span
-        for stage in df.stages
+        else stage.head.span
+        for stage in df.all_stages
     }
     for index, raw in enumerate(lines):
         lineno = index + 1

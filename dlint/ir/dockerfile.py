@@ -25,7 +25,8 @@ class Flag:
 
     name: str
     value: str | None
-    span: Span
+    span: Span  # the whole flag
+    value_span: Span | None = None  # just the value, after the ``=``
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,8 @@ class Instruction:
     # substitution and quote removal, index for index with ``args``.
     expanded: tuple[str, ...] | None = None
     unresolved: tuple[str, ...] = ()  # variables used here that have no known value
+    # ARG: each declaration's name and, with ``=``, its default, as written (with spans)
+    declarations: tuple[tuple[Word, Word | None], ...] = ()
 
     def flag(self, name: str) -> Flag | None:
         for flag in self.flags:
@@ -128,6 +131,13 @@ class RunMount:
     from_: str | None
     options: tuple[tuple[str, str], ...]
     span: Span
+    from_ref: StageRef | ImageRef | None = None  # ``from=``: an earlier stage or an image
+
+    def option(self, name: str) -> str | None:
+        for key, value in self.options:
+            if key == name:
+                return value
+        return None
 
 
 LayerKind = Literal["run", "copy", "add"]
@@ -159,10 +169,10 @@ class Layer:
 class Stage:
     """A build stage: ``FROM base [AS name]`` and what follows it."""
 
-    index: int
+    index: int  # -1: the instructions before any FROM (Dockerfile.orphan)
     name: str | None
     name_span: Span | None
-    from_instruction: Instruction
+    from_instruction: Instruction | None  # None only for Dockerfile.orphan
     base: ImageRef | StageRef | None  # None: ``scratch``
     platform: str | None
     instructions: tuple[Instruction, ...]  # after FROM, in order
@@ -172,6 +182,14 @@ class Stage:
     @property
     def label(self) -> str:
         return self.name if self.name else str(self.index)
+
+    @property
+    def head(self) -> Instruction:
+        """The instruction that opens the stage: its FROM, or for ``Dockerfile.orphan``
+        the first instruction before any FROM."""
+        head = self.from_instruction or (self.instructions[0] if self.instructions else None)
+        assert head is not None, "a stage always has a FROM or an instruction"
+        return head
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +213,14 @@ class Dockerfile:
     context: BuildContext
     problems: tuple[ParseProblem, ...] = ()
     lines: tuple[str, ...] = field(default=(), repr=False)
+    # Instructions before any FROM. BuildKit refuses them (a parse-error says so), but
+    # hadolint lints them, and so can rules: they are read as a stage of their own.
+    orphan: Stage | None = None
+
+    @property
+    def all_stages(self) -> tuple[Stage, ...]:
+        """``orphan`` (when there is one), then the stages."""
+        return (self.orphan, *self.stages) if self.orphan is not None else self.stages
 
     def stage_named(self, name: str) -> Stage | None:
         lowered = name.lower()

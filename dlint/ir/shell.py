@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Literal
 
@@ -83,6 +84,26 @@ class ShellCommand:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceMap:
+    """Where each piece of a text assembled from a file (a RUN's script) lies in it."""
+
+    starts: tuple[int, ...]  # offset of each piece in the text
+    lines: tuple[int, ...]  # and where it starts in the file
+    columns: tuple[int, ...]
+    length: int
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The (line, column) in the file of the character at ``offset`` in the text."""
+        if not self.starts:
+            return (1, 1)
+        offset = min(max(offset, 0), self.length)
+        i = bisect_right(self.starts, offset) - 1
+        if offset == self.length and i > 0 and self.starts[i] == offset:
+            i -= 1  # the end of the text is the end of its last piece
+        return (self.lines[i], self.columns[i] + offset - self.starts[i])
+
+
+@dataclass(frozen=True, slots=True)
 class ShellScript:
     """The commands a RUN executes, in source order."""
 
@@ -90,6 +111,8 @@ class ShellScript:
     interpreter: str | None  # e.g. "/bin/sh", "bash", "python3" (heredoc shebang)
     commands: tuple[ShellCommand, ...]
     has_errors: bool  # the parser recovered from a syntax error somewhere
+    source: str = ""  # the script as the shell gets it (posix dialect)
+    source_map: SourceMap | None = None  # offsets in ``source`` to places in the file
 
     def calls(self, *programs: str) -> tuple[ShellCommand, ...]:
         """Commands whose (unwrapped) program is one of ``programs``."""

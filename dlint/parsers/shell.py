@@ -146,7 +146,9 @@ def parse_shell(
         for child in reversed(children):
             if child.child_count or child.type in _COMMAND_TYPES:
                 stack.append((child, pipeline))
-    return ShellScript("posix", interpreter, tuple(commands), tree.root_node.has_error)
+    return ShellScript(
+        "posix", interpreter, tuple(commands), tree.root_node.has_error, source, tmap.freeze()
+    )
 
 
 def _command(reader: _Reader, node: Node, pipeline: int | None) -> ShellCommand:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from dlint.ir.common import Span
+from dlint.ir.shell import SourceMap
 
 
 class TextMap:
@@ -89,3 +90,7 @@ class TextMap:
         for i in range(n):
             seg_end = other._starts[i + 1] if i + 1 < n else other._length
             self.add(text[other._starts[i] : seg_end], other._lines[i], other._cols[i])
+
+    def freeze(self) -> SourceMap:
+        """The map as an immutable IR value."""
+        return SourceMap(tuple(self._starts), tuple(self._lines), tuple(self._cols), self._length)

@@ -41,6 +41,8 @@ META = RuleMeta(
 def check(df: Dockerfile) -> Iterator[Finding]:
     for stage in df.stages:
         ins = stage.from_instruction
+        if ins is None:
+            continue
         if len(ins.args) != 3:
             continue
         keyword, as_word = ins.keyword_text, ins.args[1]

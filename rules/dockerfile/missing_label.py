@@ -124,7 +124,7 @@ def check(df: Dockerfile, options: Mapping[str, Any]) -> Iterator[Finding]:
                 continue
             where = f"stage `{stage.name}`" if stage.name else f"stage {i}"
             yield Finding(
-                stage.from_instruction.span,
+                stage.head.span,
                 f"label `{name}` is missing: {where} neither sets it nor builds on a stage "
                 f"that does (the label schema requires it).",
             )

@@ -36,4 +36,5 @@ def parse_dockerfile(text: str, path: str, context: BuildContext | None = None) 
         context=context or BuildContext("."),
         problems=tuple(problems),
         lines=tuple(scanned.lines),
+        orphan=built.orphan,
     )

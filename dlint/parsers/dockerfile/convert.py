@@ -12,7 +12,23 @@ from dlint.parsers.textmap import TextMap
 def _flag(token: Token, tmap: TextMap) -> Flag:
     text = token.value[2:] if token.value.startswith("--") else token.value
     name, eq, value = text.partition("=")
-    return Flag(name, value if eq else None, tmap.span(token.start, token.end))
+    value_span = None
+    if eq:
+        raw = tmap.text[token.start : token.end]
+        at = raw.find("=")
+        value_span = tmap.span(token.start + at + 1, token.end) if at >= 0 else None
+    return Flag(name, value if eq else None, tmap.span(token.start, token.end), value_span)
+
+
+def _declarations(node: LineNode, tmap: TextMap) -> tuple[tuple[Word, Word | None], ...]:
+    """ARG's ``NAME`` and ``NAME=default`` words, split at the ``=``."""
+    out: list[tuple[Word, Word | None]] = []
+    for t in node.args:
+        name, eq, default = t.value.partition("=")
+        key = Word(name, tmap.span(t.start, t.start + len(name)))
+        value = Word(default, tmap.span(t.start + len(name) + 1, t.end)) if eq else None
+        out.append((key, value))
+    return tuple(out)
 
 
 def _heredoc(raw: RawHeredoc) -> Heredoc:
@@ -45,6 +61,7 @@ def _instruction(
         comments=tuple(raw.comments),
         empty_continuation_lines=tuple(raw.empty_continuation_lines),
         keyword_text=node.keyword.value,
+        declarations=_declarations(node, tmap) if node.command == "arg" else (),
     )
 
 

@@ -83,6 +83,7 @@ class Built:
     stages: list[Stage]
     instructions: list[Instruction]
     problems: list[ParseProblem]
+    orphan: Stage | None = None
 
 
 class StageBuilder:
@@ -185,7 +186,9 @@ class StageBuilder:
         return ImageRef.parse(text, span, unresolved)
 
 
-def _mounts(b: StageBuilder, ins: Instruction, env: dict[str, str]) -> tuple[RunMount, ...]:
+def _mounts(
+    b: StageBuilder, ins: Instruction, env: dict[str, str], stage_index: int
+) -> tuple[RunMount, ...]:
     mounts = []
     for flag in ins.flags:
         if flag.name != "mount" or flag.value is None:
@@ -203,7 +206,14 @@ def _mounts(b: StageBuilder, ins: Instruction, env: dict[str, str]) -> tuple[Run
         mtype = get("type") or "bind"
         target = get("target") or get("dst") or get("destination")
         source = get("source") or get("src")
-        mounts.append(RunMount(mtype, target, source, get("from"), tuple(opts), flag.span))
+        from_ = get("from")
+        from_ref: StageRef | ImageRef | None = None
+        if from_:
+            if from_.isdigit() and int(from_) < stage_index:
+                from_ref = StageRef(int(from_), b.stage_names[int(from_)])
+            else:
+                from_ref = b.resolve_image(from_, flag.span, (), stage_index)
+        mounts.append(RunMount(mtype, target, source, from_, tuple(opts), flag.span, from_ref))
     return tuple(mounts)
 
 
@@ -274,7 +284,7 @@ def run_script(
         inner = parse_shell(body, body_map, program)
         commands.extend(inner.commands)
         errors = errors or inner.has_errors
-    return ShellScript("posix", program, tuple(commands), errors)
+    return ShellScript("posix", program, tuple(commands), errors, script.source, script.source_map)
 
 
 def build_stages(
@@ -285,6 +295,7 @@ def build_stages(
     out_instructions: list[Instruction] = []
     global_args: list[Instruction] = []
     stages: list[Stage] = []
+    orphan: list[Stage] = []  # the instructions before any FROM, read as a stage of their own
     opened: Stage | None = None  # the stage being read, without its body yet
     state: _StageState | None = None
     stage_instructions: list[Instruction] = []
@@ -293,14 +304,16 @@ def build_stages(
     def close() -> None:
         if opened is None or state is None:
             return
-        stages.append(
-            dataclasses.replace(
-                opened,
-                instructions=tuple(stage_instructions),
-                layers=tuple(layers),
-                env=tuple(state.scope.env.items()),
-            )
+        done = dataclasses.replace(
+            opened,
+            instructions=tuple(stage_instructions),
+            layers=tuple(layers),
+            env=tuple(state.scope.env.items()),
         )
+        if opened.from_instruction is None:
+            orphan.append(done)
+            return
+        stages.append(done)
         b.stage_states.append(state)
 
     for raw, ins in zip(raws, instructions, strict=True):
@@ -320,8 +333,10 @@ def build_stages(
                 scope = _Scope.inheriting(parent.scope.env)
                 state = _StageState(scope, parent.shell, parent.windows, parent.workdir)
             else:
-                windows = isinstance(base, ImageRef) and any(
-                    h in base.text.lower() for h in _WINDOWS_HINTS
+                # a Windows image by its name, or a file written for Windows (`# escape=`)
+                windows = escape == "`" or (
+                    isinstance(base, ImageRef)
+                    and any(h in base.text.lower() for h in _WINDOWS_HINTS)
                 )
                 shell = ("cmd", "/S", "/C") if windows else ("/bin/sh", "-c")
                 state = _StageState(_Scope(), shell, windows, "/")
@@ -330,16 +345,27 @@ def build_stages(
             layers = []
             out_instructions.append(ins)
             continue
-        if state is None:
-            if kw == "ARG":
+        if state is None or (opened is not None and opened.from_instruction is None):
+            if kw == "ARG":  # before the first FROM: a global ARG, whatever came before it
                 ins = b.declare_args(ins, b.global_scope, is_global=True)
                 global_args.append(ins)
-            elif kw in INSTRUCTIONS:  # an unknown instruction is reported as such
-                b.problems.append(
-                    ParseProblem("no build stage in current context", ins.keyword_span)
+                if state is not None:
+                    stage_instructions.append(ins)
+                out_instructions.append(ins)
+                continue
+            if kw not in INSTRUCTIONS:  # an unknown instruction is reported as such
+                out_instructions.append(ins)
+                continue
+            # BuildKit stops here; hadolint reads on, and so do dlint's rules: the
+            # instructions before any FROM form a stage of their own (Dockerfile.orphan)
+            b.problems.append(ParseProblem("no build stage in current context", ins.keyword_span))
+            if state is None:
+                shell = ("cmd", "/S", "/C") if escape == "`" else ("/bin/sh", "-c")
+                state = _StageState(
+                    _Scope.inheriting(b.global_scope.mapping()), shell, escape == "`", "/"
                 )
-            out_instructions.append(ins)
-            continue
+                opened = Stage(-1, None, None, None, None, None, (), ())
+                stage_instructions, layers = [], []
         scope = state.scope
         named_shell = _shell_pragma(raw.comments)
         if named_shell is not None:  # `# hadolint shell=pwsh`: what RUN speaks from here on
@@ -365,7 +391,7 @@ def build_stages(
                     ins,
                     "run",
                     script=script,
-                    mounts=_mounts(b, ins, env),
+                    mounts=_mounts(b, ins, env, len(stages)),
                     network=network.value if network else None,
                     workdir=state.workdir,
                 )
@@ -382,7 +408,7 @@ def build_stages(
         stage_instructions.append(ins)
         out_instructions.append(ins)
     close()
-    return Built(global_args, stages, out_instructions, b.problems)
+    return Built(global_args, stages, out_instructions, b.problems, orphan[0] if orphan else None)
 
 
 _SHELL_PRAGMA = re.compile(r"hadolint[ \t]+shell[ \t]*=[ \t]*(\S+)")
