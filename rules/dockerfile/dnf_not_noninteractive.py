@@ -1,0 +1,70 @@
+"""A dnf or microdnf command that changes packages runs without `-y`.
+
+## What it does
+Reports each `dnf` or `microdnf` command that installs, upgrades or removes
+packages (`install`/`in`, `groupinstall`, `localinstall`, `reinstall`,
+`update`, `upgrade`, `upgrade-minimal`, `downgrade`, `distro-sync`, `remove`,
+`autoremove`, `swap`, and the `group ...` and `module ...` forms that change
+packages or module streams) without `-y` or `--assumeyes`, in `RUN` and
+`ONBUILD RUN`.
+
+Not reported: a command with `--setopt=assumeyes=1`, one whose standard input
+is piped in (`yes | dnf install ...`), one with a word whose value dlint
+cannot see (`dnf install $OPTS ...`: it may hold `-y`), and any dnf command
+after a `RUN` of the same stage (or of a stage it is built on) wrote
+`assumeyes=1` into a configuration file (`/etc/dnf/dnf.conf`).
+
+## Why is this bad?
+Without `-y`, dnf (and recent versions of microdnf) asks for a confirmation
+before it changes anything. A build cannot answer: the prompt reads the end of
+its input as "no", and the build fails, or passes only as long as there
+happens to be nothing to do and breaks the day there is.
+
+## Example
+```dockerfile
+FROM fedora:40
+RUN dnf install httpd-2.4.62 && dnf clean all
+```
+
+## Use instead
+```dockerfile
+FROM fedora:40
+RUN dnf install -y httpd-2.4.62 && dnf clean all
+```
+
+## Differences from hadolint
+hadolint checks `install`, `groupinstall` and `localinstall` only; dlint checks
+every subcommand that asks before changing packages, and accepts a piped
+answer or `assumeyes=1` set in a configuration file or with `--setopt`.
+
+## Known limitations
+`dnf5` and `tdnf` are not checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile
+from dlint.rule import Finding, RuleMeta
+
+from .yum_not_noninteractive import unconfirmed
+
+META = RuleMeta(
+    code="DL3038",
+    name="dnf-not-noninteractive",
+    scope="dockerfile",
+    severity=Severity.WARNING,
+    tags=("reliability", "dnf"),
+    precision="high",
+)
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    for inv, action in unconfirmed(df, "dnf", "microdnf"):
+        yield Finding(
+            action.span,
+            f"`{inv.tool} {action.written}` without `-y` stops at a confirmation prompt the build "
+            "cannot answer: add `-y`.",
+        )

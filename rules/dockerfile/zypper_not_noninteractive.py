@@ -1,0 +1,86 @@
+"""A zypper command that changes packages runs without `--non-interactive`.
+
+## What it does
+Reports each `zypper` command that installs, upgrades or removes packages
+(`install`/`in`, `remove`/`rm`, `update`/`up`, `dist-upgrade`/`dup`,
+`patch`, `source-install`/`si`, `install-new-recommends`) without a
+non-interactive switch: `--non-interactive` (`-n`), or the subcommand's
+`--no-confirm` (`-y`). Checked in `RUN` and `ONBUILD RUN`.
+
+Not reported: a command whose standard input is piped in
+(`yes | zypper install ...`), and one with a word whose value dlint cannot see
+(`zypper $ZYPPER_OPTS install ...`: it may hold `-n`).
+
+## Why is this bad?
+Without a non-interactive switch, zypper asks for a confirmation before it
+changes anything, and may ask more (licenses, key imports). A build cannot
+answer, so the build fails, or passes only as long as there happens to be
+nothing to do and breaks the day there is.
+
+## Example
+```dockerfile
+FROM opensuse/leap:15.6
+RUN zypper install httpd=2.4.58 && zypper clean -a
+```
+
+## Use instead
+```dockerfile
+FROM opensuse/leap:15.6
+RUN zypper --non-interactive install httpd=2.4.58 && zypper clean -a
+```
+
+## Differences from hadolint
+hadolint does not check `update`, `dist-upgrade` and `install-new-recommends`;
+dlint does, and accepts a piped answer.
+
+## Known limitations
+Like hadolint, dlint accepts `-n` anywhere in the command, but after the
+subcommand zypper reads `-n` as `--name`: write the global
+`--non-interactive` before the subcommand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile
+from dlint.rule import Finding, RuleMeta
+
+from .yum_not_noninteractive import commands, fed_by_pipe, may_hold_option, runs
+
+META = RuleMeta(
+    code="DL3034",
+    name="zypper-not-noninteractive",
+    scope="dockerfile",
+    severity=Severity.WARNING,
+    tags=("reliability", "zypper"),
+    precision="high",
+)
+
+_SWITCHES = ("-n", "--non-interactive", "-y", "--no-confirm")
+_ASKING = frozenset(
+    {"install", "remove", "update", "dist-upgrade", "patch", "source-install",
+     "install-new-recommends"}
+)  # fmt: skip
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    for run in runs(df):
+        for inv in commands(run, "zypper"):
+            word = inv.subcommand_word
+            if inv.subcommand not in _ASKING or word is None:
+                continue
+            if inv.has("--non-interactive", "--no-confirm") or any(
+                o.name.startswith("--non-interactive") for o in inv.options
+            ):
+                continue
+            if fed_by_pipe(inv.command, run.script) or any(
+                may_hold_option(w, run, _SWITCHES) for w in inv.command.args
+            ):
+                continue
+            yield Finding(
+                word.span,
+                f"`zypper {word.literal}` without `--non-interactive` stops at a prompt the "
+                "build cannot answer: write `zypper --non-interactive` (or add `-y`).",
+            )
