@@ -1,0 +1,207 @@
+"""A Go module is installed or run without a pinned version.
+
+## What it does
+Reports each remote package that `go install`, `go get` or `go run` names
+without a version, or with a version that moves (`@latest`, `@upgrade`,
+`@patch`, `@master`, `@main`, `@HEAD`), in `RUN` and `ONBUILD RUN`: for
+`go run`, the package it runs (the words after it are the program's).
+
+Not reported:
+- local packages: `.`, `./...`, `../x`, `/src/x`, `.go` files;
+- import paths whose first element has no dot (`myapp/cmd/server`, `std`,
+  `tool`): the go command downloads only from hosts, so these are the main
+  module's, GOPATH's or the standard library's;
+- import paths under the GOPATH folder the `RUN` works in (`WORKDIR
+  /go/src/github.com/org/app` then `go install github.com/org/app/cmd/x`);
+- `go install pkg` and `go run pkg` without a version once the stage has a
+  `go.mod` (copied in, bind-mounted into the `RUN`, or made by an earlier
+  `go mod ...`): the go command then builds the version `go.mod` requires
+  and never fetches a newer one (`go get pkg` does, and stays reported);
+- `pkg@none` (`go get` removes that dependency), and packages written with a
+  variable (`pkg@$VERSION`).
+
+## Why is this bad?
+Without a version, the go command picks the newest one published that day:
+two builds of the same Dockerfile get different code, and a release that
+breaks your image can arrive without any change on your side.
+
+## Example
+```dockerfile
+FROM golang:1.23
+RUN go install golang.org/x/tools/gopls@latest
+```
+
+## Use instead
+```dockerfile
+FROM golang:1.23
+RUN go install golang.org/x/tools/gopls@v0.16.2
+```
+
+## Differences from hadolint
+- hadolint reports `@none`, which installs nothing; dlint does not. dlint
+  also reports the moving queries `@upgrade` and `@patch` and the branch names
+  `@master`, `@main` and `@HEAD`.
+- Import paths with no dot in their first element, and paths under the GOPATH
+  working folder, are the build's own code: hadolint reports them.
+- hadolint reports `go install pkg` and `go run pkg` even where `go.mod` pins
+  `pkg`.
+- Each unpinned package is reported at its own place, not the whole `RUN`.
+
+## Known limitations
+dlint sees a `go.mod` only where the Dockerfile names it, or where a copied
+folder of the build context holds one; a `go.mod` brought in any other way
+(`COPY . .` when the context cannot be read, `git clone`) goes unseen, and
+`go install pkg` is reported there as hadolint does.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from dlint.ir.common import Severity, Span
+from dlint.ir.dockerfile import Dockerfile, Instruction, Layer, Stage, StageRef
+from dlint.ir.shell import ShellScript, ShellWord
+from dlint.rule import Finding, RuleMeta
+
+from .._shared.packages import Invocation, invocations
+
+META = RuleMeta(
+    code="DL3062",
+    name="go-version-unpinned",
+    scope="dockerfile",
+    severity=Severity.WARNING,
+    tags=("reproducibility", "supply-chain", "go"),
+    precision="high",
+)
+
+_MOVING = frozenset({"", "latest", "upgrade", "patch", "master", "main", "HEAD"})
+# go build flags that take a value but are missing from the shared table.
+_EXTRA_VALUED = frozenset({"-gccgoflags", "-coverprofile", "-cpuprofile", "-memprofile"})
+_MODULE_FILES = ("go.mod", "go.work")
+
+
+def _local(path: str, gopath_package: str | None) -> bool:
+    if path in (".", "..") or path.startswith(("./", "../", "/")) or path.endswith(".go"):
+        return True
+    if "." not in path.split("/", 1)[0]:
+        return True  # no host: the main module, GOPATH or the standard library
+    # under the GOPATH folder the RUN works in: the build's own package
+    return bool(gopath_package) and (path + "/").startswith(f"{gopath_package}/")
+
+
+def _gopath_package(workdir: str) -> str | None:
+    """The import path of a working folder under a GOPATH (``/go/src/x.org/app``)."""
+    _, sep, rest = workdir.partition("/src/")
+    rest = rest.strip("/")
+    return rest if sep and rest else None
+
+
+def _packages(inv: Invocation) -> list[ShellWord]:
+    """The operands that name packages (``go run``: the first only)."""
+    argv = inv.command.argv
+    values = {argv[i + 1].span for i, word in enumerate(argv[:-1]) if word.value in _EXTRA_VALUED}
+    operands = [w for w in inv.operands if w.span not in values]
+    return operands[:1] if inv.subcommand == "run" else operands
+
+
+def _before(a: Span, b: Span) -> bool:
+    return (a.line, a.column) < (b.line, b.column)
+
+
+def _is_module_file(path: str | None) -> bool:
+    return bool(path) and posixpath.basename((path or "").rstrip("/")) in _MODULE_FILES
+
+
+def _runs_go_mod(script: ShellScript | None, until: Span | None = None) -> bool:
+    """Whether the script runs ``go mod ...`` (before ``until``, if given)."""
+    return any(
+        inv.subcommand == "mod" and (until is None or _before(inv.command.span, until))
+        for inv in invocations(script, "go")
+    )
+
+
+def _brings_module(df: Dockerfile, layer: Layer) -> bool:
+    """Whether a step puts a ``go.mod`` in the image (or makes one)."""
+    if layer.kind == "run":
+        return _runs_go_mod(layer.script)
+    for source in layer.sources:
+        if _is_module_file(source.path):
+            return True
+        if source.kind == "context" and layer.copy_from is None:
+            files = df.context.matching(source.path)
+            if files and any(_is_module_file(f) for f in files):
+                return True
+    return False
+
+
+def _chain(df: Dockerfile, stage: Stage) -> list[Stage]:
+    """The stage and the stages it is built from, nearest first."""
+    chain = [stage]
+    base = stage.base
+    while isinstance(base, StageRef) and 0 <= base.index < len(df.stages):
+        parent = df.stages[base.index]
+        if parent in chain:
+            break
+        chain.append(parent)
+        base = parent.base
+    return chain
+
+
+def _has_module(df: Dockerfile, stage: Stage, layer: Layer, cmd_span: Span) -> bool:
+    """Whether a go.mod is there when the command at ``cmd_span`` runs."""
+    if any(
+        m.type == "bind" and (_is_module_file(m.source) or _is_module_file(m.target))
+        for m in layer.mounts
+    ):
+        return True
+    if _runs_go_mod(layer.script, cmd_span):
+        return True
+    for i, current in enumerate(_chain(df, stage)):
+        for other in current.layers:
+            if i == 0 and not _before(other.instruction.span, layer.instruction.span):
+                break
+            if _brings_module(df, other):
+                return True
+    return False
+
+
+def _runs(df: Dockerfile) -> Iterator[tuple[Instruction, Stage | None, Layer | None]]:
+    """Each RUN (ONBUILD triggers too) with its stage and layer, when known."""
+    layers = {
+        layer.instruction.span: (stage, layer) for stage in df.all_stages for layer in stage.layers
+    }
+    for ins in df.instructions:
+        if ins.keyword == "RUN":
+            stage, layer = layers.get(ins.span, (None, None))
+            yield ins, stage, layer
+        elif ins.keyword == "ONBUILD" and ins.trigger and ins.trigger.keyword == "RUN":
+            yield ins.trigger, None, None
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    for run, stage, layer in _runs(df):
+        gopath_package = _gopath_package(layer.workdir) if layer is not None else None
+        for inv in invocations(run.script, "go"):
+            if inv.subcommand not in ("install", "get", "run"):
+                continue
+            module: bool | None = None  # computed when needed
+            for word in _packages(inv):
+                spec = word.value
+                if spec is None or not spec:
+                    continue
+                path, at, version = spec.partition("@")
+                if _local(path, gopath_package) or (at and version == "none"):
+                    continue
+                if at and version not in _MOVING:
+                    continue
+                if not at and inv.subcommand != "get" and stage is not None and layer is not None:
+                    if module is None:
+                        module = _has_module(df, stage, layer, inv.command.span)
+                    if module:
+                        continue
+                yield Finding(
+                    word.span,
+                    f"`{spec}` has no pinned version: write `{path}@<version>` "
+                    "(a release tag or a commit).",
+                )

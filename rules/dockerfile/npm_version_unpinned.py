@@ -1,0 +1,140 @@
+"""A package is installed with npm without a pinned version.
+
+## What it does
+Reports each package an `npm install` (or `npm i`, `npm add`...) names without
+a version, in `RUN` and `ONBUILD RUN`: `express` or `express@latest` rather
+than `express@4.19.2`, and git dependencies without a `#<commit>` or
+`#semver:<range>` (`git+https://...`, `github:org/repo`, `org/repo`).
+
+Not reported: a bare `npm install` (it installs what `package.json` and the
+lock file say), versions, ranges and tags (`express@^4`, `@scope/pkg@1.2`,
+`pkg@next`), tarballs (`.tgz`, `.tar`, `.tar.gz`), local folders (`./pkg`,
+`../pkg`, `/opt/pkg`, `~/pkg`, `file:...`), and packages written with a
+variable (`npm install "$PKG"`).
+
+## Why is this bad?
+Without a version, each build installs whatever is newest on the registry
+that day: two builds of the same Dockerfile get different code, and a release
+that breaks your image can arrive without any change on your side.
+
+## Example
+```dockerfile
+FROM node:20-slim
+RUN npm install --global pnpm
+```
+
+## Use instead
+```dockerfile
+FROM node:20-slim
+RUN npm install --global pnpm@9.12.1
+```
+
+## Differences from hadolint
+- `pkg@latest` (and `@*`, `@x`, an empty version) names no version: dlint
+  reports it, hadolint accepts any `@`.
+- `org/repo` and `github:org/repo` are GitHub dependencies: dlint wants a
+  `#<ref>` on them as on `git+https://` URLs; hadolint wants an `@`.
+- `file:` specs are local folders: hadolint reports them.
+- Each unpinned package is reported at its own place, not the whole `RUN`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile, Instruction
+from dlint.ir.shell import ShellWord
+from dlint.rule import Finding, RuleMeta
+
+from .._shared.packages import Invocation, invocations
+
+META = RuleMeta(
+    code="DL3016",
+    name="npm-version-unpinned",
+    scope="dockerfile",
+    severity=Severity.WARNING,
+    tags=("reproducibility", "supply-chain", "npm"),
+    precision="high",
+)
+
+_GIT = re.compile(r"^(?:git\+[a-z]+://|git://|git@|(?:github|gitlab|bitbucket|gist):)", re.I)
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_TARBALLS = (".tar", ".tar.gz", ".tgz")
+_FOLDERS = ("/", "./", "../", "~/", "file:")
+_NO_VERSION = frozenset({"", "latest", "*", "x"})
+# npm options that take a value but are missing from the shared table.
+_EXTRA_VALUED = frozenset(
+    {"--only", "--location", "--install-strategy", "--audit-level", "--fetch-retries",
+     "--fetch-timeout", "--fetch-retry-mintimeout", "--fetch-retry-maxtimeout",
+     "--maxsockets", "--before", "--proxy", "--https-proxy", "--globalconfig", "--cafile",
+     "--ca", "--cert", "--key", "--otp", "--script-shell", "--node-options", "--cpu",
+     "--os", "--libc"}
+)  # fmt: skip
+# Boolean options npm lets take ``true``/``false`` as the next word.
+_BOOLEAN_VALUES = frozenset({"true", "false"})
+
+
+def _unpinned(spec: str) -> str | None:
+    """What a package spec should be written as (None: it is pinned, or local).
+
+    A git spec gets ``#<ref>`` appended; a registry spec ``@<version>``."""
+    if _GIT.match(spec):
+        pinned = "#" in spec.split(":", 1)[1] and not spec.endswith("#")
+        return None if pinned else f"{spec.rstrip('#')}#<commit or tag>"
+    if spec.endswith(_TARBALLS) or spec in (".", "..") or spec.startswith(_FOLDERS):
+        return None
+    if _URL.match(spec):
+        return None
+    scope, name = ("@", spec[1:]) if spec.startswith("@") else ("", spec)
+    if not scope and "/" in name.split("@", 1)[0]:
+        # ``org/repo``: a GitHub repository
+        pinned = "#" in name and not name.endswith("#")
+        return None if pinned else f"{spec.rstrip('#')}#<commit or tag>"
+    base, at, version = name.partition("@")
+    if version.startswith("npm:"):  # an alias: ``alias@npm:pkg@1.2``
+        inner = _unpinned(version[4:])
+        return None if inner is None else f"{scope}{base}@npm:{inner}"
+    if at and version.strip() not in _NO_VERSION:
+        return None
+    return f"{scope}{base}@<version>"
+
+
+def _packages(inv: Invocation) -> list[ShellWord]:
+    """The operands, without the values of options the shared table misses."""
+    argv = inv.command.argv
+    values = set()
+    for i, word in enumerate(argv[:-1]):
+        following = argv[i + 1]
+        if word.value in _EXTRA_VALUED or (
+            (word.value or "").startswith("--")
+            and "=" not in (word.value or "")
+            and following.value in _BOOLEAN_VALUES
+        ):
+            values.add(following.span)
+    return [w for w in inv.operands if w.span not in values]
+
+
+def _runs(df: Dockerfile) -> Iterator[Instruction]:
+    for ins in df.instructions:
+        if ins.keyword == "RUN":
+            yield ins
+        elif ins.keyword == "ONBUILD" and ins.trigger and ins.trigger.keyword == "RUN":
+            yield ins.trigger
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    for run in _runs(df):
+        for inv in invocations(run.script, "npm"):
+            if inv.subcommand != "install":
+                continue
+            for word in _packages(inv):
+                spec = word.value
+                if spec is None or not spec:
+                    continue
+                wanted = _unpinned(spec)
+                if wanted is None:
+                    continue
+                what = "a ref" if wanted.endswith("#<commit or tag>") else "a version"
+                yield Finding(word.span, f"`{spec}` is installed without {what}: write `{wanted}`.")
