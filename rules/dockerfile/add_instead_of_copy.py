@@ -1,0 +1,104 @@
+"""ADD copies plain files or folders, which is COPY's job.
+
+## What it does
+Reports an `ADD` with a source that is neither a compressed or tar archive
+(by its extension: `.tar`, `.tar.gz`, `.tgz`, `.bz2`, `.xz`, `.zst`...) nor a
+remote source (an `http://` or `https://` URL, or a Git repository). Sources
+are judged after `ARG` and `ENV` substitution; one that holds a variable with
+no known value is not judged.
+
+## Why is this bad?
+`ADD` does more than copy: it unpacks local tar archives and downloads URLs.
+For plain files and folders it behaves like `COPY`, but a reader cannot tell
+that nothing else happens, and the day a file it copies is (or is renamed to)
+a tar archive, `ADD` unpacks it instead of copying it. `COPY` says what it
+does. Keep `ADD` for the two things only it can do.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+ADD requirements.txt /app/
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+COPY requirements.txt /app/
+ADD vendor/rootfs.tar.gz /
+```
+
+## Differences from hadolint
+- `.zst` and `.tzst` (zstd) count as archives: Docker unpacks them as it
+  unpacks gzip, bzip2 and xz ones.
+- Git sources (`ADD https://github.com/org/repo.git#v1 /src`,
+  `ADD git@github.com:org/repo.git /src`) are fine: only `ADD` can fetch them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile, Source
+from dlint.rule import Finding, RuleMeta
+
+META = RuleMeta(
+    code="DL3020",
+    name="add-instead-of-copy",
+    scope="dockerfile",
+    severity=Severity.ERROR,
+    tags=("best-practice",),
+    precision="very-high",
+)
+
+# hadolint's list, plus zstd, which Docker's ADD unpacks too
+_ARCHIVES = (
+    ".tar",
+    ".z",
+    ".bz2",
+    ".gz",
+    ".lz",
+    ".lzma",
+    ".tz",
+    ".tb2",
+    ".tbz",
+    ".tbz2",
+    ".tgz",
+    ".tlz",
+    ".tpz",
+    ".txz",
+    ".xz",
+    ".zst",
+    ".tzst",
+)
+
+
+def _plain(source: Source) -> bool:
+    """A local file or folder (not an archive, URL or Git repository), as far as known."""
+    if source.unresolved or source.kind in ("url", "git"):
+        return False
+    if source.kind == "heredoc":
+        return True
+    return not source.path.strip("\"'").lower().endswith(_ARCHIVES)
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    for stage in df.all_stages:
+        for layer in stage.layers:
+            if layer.kind != "add":
+                continue
+            plain = [s for s in layer.sources if _plain(s)]
+            if not plain:
+                continue
+            names = ", ".join(
+                f"here-document `{s.path}`" if s.kind == "heredoc" else f"`{s.path}`" for s in plain
+            )
+            what = (
+                "which is neither an archive nor a URL"
+                if len(plain) == 1
+                else "which are neither archives nor URLs"
+            )
+            yield Finding(
+                layer.instruction.keyword_span,
+                f"ADD of {names}, {what}: use COPY, which only copies.",
+            )

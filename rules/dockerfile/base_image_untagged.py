@@ -1,0 +1,74 @@
+"""A FROM image has neither a tag nor a digest.
+
+## What it does
+Reports a `FROM` whose image has no tag and no digest (`FROM ubuntu`), so that
+Docker pulls `:latest`. The image is judged after substitution of the global
+`ARG`s: `ARG BASE=python` then `FROM ${BASE}` is reported, and
+`ARG BASE=python:3.12` then `FROM ${BASE}` is not.
+
+Not reported: `scratch`, a `FROM` that names an earlier stage (`FROM build`),
+and an image that still holds a variable with no known value (an `ARG` with no
+default, given only on the command line).
+
+## Why is this bad?
+Without a tag the build uses whatever `latest` points to on the day it runs.
+Two builds of the same Dockerfile can then get different operating systems or
+language versions, and a new major release of the base image can break the
+build, or the application, without any change to the Dockerfile.
+
+## Example
+```dockerfile
+FROM ubuntu
+RUN apt-get update
+```
+
+## Use instead
+```dockerfile
+FROM ubuntu:24.04
+RUN apt-get update
+```
+
+## Differences from hadolint
+- hadolint skips every image that starts with `$`, whatever the variable
+  holds. dlint substitutes the global `ARG`s it knows and judges the result,
+  and skips only an image whose variables have no known value.
+
+## Known limitations
+- `FROM name` may also name a build context given on the command line or in
+  a Compose or Bake file (`--build-context name=...`), which needs no tag;
+  dlint does not see those and reports the name. Suppress the finding there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile
+from dlint.ir.image import ImageRef
+from dlint.rule import Finding, RuleMeta
+
+META = RuleMeta(
+    code="DL3006",
+    name="base-image-untagged",
+    scope="dockerfile",
+    severity=Severity.WARNING,
+    tags=("reproducibility", "supply-chain"),
+    precision="very-high",
+)
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    for stage in df.stages:
+        ref, ins = stage.base, stage.from_instruction
+        if not isinstance(ref, ImageRef) or ins is None or not ins.args:
+            continue
+        if ref.unresolved or not ref.valid or ref.tag is not None or ref.digest is not None:
+            continue
+        written = ins.args[0].value
+        also = f" (`{written}`)" if written != ref.text else ""
+        yield Finding(
+            ref.span,
+            f"Base image `{ref.text}`{also} has no tag, so the build gets whatever `latest` "
+            f"is that day: pin a version, e.g. `{ref.text}:<version>`.",
+        )

@@ -1,0 +1,162 @@
+"""CMD or ENTRYPOINT is written in shell form.
+
+## What it does
+Reports a `CMD` or `ENTRYPOINT` written as a plain command line (shell form,
+`CMD npm start`) instead of a JSON array (exec form, `CMD ["npm", "start"]`),
+including one that looks like a JSON array but is not valid JSON
+(`CMD ['npm', 'start']`: Docker runs that through the shell too). With the
+`healthcheck` option, `HEALTHCHECK CMD` in shell form is reported as well.
+
+A `CMD` that starts with `exec` (`CMD exec gunicorn app:app`) is not
+reported: the shell replaces itself with the program, which then receives
+the signals.
+
+Not reported: stages whose shell is not a POSIX one, because a `SHELL`
+instruction switched to `cmd`, `powershell` or `pwsh`, or because the stage
+is built on a Windows image (a `# escape=` backtick file, or a base image
+named `windows`, `nanoserver` or `servercore`): there, shell form is the usual
+way to write a command, and POSIX signals do not apply.
+
+## Why is this bad?
+Docker runs a shell-form command as `/bin/sh -c "<command>"`. The shell, not
+your program, is then the container's main process: it does not pass on
+`SIGTERM`, so `docker stop` waits for its timeout and kills the program
+without a clean shutdown, and a shell-form `ENTRYPOINT` ignores the
+arguments of `docker run` and the `CMD`. Exec form runs the program directly.
+When the command needs the shell (variables, `&&`), write the shell in
+the array and start the program with `exec`:
+`CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:$PORT app:app"]`.
+
+## Example
+```dockerfile
+FROM node:22-alpine
+CMD npm start
+```
+
+## Use instead
+```dockerfile
+FROM node:22-alpine
+CMD ["npm", "start"]
+```
+
+## Options
+- `healthcheck` (bool, default `false`): also report `HEALTHCHECK CMD` in
+  shell form, as hadolint does.
+
+## Differences from hadolint
+- hadolint also reports `HEALTHCHECK CMD` in shell form. A health check is a
+  short-lived probe that Docker runs and reads the exit status of; nothing
+  sends it signals, and shell form
+  (`HEALTHCHECK CMD curl -f http://localhost/ || exit 1`) is how Docker's own
+  documentation writes it. dlint reports it only with the `healthcheck`
+  option.
+- hadolint reports `CMD exec program ...`, whose program does get the
+  signals. dlint does not.
+- hadolint reports shell form on Windows images too, where `cmd` or
+  PowerShell is the shell and the signal problem does not exist. dlint does
+  not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dlint.ir.common import Severity, Span
+from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
+from dlint.ir.image import ImageRef
+from dlint.rule import Finding, Option, RuleMeta
+
+META = RuleMeta(
+    code="DL3025",
+    name="shell-form-cmd",
+    scope="dockerfile",
+    severity=Severity.WARNING,
+    tags=("best-practice", "buildkit-check"),
+    precision="high",
+    buildkit=("JSONArgsRecommended",),
+    options=(
+        Option(
+            "healthcheck",
+            "bool",
+            False,
+            "Also report `HEALTHCHECK CMD` in shell form (hadolint does).",
+        ),
+    ),
+)
+
+_WINDOWS_IMAGES = ("windows", "nanoserver", "servercore")
+_JSON_LIKE = re.compile(r"^\s*\[\s*[\"']")
+_POSIX_SHELLS = ("sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox")
+
+
+def _windows_image(df: Dockerfile, stage: Stage) -> bool:
+    base = stage.base
+    return df.escape == "`" or (
+        isinstance(base, ImageRef) and any(w in base.text.lower() for w in _WINDOWS_IMAGES)
+    )
+
+
+def _posix(shell: Instruction) -> bool:
+    if not shell.json or not shell.args:
+        return True
+    program = shell.args[0].value.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return program.removesuffix(".exe") in _POSIX_SHELLS
+
+
+def _shell_form(ins: Instruction, healthcheck: bool) -> tuple[str, Span, str] | None:
+    """An instruction in shell form: its name, the command's span and the command."""
+    if ins.json or not ins.args:
+        return None
+    if ins.keyword == "CMD" and ins.text.split(None, 1)[:1] == ["exec"]:
+        return None  # the shell replaces itself with the program, which gets the signals
+    if ins.keyword in ("CMD", "ENTRYPOINT"):
+        return ins.keyword, ins.text_span, ins.text
+    if (
+        healthcheck
+        and ins.keyword == "HEALTHCHECK"
+        and ins.args[0].value.upper() == "CMD"
+        and len(ins.args) > 1
+    ):
+        command = " ".join(a.value for a in ins.args[1:])
+        return "HEALTHCHECK CMD", ins.args[1].span.cover(ins.args[-1].span), command
+    return None
+
+
+def _message(name: str, command: str) -> str:
+    if _JSON_LIKE.match(command):
+        return (
+            f"{name} looks like a JSON array but is not valid JSON (JSON needs double "
+            "quotes and a closing `]`), so Docker runs it through a shell: fix the array."
+        )
+    if name.startswith("HEALTHCHECK"):
+        return (
+            f"{name} in shell form runs through `/bin/sh -c`, which the image must have: "
+            f'write it as a JSON array, e.g. {name} ["program", "arg"].'
+        )
+    return (
+        f"{name} in shell form runs under a shell (`/bin/sh -c`), which does not pass "
+        f'signals on to the program: write it as a JSON array, e.g. {name} ["program", "arg"].'
+    )
+
+
+def check(df: Dockerfile, options: Mapping[str, Any]) -> Iterator[Finding]:
+    healthcheck = bool(options.get("healthcheck"))
+    posix: dict[int, bool] = {}  # stage index -> its shell at the end is a POSIX one
+    for stage in df.all_stages:
+        base = stage.base
+        if isinstance(base, StageRef) and base.index in posix:
+            shell_ok = posix[base.index]
+        else:
+            shell_ok = not _windows_image(df, stage)
+        for ins in stage.instructions:
+            if ins.keyword == "SHELL":
+                shell_ok = _posix(ins)
+                continue
+            found = _shell_form(ins, healthcheck)
+            if found is None or not shell_ok:
+                continue
+            name, span, command = found
+            yield Finding(span, _message(name, command))
+        posix[stage.index] = shell_ok
