@@ -1,0 +1,107 @@
+"""The image has no HEALTHCHECK.
+
+## What it does
+Reports a build stage that can end up as an image and has no `HEALTHCHECK`,
+neither its own nor one inherited from a stage it is built `FROM` (hadolint's
+DL3057). `HEALTHCHECK NONE` counts: it says on purpose that there is none.
+
+A stage counts as an image when no later stage uses it (with `FROM`,
+`COPY --from` or `RUN --mount=from=`): the last stage, and the other targets
+that `docker build --target` may pick. Stages that only feed others (build
+stages) never run as containers and are not reported.
+
+This rule is off by default: select it (`DL3057` or `healthcheck-missing`) to
+use it.
+
+## Why is this bad?
+Without a health check, Docker and Compose only know whether the container's
+process is running, not whether the service inside answers: a hung server stays
+"up", `depends_on: condition: service_healthy` cannot wait for it, and Swarm
+cannot replace it.
+
+## Example
+```dockerfile
+FROM nginx:1.27
+COPY site/ /usr/share/nginx/html/
+```
+
+## Use instead
+```dockerfile
+FROM nginx:1.27
+COPY site/ /usr/share/nginx/html/
+HEALTHCHECK --interval=30s --timeout=3s CMD curl -fsS http://localhost/ || exit 1
+```
+
+## Differences from hadolint
+hadolint reports every stage without a health check, build stages included;
+dlint reports only stages that no later stage uses, since only those become
+images that run.
+
+## Known limitations
+A `HEALTHCHECK` set by an external base image is unknown: the stage is
+reported even when its base image has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile, Stage, StageRef
+from dlint.rule import Finding, RuleMeta
+
+META = RuleMeta(
+    code="DL3057",
+    name="healthcheck-missing",
+    scope="dockerfile",
+    severity=Severity.INFO,
+    tags=("reliability", "operations"),
+    precision="medium",
+    default_enabled=False,
+)
+
+
+def _used_stages(df: Dockerfile) -> set[int]:
+    """Indexes of the stages a later stage builds on, copies from or mounts."""
+    used: set[int] = set()
+    for stage in df.stages:
+        if isinstance(stage.base, StageRef):
+            used.add(stage.base.index)
+        for layer in stage.layers:
+            if isinstance(layer.copy_from, StageRef):
+                used.add(layer.copy_from.index)
+            for mount in layer.mounts:
+                if isinstance(mount.from_ref, StageRef):
+                    used.add(mount.from_ref.index)
+    return used
+
+
+def _has_healthcheck(df: Dockerfile, stage: Stage) -> bool:
+    seen: set[int] = set()
+    current: Stage | None = stage
+    while current is not None and current.index not in seen:
+        seen.add(current.index)
+        if any(ins.keyword == "HEALTHCHECK" for ins in current.instructions):
+            return True
+        base = current.base
+        current = (
+            df.stages[base.index]
+            if isinstance(base, StageRef) and 0 <= base.index < len(df.stages)
+            else None
+        )
+    return False
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    used = _used_stages(df)
+    for stage in df.stages:
+        if stage.index in used or stage.from_instruction is None:
+            continue
+        if _has_healthcheck(df, stage):
+            continue
+        what = f"Stage `{stage.name}`" if stage.name else f"Stage {stage.index}"
+        yield Finding(
+            stage.from_instruction.span,
+            f"{what} has no HEALTHCHECK: add one (or `HEALTHCHECK NONE` to say "
+            "there is none on purpose) so Docker can tell when the service stops answering.",
+        )

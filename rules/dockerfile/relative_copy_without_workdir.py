@@ -1,0 +1,149 @@
+"""COPY to a relative destination before any WORKDIR is set.
+
+## What it does
+Reports a `COPY` whose destination is a relative path when no `WORKDIR` has
+been set yet, neither in the stage nor in the stages it is built `FROM`
+(hadolint's DL3045). `ONBUILD COPY` is checked too: its trigger runs in the
+image built from this one, so a `WORKDIR` anywhere in the stage (or an earlier
+`ONBUILD WORKDIR`) sets its directory.
+
+Absolute destinations (`/app`, Windows `C:\app` or `C:/app`) are fine, and so
+is a destination that is a variable with no known value. Stages built `FROM
+scratch` (directly or through other stages) are not checked: their working
+directory is `/`, whatever the base.
+
+## Why is this bad?
+A relative destination is resolved against the working directory, which then
+comes from the base image: `/` for most images, but anything the image's author
+chose for others, and it can change with a new version of the base image.
+Files silently land somewhere else. Setting `WORKDIR` (or writing the full path)
+makes the destination explicit.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+```
+
+## Differences from hadolint
+hadolint does not check `ONBUILD COPY`. A destination written with a variable
+is checked after substitution when the variable has a known value (`ENV
+APP=app` then `COPY . $APP` is relative); hadolint accepts any destination
+that starts with `$`. hadolint also reports stages built `FROM scratch`.
+
+## Known limitations
+A `WORKDIR` set by an external base image is unknown: the rule reports a
+relative destination even when the base image sets one (hadolint does the
+same). `ADD` is not checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
+from dlint.ir.text import clip
+from dlint.rule import Finding, RuleMeta
+
+from .._shared.labels import unquote
+
+META = RuleMeta(
+    code="DL3045",
+    name="relative-copy-without-workdir",
+    scope="dockerfile",
+    severity=Severity.WARNING,
+    tags=("correctness", "portability"),
+    precision="high",
+)
+
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _absolute(path: str) -> bool:
+    if path.startswith(("/", "\\")):
+        return True
+    # a Windows drive: C:\ or C:/
+    return len(path) >= 3 and path[0].isalpha() and path[1] == ":" and path[2] in "/\\"
+
+
+def _relative_destination(ins: Instruction, escape: str, substituted: bool) -> str | None:
+    """The destination when it is a relative path (None: absolute, or unknown)."""
+    if len(ins.args) < 2:
+        return None
+    raw = ins.args[-1].value
+    plain = raw.strip("\"'")  # as written: `C:\app` keeps its backslash
+    if _absolute(plain):
+        return None
+    if "$" not in raw:
+        dest = raw if ins.json else unquote(raw, escape)
+    else:
+        names = set(_VARIABLE.findall(raw))
+        if not substituted or ins.expanded is None or names & set(ins.unresolved):
+            return None
+        dest = ins.expanded[-1]
+    return None if _absolute(dest) else dest
+
+
+def _known_workdir(df: Dockerfile, stage: Stage) -> bool:
+    """Whether the stage starts in a known directory: a stage it is built from sets a
+    WORKDIR, or it is built from ``scratch`` (which starts in ``/``)."""
+    if stage.from_instruction is None:
+        return False
+    seen: set[int] = set()
+    base = stage.base
+    while isinstance(base, StageRef) and 0 <= base.index < len(df.stages):
+        if base.index in seen:
+            return False
+        seen.add(base.index)
+        parent = df.stages[base.index]
+        if any(ins.keyword == "WORKDIR" for ins in parent.instructions):
+            return True
+        base = parent.base
+    return base is None
+
+
+def _finding(ins: Instruction, dest: str) -> Finding:
+    return Finding(
+        ins.args[-1].span,
+        f"COPY to the relative destination `{clip(dest)}` before any WORKDIR is set: the files "
+        "land in the base image's working directory; set WORKDIR first or write an "
+        "absolute path.",
+    )
+
+
+def _stage(df: Dockerfile, stage: Stage) -> Iterator[Finding]:
+    inherited = _known_workdir(df, stage)
+    anywhere = inherited or any(ins.keyword == "WORKDIR" for ins in stage.instructions)
+    workdir = inherited
+    onbuild_workdir = False
+    for ins in stage.instructions:
+        if ins.keyword == "WORKDIR":
+            workdir = True
+        elif ins.keyword == "COPY" and not workdir:
+            dest = _relative_destination(ins, df.escape, substituted=True)
+            if dest is not None:
+                yield _finding(ins, dest)
+        elif ins.keyword == "ONBUILD" and ins.trigger is not None:
+            trigger = ins.trigger
+            if trigger.keyword == "WORKDIR":
+                onbuild_workdir = True
+            elif trigger.keyword == "COPY" and not (anywhere or onbuild_workdir):
+                dest = _relative_destination(trigger, df.escape, substituted=False)
+                if dest is not None:
+                    yield _finding(trigger, dest)
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    for stage in df.all_stages:
+        yield from _stage(df, stage)

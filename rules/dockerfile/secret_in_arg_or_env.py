@@ -1,0 +1,150 @@
+"""An ARG or ENV name says it holds a secret (a password, a token, a key).
+
+## What it does
+Reports an `ARG` or `ENV` (also under `ONBUILD`) whose name is a well-known
+secret variable (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `NPM_TOKEN`,
+`POSTGRES_PASSWORD`, `OPENAI_API_KEY`, `VAULT_TOKEN`...) or contains, in any
+case, `api_key`, `client_key`, `password`, `private`, `secret`, `token` or
+`username` (hadolint's DL3064).
+
+Not reported: names that point at a secret rather than hold one, with a word
+`file`, `path`, `dir`, `public` or `version` (`POSTGRES_PASSWORD_FILE`,
+`TOKEN_PATH`), a word that only starts like one of the words above
+(`TOKENIZERS_PARALLELISM`), and `USERNAME` alone (the account a Dockerfile
+creates, not a credential).
+
+## Why is this bad?
+`ENV` values are stored in the image's configuration, and build arguments end
+up in its history (`docker history`, `docker image inspect`) as soon as a
+`RUN` uses them: anyone who can pull the image can read them. Build secrets
+belong in a secret mount, which is never stored in the image; runtime secrets
+belong in the runtime's secret store (Compose or Kubernetes secrets), often
+passed as a `*_FILE` path.
+
+## Example
+```dockerfile
+FROM node:22-alpine
+ARG NPM_TOKEN
+ENV DB_PASSWORD=changeme
+RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci
+```
+
+## Use instead
+```dockerfile
+FROM node:22-alpine
+ENV DB_PASSWORD_FILE=/run/secrets/db_password
+RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \
+    echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci
+```
+
+## Differences from hadolint
+hadolint matches the words anywhere in the name, so it also reports
+`TOKENIZERS_PARALLELISM`, `POSTGRES_PASSWORD_FILE` and the `USERNAME` of a
+development container; dlint leaves out the names described above. In return it
+splits camelCase names (`dbPassword`, `secretKey`).
+
+## Known limitations
+The rule reads names only: a secret in a variable with a neutral name
+(`ENV CONN=postgres://user:pass@db/app`) is not found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile, Instruction, Word
+from dlint.rule import Finding, RuleMeta
+
+META = RuleMeta(
+    code="DL3064",
+    name="secret-in-arg-or-env",
+    scope="dockerfile",
+    severity=Severity.WARNING,
+    tags=("security", "secrets"),
+    precision="high",
+    security_severity=7.0,
+)
+
+# hadolint's list of well-known secret variables
+_KNOWN = frozenset(
+    {
+        "ACCESS_TOKEN", "APPLICATION_KEY", "APP_SECRET", "AUTH_TOKEN", "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY", "BITTREX_API_KEY", "BITTREX_API_SECRET", "CF_PASSWORD",
+        "CF_USERNAME", "CIRCLE_TOKEN", "CI_DEPLOY_PASSWORD", "CI_DEPLOY_USER",
+        "DOCKERHUB_PASSWORD", "DOCKER_EMAIL", "DOCKER_PASSWORD", "DOCKER_USERNAME",
+        "FACEBOOK_ACCESS_TOKEN", "FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET", "FIREBASE_API_TOKEN",
+        "FIREBASE_TOKEN", "FOSSA_API_KEY", "GH_ENTERPRISE_TOKEN", "GH_TOKEN",
+        "GITHUB_ENTERPRISE_TOKEN", "GITHUB_TOKEN", "HEROKU_API_KEY", "HEROKU_API_USER",
+        "NPM_AUTH_TOKEN", "NPM_TOKEN", "OKTA_AUTHN_GROUPID", "OKTA_CLIENT_ORGURL",
+        "OKTA_CLIENT_TOKEN", "OKTA_OAUTH2_CLIENTID", "OKTA_OAUTH2_CLIENTSECRET",
+        "OPENAI_API_KEY", "OS_PASSWORD", "OS_USERNAME", "POSTGRES_PASSWORD", "SLACK_TOKEN",
+        "STRIPE_API_KEY", "STRIPE_DEVICE_NAME", "TRAVIS_OS_NAME", "TRAVIS_SECURE_ENV_VARS",
+        "TRAVIS_SUDO", "VAULT_CLIENT_KEY", "VAULT_TOKEN",
+    }
+)  # fmt: skip
+# hadolint's suspicious pieces of a name; each must end a word of the name here
+_PIECES = ("api_key", "client_key", "password", "private", "secret", "token", "username")
+# a word that makes the name point at a secret (or say something public about it)
+_POINTERS = frozenset({"file", "files", "path", "dir", "public", "version"})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+
+
+def _words(name: str) -> list[str]:
+    """The words of a name, split at ``_``, ``-``, ``.`` and camelCase humps."""
+    return [w.lower() for part in _WORD_SPLIT.split(name) for w in _CAMEL.split(part) if w]
+
+
+def _piece(name: str) -> str | None:
+    """The suspicious piece a name holds (ending a word), if any."""
+    words = _words(name)
+    if not words or _POINTERS.intersection(words):
+        return None
+    if words == ["username"]:
+        return None
+    joined = "_".join(words)
+    for piece in _PIECES:
+        for m in re.finditer(re.escape(piece), joined):
+            rest = joined[m.end() :]
+            if not rest or rest[0] == "_" or (rest[0] == "s" and rest[1:2] in ("", "_")):
+                return piece
+    return None
+
+
+def _reason(name: str) -> str | None:
+    if name.upper() in _KNOWN:
+        return "is a well-known secret variable"
+    piece = _piece(name)
+    if piece is None:
+        return None
+    return f"looks like a secret (it contains `{piece}`)"
+
+
+def _names(ins: Instruction) -> list[Word]:
+    if ins.keyword == "ARG":
+        return [name for name, _default in ins.declarations]
+    if ins.keyword == "ENV":
+        return [key for key, _value, _eq in ins.pairs]
+    return []
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    for outer in df.instructions:
+        ins = outer.trigger if outer.keyword == "ONBUILD" and outer.trigger else outer
+        for word in _names(ins):
+            reason = _reason(word.value)
+            if reason is None:
+                continue
+            if ins.keyword == "ENV":
+                where = "ENV values are stored in the image configuration"
+                instead = "pass it at run time (a secret or a `*_FILE` path)"
+            else:
+                where = "build arguments end up in the image history"
+                instead = "use a secret mount (`RUN --mount=type=secret`)"
+            yield Finding(
+                word.span,
+                f"{ins.keyword} `{word.value}` {reason}: {where}, readable by anyone who "
+                f"pulls the image; {instead}.",
+            )
