@@ -1,0 +1,111 @@
+"""A stage downloads with both `curl` and `wget`.
+
+## What it does
+In each stage, reports the `RUN` that brings in the second of the two tools
+(and every later `RUN` that uses either), at the first `curl` or `wget` it
+runs. `ONBUILD RUN` triggers are followed on their own, per stage. A `RUN`
+that looks the tools up first (`command -v curl`, `which wget`) to use
+whichever is there is not counted.
+
+## Why is this bad?
+Both tools do the same job. Using both means both must be installed (and
+kept up to date) in the image, and readers must know two sets of options for
+retries, redirects, TLS and proxies. Pick one per image.
+
+## Example
+```dockerfile
+FROM debian:bookworm-slim
+RUN wget -q https://example.com/a.tar.gz
+RUN curl -fsSLO https://example.com/b.tar.gz
+```
+
+## Use instead
+```dockerfile
+FROM debian:bookworm-slim
+RUN curl -fsSLO https://example.com/a.tar.gz
+RUN curl -fsSLO https://example.com/b.tar.gz
+```
+
+## Differences from hadolint
+hadolint keeps the state of `ONBUILD RUN` triggers across stages; dlint starts
+again at each `FROM`, like for `RUN`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile, Instruction
+from dlint.ir.shell import ShellScript, ShellWord
+from dlint.rule import Finding, RuleMeta
+
+META = RuleMeta(
+    code="DL4001",
+    name="curl-and-wget",
+    scope="dockerfile",
+    severity=Severity.WARNING,
+    tags=("maintainability", "image-size"),
+    precision="high",
+)
+
+_TOOLS = ("curl", "wget")
+_LOOKUPS = frozenset({"which", "type", "hash", "whereis"})
+
+
+def _uses(script: ShellScript) -> list[tuple[str, ShellWord]]:
+    """The tools a script runs, each with its first word; empty when it looks them up."""
+    found: dict[str, ShellWord] = {}
+    for cmd in script.commands:
+        argv = cmd.unwrapped()
+        if not argv or argv[0].value is None:
+            continue
+        program = posixpath.basename(argv[0].value)
+        prefix = cmd.argv[: len(cmd.argv) - len(argv)]
+        looked_up = program in _LOOKUPS and any(w.value in _TOOLS for w in argv[1:])
+        if any(w.value == "command" for w in prefix) and program in _TOOLS:
+            looked_up = any((w.value or "").startswith("-") for w in prefix)
+        if looked_up:
+            return []
+        if program in _TOOLS and program not in found:
+            found[program] = argv[0]
+    return sorted(found.items(), key=lambda item: (item[1].span.line, item[1].span.column))
+
+
+def _check_runs(runs: list[Instruction]) -> Iterator[Finding]:
+    seen: dict[str, int] = {}  # tool -> line of its first use
+    for run in runs:
+        assert run.script is not None
+        uses = _uses(run.script)
+        new = [(tool, word) for tool, word in uses if tool not in seen]
+        for tool, word in uses:
+            seen.setdefault(tool, word.span.line)
+        if not uses or len(seen) < 2:
+            continue
+        # the tool this RUN adds (the second one, when it adds both), else its first one
+        tool, word = new[-1] if new else uses[0]
+        other = "wget" if tool == "curl" else "curl"
+        yield Finding(
+            word.span,
+            f"This stage uses both `curl` and `wget` (`{other}` at line {seen[other]}): "
+            "use one of them.",
+        )
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    for stage in df.all_stages:
+        runs: list[Instruction] = []
+        triggers: list[Instruction] = []
+        for ins in stage.instructions:
+            if ins.keyword == "RUN" and ins.script is not None:
+                runs.append(ins)
+            elif (
+                ins.keyword == "ONBUILD"
+                and ins.trigger is not None
+                and ins.trigger.keyword == "RUN"
+                and ins.trigger.script is not None
+            ):
+                triggers.append(ins.trigger)
+        yield from _check_runs(runs)
+        yield from _check_runs(triggers)
