@@ -215,9 +215,19 @@ def list_rules() -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Print the documentation of RULE (a code, name or alias)."""
-    from dlint.registry import find_rules
+    from dlint.registry import all_rules, find_rules
 
     found = find_rules(rule)
+    owner = next((r for r in all_rules() if r.meta.subcode(rule) is not None), None)
+    if not found and owner is not None:
+        code = owner.meta.subcode(rule)
+        url = owner.meta.subcode_url.format(code=code) if owner.meta.subcode_url else None
+        click.echo(
+            f"{code} is one of the checks of {owner.code} {owner.name}"
+            + (f": see {url}" if url else "")
+        )
+        click.echo()
+        found = (owner,)
     if not found:
         raise click.UsageError(f"unknown rule: {rule} (see `dlint rules`)")
     if len(found) > 1:

@@ -18,7 +18,7 @@ from typing import Any
 
 from dlint.files import LoadError, ProjectFiles
 from dlint.ir.common import Severity
-from dlint.rule import Rule, check_option
+from dlint.rule import Rule, check_option, covers
 
 CONFIG_NAMES = (".dlint.toml", "dlint.toml", "pyproject.toml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
@@ -57,19 +57,21 @@ class Config:
     output_format: str | None = None
     verbose: bool = False
 
-    def enabled(self, rules: Iterable[Rule]) -> frozenset[str]:
-        """Codes of the rules this config turns on."""
+    def enabled(self, rules: Iterable[Rule]) -> Selection:
+        """What this config turns on."""
         rules = list(rules)
         if self.select is None:
             chosen = {r.code for r in rules if r.meta.default_enabled or r.code in self.options}
         else:
             chosen = set(resolve(self.select, rules, self.source))
         chosen |= set(resolve(self.extend_select, rules, self.source))
-        chosen -= set(resolve(self.ignore, rules, self.source))
-        return frozenset(chosen)
+        off = frozenset(resolve(self.ignore, rules, self.source))
+        codes = {r.code for r in rules}
+        return Selection(frozenset(chosen & codes) - off, frozenset(chosen - codes), off)
 
     def ignored_for(self, path: str, rules: Iterable[Rule], cwd: Path) -> frozenset[str]:
-        """Codes per-file-ignores turns off for ``path`` (relative to the working dir)."""
+        """Codes (and sub-codes) per-file-ignores turns off for ``path`` (relative to the
+        working dir)."""
         if not self.per_file_ignores:
             return frozenset()
         rel = _relative_to_root(path, cwd, self.root)
@@ -78,6 +80,15 @@ class Config:
             if _glob(rel, pattern):
                 out |= set(resolve(selectors, rules, self.source))
         return frozenset(out)
+
+    def severity_of(self, code: str, rule: str, default: Severity) -> Severity:
+        """The severity this config gives a finding: set for its sub-code (the longest
+        prefix given wins), else for its rule, else ``default``."""
+        best: tuple[int, Severity] | None = None
+        for key, severity in self.severity.items():
+            if covers(key, code, rule) and (best is None or len(key) > best[0]):
+                best = (len(key), severity)
+        return default if best is None else best[1]
 
     def excluded(self, path: Path, cwd: Path) -> bool:
         """Whether ``path`` matches the excludes; patterns start at this config's folder
@@ -89,6 +100,33 @@ class Config:
         except ValueError:
             rel = Path(os.path.abspath(path)).as_posix()
         return any(_glob(rel, p) for p in patterns)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rules a config turns on, and for rules whose findings have sub-codes
+    (ShellCheck's ``SC2086``), which of those. An ignore beats a select."""
+
+    rules: frozenset[str]  # codes of the rules turned on as a whole
+    subcodes: frozenset[str]  # sub-codes (or prefixes) turned on one by one
+    off: frozenset[str]  # codes and sub-codes ignored
+
+    def __contains__(self, code: object) -> bool:
+        """Whether the rule with this code can report anything."""
+        if code in self.rules:
+            return True
+        return (
+            isinstance(code, str)
+            and code not in self.off
+            and any(covers(s, s, code) for s in self.subcodes)
+        )
+
+    def allows(self, code: str, rule: str) -> bool:
+        """Whether a finding with ``code`` of the rule ``rule`` is reported."""
+        if code == rule:
+            return rule in self.rules
+        on = rule in self.rules or any(covers(s, code, rule) for s in self.subcodes)
+        return on and not any(covers(s, code, rule) for s in self.off)
 
 
 DEFAULT = Config()  # no config file: one shared object, so runs can group files by config
@@ -130,7 +168,8 @@ def _glob(rel_path: str, pattern: str) -> bool:
 
 
 def resolve(selectors: Iterable[str], rules: Iterable[Rule], source: str | None) -> list[str]:
-    """Codes named by selectors: ``ALL``, a code, a code prefix (``DF1``), a name, an alias."""
+    """Codes named by selectors: ``ALL``, a code, a code prefix (``DF1``), a name, an
+    alias; or a sub-code, or prefix of sub-codes, of a rule that has them (``SC2086``)."""
     rules = list(rules)
     out: list[str] = []
     for raw in selectors:
@@ -142,6 +181,7 @@ def resolve(selectors: Iterable[str], rules: Iterable[Rule], source: str | None)
             out.extend(r.code for r in rules)
             continue
         matched = [r.code for r in rules if r.code.startswith(upper) or r.meta.answers_to(sel)]
+        matched += [sub for r in rules if (sub := r.meta.subcode(sel)) is not None]
         if not matched:
             where = f" in {source}" if source else ""
             raise ConfigError(f"unknown rule or code prefix {sel!r}{where} (see `dlint rules`)")
@@ -150,9 +190,13 @@ def resolve(selectors: Iterable[str], rules: Iterable[Rule], source: str | None)
 
 
 def named_rules(selectors: Iterable[str], rules: Iterable[Rule]) -> frozenset[str]:
-    """Codes of the rules a selector names exactly (by code, name or alias: not by a
-    prefix or ``ALL``)."""
-    return frozenset(r.code for r in rules if any(r.meta.answers_to(s) for s in selectors))
+    """Codes of the rules a selector names exactly (by code, name, alias or one of its
+    sub-codes: not by a prefix or ``ALL``)."""
+    return frozenset(
+        r.code
+        for r in rules
+        if any(r.meta.answers_to(s) or r.meta.subcode(s) is not None for s in selectors)
+    )
 
 
 def _strings(value: Any, key: str, source: str) -> tuple[str, ...]:
@@ -242,8 +286,14 @@ def _rule_settings(
         if not isinstance(settings, dict):
             raise ConfigError(f"{source}: `rules.{selector}` must be a table")
         for code in resolve([selector], rules, source):
-            rule = next(r for r in rules if r.code == code)
+            rule = next(r for r in rules if r.code == code or r.meta.subcode(code) == code)
             for key, value in settings.items():
+                if key != "severity" and code != rule.code:
+                    raise ConfigError(
+                        f"{source}: `rules.{selector}` is one of {rule.code} {rule.name}'s "
+                        f"codes: only its `severity` can be set (options go in "
+                        f"`rules.{rule.name}`)"
+                    )
                 if key == "severity":
                     try:
                         severity[code] = Severity.parse(str(value))

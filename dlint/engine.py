@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dlint import printable
-from dlint.config import Config, ConfigFinder, load_file
+from dlint.config import Config, ConfigFinder, Selection, load_file
 from dlint.discovery import ComposeGroup, Target, compose_above, discover, group_compose
 from dlint.files import LoadError, ProjectFiles
 from dlint.fingerprint import fingerprints
@@ -35,7 +35,7 @@ from dlint.ir.project import Project
 from dlint.read_dockerfile import read_dockerfile
 from dlint.registry import all_rules, engine_rule
 from dlint.report import Diagnostic, Report
-from dlint.rule import Finding, Rule
+from dlint.rule import Rule, covers
 
 if TYPE_CHECKING:
     from dlint.ir.compose import ComposeProject
@@ -72,9 +72,24 @@ class Options:
 
 
 def _diagnostic(
-    rule: Rule, path: str, span: Span, message: str, severity: Severity | None = None
+    rule: Rule,
+    path: str,
+    span: Span,
+    message: str,
+    severity: Severity | None = None,
+    code: str | None = None,
 ) -> Diagnostic:
-    return Diagnostic(rule.code, rule.name, severity or rule.meta.severity, path, span, message)
+    if code is not None and rule.meta.subcode(code) != code:  # a bug in the rule
+        raise ValueError(f"{code!r} is not one of {rule.code}'s sub-codes")
+    return Diagnostic(
+        code or rule.code,
+        rule.name,
+        severity or rule.meta.severity,
+        path,
+        span,
+        message,
+        rule=rule.code if code else "",
+    )
 
 
 def _internal(path: str, what: str, exc: BaseException) -> Diagnostic:
@@ -111,7 +126,7 @@ class _Policy:
     options: Options
     rules: list[Rule]
     cwd: Path
-    _enabled: dict[int, frozenset[str]] = field(default_factory=dict)
+    _enabled: dict[int, Selection] = field(default_factory=dict)
     _configs: dict[str, Config] = field(default_factory=dict)
     _flagged: dict[int, Config] = field(default_factory=dict)  # one object per config file
 
@@ -123,7 +138,7 @@ class _Policy:
             self._configs[display] = self._flagged[id(base)]
         return self._configs[display]
 
-    def enabled(self, config: Config) -> frozenset[str]:
+    def enabled(self, config: Config) -> Selection:
         key = id(config)
         if key not in self._enabled:
             self._enabled[key] = config.enabled(self.rules)
@@ -140,11 +155,12 @@ class _Policy:
         config = self.config(d.path)
         if d.name in (PARSE_ERROR, INTERNAL_ERROR):
             return replace(d, severity=Severity.ERROR, fails=_fails(Severity.ERROR, config))
-        if d.code not in self.enabled(config) or d.code in config.ignored_for(
-            d.path, self.rules, self.cwd
+        rule = d.rule_code
+        if not self.enabled(config).allows(d.code, rule) or any(
+            covers(c, d.code, rule) for c in config.ignored_for(d.path, self.rules, self.cwd)
         ):
             return None
-        severity = config.severity.get(d.code, d.severity)
+        severity = config.severity_of(d.code, rule, d.severity)
         return replace(d, severity=severity, fails=_fails(severity, config))
 
 
@@ -241,15 +257,15 @@ class _Run:
         """The rules over ``subject``; one broken rule does not take the run down."""
         for rule in rules:
             try:
-                findings: list[Finding] = list(rule.run(subject, config.options.get(rule.code)))
+                found = [
+                    _diagnostic(rule, f.path or path, f.span, f.message, f.severity, f.code)
+                    for f in rule.run(subject, config.options.get(rule.code))
+                ]
             except Exception as exc:
                 self.failed = True
                 self.diagnostics.append(_internal(path, f"rule {rule.code} {rule.name}", exc))
                 continue
-            for f in findings:
-                self.diagnostics.append(
-                    _diagnostic(rule, f.path or path, f.span, f.message, f.severity)
-                )
+            self.diagnostics.extend(found)
 
 
 def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None = None) -> Report:
@@ -465,6 +481,7 @@ def _report(run: _Run, targets: list[Target], projects: list[ComposeProject]) ->
     unique = [replace(d, message=printable.message(d.message, substituted)) for d in unique]
     root_config = policy.config(".")
     enabled = policy.enabled(root_config)
+    warnings = _cannot_fire(run, root_config, enabled)
     return Report(
         tuple(unique),
         tuple(
@@ -474,7 +491,7 @@ def _report(run: _Run, targets: list[Target], projects: list[ComposeProject]) ->
         ),
         run.failed,
         notes=tuple(dict.fromkeys(run.notes)),
-        warnings=tuple(_cannot_fire(run, root_config, enabled)),
+        warnings=tuple(warnings),
         rules=tuple(r for r in run.rules if r.code in enabled),
         root=run.cwd,
         output_format=root_config.output_format,
@@ -482,21 +499,29 @@ def _report(run: _Run, targets: list[Target], projects: list[ComposeProject]) ->
     )
 
 
-def _cannot_fire(run: _Run, config: Config, enabled: frozenset[str]) -> list[str]:
-    """A warning for each rule selected by name that its missing options keep silent."""
+def _cannot_fire(run: _Run, config: Config, enabled: Selection) -> list[str]:
+    """A warning for each rule selected by name that its missing options, or a program
+    it needs, keep silent (a note, shown with --verbose, for the other rules a missing
+    program keeps silent)."""
     from dlint.config import named_rules
 
     named = named_rules([*(config.select or ()), *config.extend_select], run.rules)
     out = []
     for rule in run.rules:
-        if rule.code in named and rule.code in enabled:
-            missing = rule.needs(config.options.get(rule.code))
-            if missing:
-                keys = " and ".join(f"`{m}`" for m in missing)
-                out.append(
-                    f"{rule.code} {rule.name} is selected but cannot report anything until "
-                    f"{keys} is set in the config"
-                )
+        if rule.code not in enabled:
+            continue
+        why = rule.unavailable() if rule.unavailable is not None else None
+        if why is not None and rule.code in named:
+            out.append(f"{rule.code} {rule.name} is selected but cannot run: {why}")
+        elif why is not None:
+            run.notes.append(f"{rule.code} {rule.name} did not run: {why}")
+        missing = rule.needs(config.options.get(rule.code))
+        if missing and rule.code in named:
+            keys = " and ".join(f"`{m}`" for m in missing)
+            out.append(
+                f"{rule.code} {rule.name} is selected but cannot report anything until "
+                f"{keys} is set in the config"
+            )
     return out
 
 

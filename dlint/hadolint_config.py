@@ -3,8 +3,8 @@
 Every key hadolint documents is honoured or refused with a reason:
 
 - ``ignored``, ``override`` (severity lists): for the rules that carry those
-  hadolint codes; codes dlint does not have (ShellCheck's ``SC...``, hadolint
-  rules without a dlint twin) configure hadolint only and are skipped;
+  hadolint codes, and ShellCheck's ``SC...`` codes; codes dlint does not have
+  configure hadolint only and are skipped;
 - ``trustedRegistries``, ``label-schema``, ``strict-labels``: rule options;
 - ``failure-threshold``: the fail level (``ignore``/``none``: every finding
   fails, as in hadolint); ``no-fail``: never fail;
@@ -39,7 +39,12 @@ def _known(codes: Any, rules: list[Rule], source: str, key: str) -> list[str]:
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
         raise ConfigError(f"{source}: `{key}` must be a list of rule codes")
     carried = {code for r in rules for code in r.meta.hadolint_codes}
-    return [c for c in codes if c.upper() in carried]
+    return [
+        c
+        for c in codes
+        if c.upper() in carried
+        or any(r.meta.subcode(c) == c.upper() and len(c) == len(r.code) + 4 for r in rules)
+    ]
 
 
 def _bool(data: dict[str, Any], key: str, source: str) -> bool:

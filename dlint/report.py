@@ -24,6 +24,12 @@ class Diagnostic:
     message: str
     fingerprint: str = ""  # stable across edits elsewhere in the file (see dlint.fingerprint)
     fails: bool = False  # at or above the fail level of its file's config
+    rule: str = ""  # the code of the rule that found it, when ``code`` is a sub-code of it
+
+    @property
+    def rule_code(self) -> str:
+        """The code of the rule that found it (``SC`` for ``SC2086``)."""
+        return self.rule or self.code
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -66,6 +66,10 @@ class RuleMeta:
     fixable: bool = False
     options: tuple[Option, ...] = ()
     default_enabled: bool = True  # off unless selected (or configured, for optional rules)
+    # Its findings carry codes of their own: the rule's code and four digits (SC2086 of
+    # the rule SC). Selectors, suppressions and severities may name them, or a prefix.
+    subcodes: bool = False
+    subcode_url: str = ""  # where one of them is documented: "{code}" is replaced
 
     @property
     def hadolint_codes(self) -> tuple[str, ...]:
@@ -79,6 +83,15 @@ class RuleMeta:
         """Every other name of the rule: hadolint codes and BuildKit check names that are
         not its code."""
         return self.hadolint + self.buildkit
+
+    def subcode(self, key: str) -> str | None:
+        """``key`` in upper case when it names some of the rule's sub-codes (``SC2086``,
+        or a prefix such as ``SC20``); None otherwise."""
+        wanted = key.strip().upper()
+        digits = wanted[len(self.code) :]
+        if self.subcodes and wanted.startswith(self.code) and 0 < len(digits) <= 4:
+            return wanted if digits.isascii() and digits.isdigit() else None
+        return None
 
     def answers_to(self, key: str) -> bool:
         """Whether ``key`` (any case) is the rule's code, name, an alias or a redirect."""
@@ -98,7 +111,16 @@ class Finding:
     span: Span
     message: str
     path: str | None = None  # another file than the one checked (project rules)
-    severity: Severity | None = None  # lower than the rule's default for this finding only
+    severity: Severity | None = None  # other than the rule's default, for this finding only
+    code: str | None = None  # its sub-code, for a rule whose findings have their own
+
+
+def covers(selected: str, code: str, rule: str) -> bool:
+    """Whether ``selected`` (a rule code, or a sub-code or prefix of one that rule
+    ``rule`` gives out) covers a finding with ``code`` of that rule."""
+    if selected == rule:
+        return True
+    return code != rule and selected.startswith(rule) and code.startswith(selected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +128,8 @@ class Rule:
     meta: RuleMeta
     doc: str
     check: Callable[..., Iterable[Finding]] | None
+    # why the rule cannot run on this machine (a program it needs is missing), or None
+    unavailable: Callable[[], str | None] | None = None
 
     @property
     def code(self) -> str:
@@ -146,7 +170,12 @@ class Rule:
         meta = module.META
         if not isinstance(meta, RuleMeta):
             raise TypeError(f"{module.__name__}.META is not a RuleMeta")
-        return cls(meta, module.__doc__ or "", getattr(module, "check", None))
+        return cls(
+            meta,
+            module.__doc__ or "",
+            getattr(module, "check", None),
+            getattr(module, "unavailable", None),
+        )
 
 
 _HEADING = re.compile(

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal
 from dlint.ir.common import Span
 from dlint.ir.dockerfile import Dockerfile
 from dlint.report import Diagnostic
-from dlint.rule import Rule
+from dlint.rule import Rule, covers
 
 if TYPE_CHECKING:
     from dlint.ir.yaml import YNode
@@ -111,17 +111,20 @@ class Suppression:
     used: set[str] = field(default_factory=set)
     malformed: bool = False
 
-    def covers(self, d: Diagnostic) -> bool:
-        if d.path != self.path or d.code not in self.codes:
-            return False
-        if self.scope is None:
-            return True
+    def covers(self, d: Diagnostic) -> str | None:
+        """Which of its codes silences ``d`` (None: none does)."""
+        if d.path != self.path:
+            return None
+        code = next((c for c in self.codes if covers(c, d.code, d.rule_code)), None)
+        if code is None or self.scope is None:
+            return code
         start = (d.span.line, d.span.column)
-        return (
+        inside = (
             (self.scope.line, self.scope.column)
             <= start
             <= (self.scope.end_line, self.scope.end_column)
         )
+        return code if inside else None
 
 
 def _resolve(selectors: Iterable[str], rules: list[Rule]) -> tuple[list[str], list[str], list[str]]:
@@ -132,6 +135,7 @@ def _resolve(selectors: Iterable[str], rules: list[Rule]) -> tuple[list[str], li
     for sel in selectors:
         key = sel.strip()
         found = [r.code for r in rules if r.meta.answers_to(key)]
+        found += [sub for r in rules if (sub := r.meta.subcode(key)) is not None]
         if not found:
             unknown.append(key)
         for code in found:
@@ -141,9 +145,16 @@ def _resolve(selectors: Iterable[str], rules: list[Rule]) -> tuple[list[str], li
 
 
 def _by_hadolint(selectors: Iterable[str], rules: list[Rule]) -> tuple[str, ...]:
-    """Rules carrying these hadolint codes (hadolint's pragmas know no other names)."""
+    """Rules carrying these hadolint codes, and ShellCheck codes (hadolint's pragmas know
+    no other names)."""
     wanted = {s.strip().upper() for s in selectors}
-    return tuple(r.code for r in rules if wanted & set(r.meta.hadolint_codes))
+    carried = tuple(r.code for r in rules if wanted & set(r.meta.hadolint_codes))
+    return carried + tuple(
+        code
+        for code in sorted(wanted)
+        for r in rules
+        if r.meta.subcode(code) == code and len(code) == len(r.code) + 4
+    )
 
 
 def _by_buildkit(selectors: Iterable[str], rules: list[Rule]) -> tuple[str, ...]:
@@ -371,8 +382,9 @@ def apply(diagnostics: list[Diagnostic], suppressions: list[Suppression]) -> lis
     for d in diagnostics:
         hit = False
         for s in by_path.get(d.path, ()):
-            if s.covers(d):
-                s.used.add(d.code)
+            code = s.covers(d)
+            if code is not None:
+                s.used.add(code)
                 hit = True
         if not hit:
             kept.append(d)

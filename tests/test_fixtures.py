@@ -8,7 +8,7 @@ contexts and multi-file projects). Inside any file of a case::
     # expect: layer-cache-order @ 4:1-4:9 "apt-get install"
 
 asserts one finding (code or name, exact start and end, optionally a piece of
-its message). Files that cannot hold comments (binary, bad encodings) take
+its message); ``# expect: SC2086 @ ...`` names a sub-code of a rule that has them. Files that cannot hold comments (binary, bad encodings) take
 their expectations from a ``<file>.expect`` file beside them, one per line
 without the ``# expect:`` prefix. The findings compared are those of the
 folder's rule, of every rule an expectation names, of every rule a
@@ -27,8 +27,9 @@ import pytest
 
 from dlint.discovery import classify
 from dlint.engine import lint
-from dlint.registry import find_rule
+from dlint.registry import all_rules, find_rule
 from dlint.report import Diagnostic
+from dlint.rule import covers
 from tests.conftest import FIXTURES
 
 _NONE = re.compile(r"^\s*#\s*expect-none:\s*(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)\s*$")
@@ -56,15 +57,23 @@ def _lines(path: Path) -> list[str]:
         return []
 
 
+def _code(name: str) -> str | None:
+    """The code an expectation names: a rule's, or one of a rule's sub-codes."""
+    rule = find_rule(name)
+    if rule is not None:
+        return rule.code
+    return next((sub for r in all_rules() if (sub := r.meta.subcode(name)) is not None), None)
+
+
 def _checked(path: Path) -> set[str]:
     """Codes of the rules ``# expect-none:`` lines put in scope."""
     out = set()
     for line in _lines(path):
         m = _NONE.match(line)
         for name in m["rules"].split(",") if m else ():
-            rule = find_rule(name.strip())
-            assert rule is not None, f"{path}: unknown rule in expect-none: {name!r}"
-            out.add(rule.code)
+            code = _code(name.strip())
+            assert code is not None, f"{path}: unknown rule in expect-none: {name!r}"
+            out.add(code)
     return out
 
 
@@ -82,10 +91,10 @@ def _expectations(path: Path) -> list[Expected]:
             if line.strip():
                 raise AssertionError(f"{path}: malformed expectation: {line!r}")
             continue
-        rule = find_rule(m["rule"])
-        assert rule is not None, f"{path}: unknown rule in expectation {m['rule']!r}"
+        code = _code(m["rule"])
+        assert code is not None, f"{path}: unknown rule in expectation {m['rule']!r}"
         span = (int(m["l"]), int(m["c"]), int(m["el"]), int(m["ec"]))
-        out.append(Expected(path.resolve(), rule.code, span, m["msg"]))
+        out.append(Expected(path.resolve(), code, span, m["msg"]))
     return out
 
 
@@ -115,11 +124,14 @@ def test_fixture(case: Path) -> None:
     scope |= {code for f in _files(case) for code in _checked(f)}
     if folder_rule is not None:
         scope.add(folder_rule.code)
+        why = folder_rule.unavailable() if folder_rule.unavailable is not None else None
+        if why is not None:
+            pytest.skip(why)
     report = lint([str(case)], cwd=FIXTURES)
     got = {
         (Path(FIXTURES, d.path).resolve(), d.code, _span(d)): d.message
         for d in report.diagnostics
-        if d.code in scope
+        if any(covers(code, d.code, d.rule_code) for code in scope)
     }
     want = {(e.path, e.code, e.span) for e in expected}
     missing = sorted(want - set(got), key=str)

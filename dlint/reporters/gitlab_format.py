@@ -24,7 +24,7 @@ def render(report: Report) -> str:
             "description": f"{d.code} {d.name}: {d.message}",
             "check_name": d.code,
             "fingerprint": d.fingerprint,
-            "severity": _severity(d.severity, security.get(d.code)),
+            "severity": _severity(d.severity, security.get(d.rule_code)),
             "location": {
                 "path": printable(d.path),
                 "lines": {"begin": d.span.line, "end": d.span.end_line},

@@ -89,6 +89,22 @@ def _descriptor(rule: Rule) -> om.ReportingDescriptor:
     )
 
 
+def _sub_descriptor(code: str, rule: Rule) -> om.ReportingDescriptor:
+    """A sub-code's entry (``SC2086`` of the rule ``SC``): its own page, if it has one."""
+    meta = rule.meta
+    url = meta.subcode_url.format(code=code) if meta.subcode_url else f"{DOCS_URL}/{meta.code}.md"
+    text = f"{code}, one of the checks of {meta.code} {meta.name}: see {url}"
+    return om.ReportingDescriptor(
+        id=code,
+        name=meta.name,
+        short_description=om.MultiformatMessageString(text=text),
+        help=om.MultiformatMessageString(text=text),
+        help_uri=url,
+        default_configuration=om.ReportingConfiguration(level=level(meta.severity)),
+        properties={"precision": meta.precision, "tags": list(meta.tags)},
+    )
+
+
 def _problem(severity: Severity) -> str:
     return {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(severity, "recommendation")
 
@@ -139,21 +155,25 @@ def _result(d: Diagnostic, index: dict[str, int]) -> om.Result:
 
 def build(report: Report) -> om.SarifLog:
     rules = {r.code: r for r in report.rules}
-    if any(d.code not in rules for d in report.diagnostics):
+    if any(d.rule_code not in rules for d in report.diagnostics):
         from dlint.registry import all_rules
 
         for r in all_rules():
-            if any(d.code == r.code for d in report.diagnostics):
+            if any(d.rule_code == r.code for d in report.diagnostics):
                 rules.setdefault(r.code, r)
-    ordered = sorted(rules.values(), key=lambda r: r.code)
-    index = {r.code: i for i, r in enumerate(ordered)}
+    descriptors = {code: _descriptor(r) for code, r in rules.items()}
+    for d in report.diagnostics:
+        if d.rule and d.code not in descriptors:
+            descriptors[d.code] = _sub_descriptor(d.code, rules[d.rule])
+    ordered = sorted(descriptors)
+    index = {code: i for i, code in enumerate(ordered)}
     root = (report.root or Path.cwd()).absolute().as_uri().rstrip("/") + "/"
     driver = om.ToolComponent(
         name="dlint",
         version=__version__,
         semantic_version=__version__,
         information_uri=HOMEPAGE,
-        rules=[_descriptor(r) for r in ordered],
+        rules=[descriptors[code] for code in ordered],
     )
     run = om.Run(
         tool=om.Tool(driver=driver),

@@ -1,0 +1,208 @@
+"""ShellCheck's findings in the shell scripts that RUN instructions run.
+
+## What it does
+Runs [ShellCheck](https://www.shellcheck.net) over the script of each shell-form
+`RUN` (and `ONBUILD RUN`, and `RUN <<EOF` heredoc scripts), as hadolint does, and
+reports what it finds at the exact place in the Dockerfile, with ShellCheck's
+code: `SC2086`, `SC2164`... Each code can be selected, ignored, re-graded or
+suppressed on its own (`ignore = ["SC2086"]`, `# hadolint ignore=SC2086`,
+`[tool.dlint.rules.SC2086] severity = "error"`); `SC` or `shellcheck` names
+them all. ShellCheck's levels error, warning, info and style are the
+findings' severities.
+
+The script is checked with the shell that runs it: the stage's `SHELL`, a
+`# hadolint shell=bash` comment, or a heredoc's `#!` line (`ash` is checked as
+BusyBox's `sh`, as Alpine runs it). Scripts for other shells (PowerShell,
+`cmd`, `zsh`, Python heredocs...) and exec-form `RUN ["..."]` are not checked.
+The variables that the stage's `ARG` and `ENV` instructions declare before the
+`RUN`, those of the stage it is built on, and the proxy variables Docker
+passes (`HTTP_PROXY`...) count as set.
+
+The rule needs the ShellCheck program: `pip install 'dlint-docker[shellcheck]'`
+installs it with dlint; one on the `PATH` works too. Without it the rule
+reports nothing (`--verbose` says so).
+
+## Why is this bad?
+A `RUN` script is a shell script, with the same traps: an unquoted variable
+split into several words, a `cd` that fails and lets the next command run in
+the wrong folder, a `[` test with a typo. ShellCheck knows hundreds of them.
+
+## Example
+```dockerfile
+FROM debian:12
+ARG VERSION
+RUN wget -O /tmp/app.tgz https://example.com/app-$VERSION.tgz && cd /opt && tar xzf /tmp/app.tgz
+```
+
+## Use instead
+```dockerfile
+FROM debian:12
+ARG VERSION
+RUN wget -O /tmp/app.tgz "https://example.com/app-${VERSION}.tgz" && tar -C /opt -xzf /tmp/app.tgz
+```
+
+## Differences from hadolint
+- Each finding is placed on the word ShellCheck points at, not on the first
+  line of the `RUN`; hadolint reports a code and message once per `RUN`, dlint
+  each place it applies to.
+- Scripts run by `SHELL ["powershell", ...]` are not checked (hadolint skips
+  only `pwsh`, and reports ShellCheck's parse errors on PowerShell code).
+- `ash` scripts are checked as BusyBox `sh` (hadolint checks them as `dash`).
+- The variables of the stage a stage is built on (`FROM base AS app`) count as
+  set, as Docker passes them on.
+
+## Known limitations
+ShellCheck's own `# shellcheck disable=...` comments work inside heredoc
+scripts only: BuildKit removes the comment lines of a one-line `RUN`, so use
+`# hadolint ignore=SC2086` or `# dlint: ignore=SC2086` above the instruction.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dlint import shellcheck
+from dlint.ir.common import Severity, Span
+from dlint.ir.dockerfile import Dockerfile, Instruction, StageRef
+from dlint.ir.shell import ShellScript
+from dlint.rule import Finding, RuleMeta
+
+META = RuleMeta(
+    code="SC",
+    name="shellcheck",
+    scope="dockerfile",
+    severity=Severity.WARNING,
+    tags=("shell", "correctness"),
+    precision="high",
+    subcodes=True,
+    subcode_url="https://www.shellcheck.net/wiki/{code}",
+)
+
+# what hadolint leaves out: "ash is checked as dash", and `source` lines it cannot follow
+EXCLUDED = (2187, 1090, 1091)
+_PROXIES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
+            "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy")  # fmt: skip
+# the shebang ShellCheck gets for each shell it knows
+_SHEBANGS = {
+    "sh": "/bin/sh",
+    "bash": "/bin/bash",
+    "dash": "/bin/dash",
+    "ksh": "/bin/ksh",
+    "mksh": "/bin/ksh",
+    "ash": "/bin/busybox sh",
+    "busybox": "/bin/busybox sh",
+}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SEVERITY = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "info": Severity.INFO,
+    "style": Severity.STYLE,
+}
+
+
+def unavailable() -> str | None:
+    """Why the rule cannot run on this machine (None: it can)."""
+    return shellcheck.unavailable()
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One script as ShellCheck gets it: a shebang line, the script (without its own
+    ``#!`` line), then a line that sets the variables the script can count on."""
+
+    instruction: Instruction
+    script: ShellScript
+    text: str
+    skipped: int  # characters of the script left out at its start (its own #! line)
+    line_starts: tuple[int, ...]  # offset in the script of each line ShellCheck sees
+
+    def span(self, comment: shellcheck.Comment) -> Span | None:
+        """Where ``comment`` is in the Dockerfile (None: on a line dlint added)."""
+        start = self._offset(comment.line, comment.column)
+        if start is None:
+            return None
+        end = self._offset(comment.end_line, comment.end_column)
+        source_map = self.script.source_map
+        assert source_map is not None
+        line, column = source_map.position(start)
+        if end is None or end <= start:
+            return Span(line, column, line, column + 1)
+        end_line, end_column = source_map.position(end - 1)
+        return Span(line, column, end_line, end_column + 1)
+
+    def _offset(self, line: int, column: int) -> int | None:
+        index = line - 2  # ShellCheck's line 1 is the shebang dlint wrote
+        if not 0 <= index < len(self.line_starts):
+            return None
+        start = self.line_starts[index]
+        stop = self.line_starts[index + 1] - 1 if index + 1 < len(self.line_starts) else None
+        offset = start + max(column, 1) - 1
+        if stop is not None:
+            offset = min(offset, stop)
+        return self.skipped + min(offset, len(self.script.source) - self.skipped)
+
+
+def _job(ins: Instruction, script: ShellScript, names: set[str]) -> _Job | None:
+    if script.dialect != "posix" or script.source_map is None or not script.source.strip():
+        return None
+    shell = posixpath.basename((script.interpreter or "sh").replace("\\", "/")).lower()
+    shebang = _SHEBANGS.get(shell.removesuffix(".exe"))
+    if shebang is None:
+        return None
+    source = script.source
+    skipped = source.index("\n") + 1 if source.startswith("#!") and "\n" in source else 0
+    if source.startswith("#!") and not skipped:
+        return None  # nothing but a shebang
+    body = source[skipped:]
+    starts = [0]
+    starts.extend(i + 1 for i, ch in enumerate(body) if ch == "\n")
+    if body.endswith("\n"):
+        starts.pop()
+    exports = " ".join(f"{n}=1" for n in sorted(names))
+    text = f"#!{shebang}\n{body}{'' if body.endswith(chr(10)) else chr(10)}export {exports}\n"
+    return _Job(ins, script, text, skipped, tuple(starts))
+
+
+def _jobs(df: Dockerfile) -> Iterator[_Job]:
+    at_end: dict[int, set[str]] = {}  # the variables each stage ends with
+    for stage in df.all_stages:
+        names = set(_PROXIES)
+        if isinstance(stage.base, StageRef):
+            names |= at_end.get(stage.base.index, set())
+        for ins in stage.instructions:
+            target = ins.trigger if ins.trigger is not None else ins
+            if ins.keyword == "ARG":
+                names.update(n.value for n, _ in ins.declarations if _NAME.fullmatch(n.value))
+            elif ins.keyword == "ENV":
+                names.update(k.value for k, _, _ in ins.pairs if _NAME.fullmatch(k.value))
+            elif target.keyword == "RUN" and target.script is not None:
+                job = _job(ins, target.script, names)
+                if job is not None:
+                    yield job
+        at_end[stage.index] = names
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    jobs = list(_jobs(df))
+    if not jobs or shellcheck.program() is None:
+        return
+    try:
+        results = shellcheck.check([job.text for job in jobs], EXCLUDED)
+    except shellcheck.ShellCheckError as exc:
+        first = jobs[0].instruction
+        yield Finding(first.keyword_span, f"the RUN scripts of this file were not checked: {exc}")
+        return
+    for job, comments in zip(jobs, results, strict=True):
+        for comment in comments:
+            span = job.span(comment)
+            if span is not None:
+                yield Finding(
+                    span,
+                    comment.message,
+                    severity=_SEVERITY[comment.level],
+                    code=f"SC{comment.code:04d}",
+                )
