@@ -36,10 +36,10 @@ def cases() -> list[dict[str, Any]]:
 def _codes(rule: str) -> tuple[str, ...] | None:
     """The dlint codes a case's rule stands for; None when dlint has no such rule."""
     if rule == "shellcheck":
-        found = tuple(r.code for r in all_rules() if r.code.startswith("SC"))
+        found = tuple(r.code for r in all_rules() if r.meta.subcodes and r.code == "SC")
         return found or None
-    if rule == "*":
-        return tuple(r.code for r in all_rules() if r.code.startswith("DL"))
+    if rule == "*":  # every rule hadolint has: its own and ShellCheck's
+        return tuple(r.code for r in all_rules() if r.meta.hadolint_codes or r.code == "SC")
     found = find_rules(rule)
     return tuple(r.code for r in found) if found else None
 
@@ -73,7 +73,7 @@ def run_case(case: dict[str, Any]) -> Outcome:
         if case["config"]:
             (root / ".hadolint.yaml").write_text(yaml.safe_dump(case["config"]), encoding="utf-8")
         report = lint([str(root)], cwd=root, options=Options(select=codes, fail_level="never"))
-    found = [d for d in report.diagnostics if d.code in codes]
+    found = [d for d in report.diagnostics if d.rule_code in codes]
     return Outcome(
         case,
         len(found),

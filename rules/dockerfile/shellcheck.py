@@ -15,8 +15,9 @@ The script is checked with the shell that runs it: the stage's `SHELL`, a
 BusyBox's `sh`, as Alpine runs it). Scripts for other shells (PowerShell,
 `cmd`, `zsh`, Python heredocs...) and exec-form `RUN ["..."]` are not checked.
 The variables that the stage's `ARG` and `ENV` instructions declare before the
-`RUN`, those of the stage it is built on, and the proxy variables Docker
-passes (`HTTP_PROXY`...) count as set.
+`RUN`, the `ENV` variables of the stage it is built on, and the proxy variables
+Docker passes (`HTTP_PROXY`...) count as set. An `ONBUILD RUN` runs in the build
+of another image, which has this image's `ENV` variables but not its `ARG`s.
 
 The rule needs the ShellCheck program: `pip install 'dlint-docker[shellcheck]'`
 installs it with dlint; one on the `PATH` works too. Without it the rule
@@ -48,8 +49,8 @@ RUN wget -O /tmp/app.tgz "https://example.com/app-${VERSION}.tgz" && tar -C /opt
 - Scripts run by `SHELL ["powershell", ...]` are not checked (hadolint skips
   only `pwsh`, and reports ShellCheck's parse errors on PowerShell code).
 - `ash` scripts are checked as BusyBox `sh` (hadolint checks them as `dash`).
-- The variables of the stage a stage is built on (`FROM base AS app`) count as
-  set, as Docker passes them on.
+- The `ENV` variables of the stage a stage is built on (`FROM base AS app`)
+  count as set, as Docker passes them on.
 
 ## Known limitations
 ShellCheck's own `# shellcheck disable=...` comments work inside heredoc
@@ -168,22 +169,32 @@ def _job(ins: Instruction, script: ShellScript, names: set[str]) -> _Job | None:
 
 
 def _jobs(df: Dockerfile) -> Iterator[_Job]:
-    at_end: dict[int, set[str]] = {}  # the variables each stage ends with
+    """Each script to check, with the variables set where it runs: a RUN sees the
+    stage's ARGs and ENVs so far and the ENVs of the stage it is built on; an ONBUILD
+    RUN runs in another build, which has the ENVs only."""
+    env_at_end: dict[int, set[str]] = {}  # the ENV names each stage ends with
     for stage in df.all_stages:
-        names = set(_PROXIES)
+        env = set(_PROXIES)
         if isinstance(stage.base, StageRef):
-            names |= at_end.get(stage.base.index, set())
-        for ins in stage.instructions:
-            target = ins.trigger if ins.trigger is not None else ins
+            env |= env_at_end.get(stage.base.index, set())
+        args: set[str] = set()
+        instructions = stage.instructions
+        if stage.index < 0:  # no FROM yet: the ARGs before it are in scope too
+            instructions = tuple(sorted(df.global_args + instructions, key=lambda i: i.span.line))
+        for ins in instructions:
             if ins.keyword == "ARG":
-                names.update(n.value for n, _ in ins.declarations if _NAME.fullmatch(n.value))
+                args.update(n.value for n, _ in ins.declarations if _NAME.fullmatch(n.value))
             elif ins.keyword == "ENV":
-                names.update(k.value for k, _, _ in ins.pairs if _NAME.fullmatch(k.value))
-            elif target.keyword == "RUN" and target.script is not None:
-                job = _job(ins, target.script, names)
+                env.update(k.value for k, _, _ in ins.pairs if _NAME.fullmatch(k.value))
+            elif ins.keyword == "RUN" and ins.script is not None:
+                job = _job(ins, ins.script, env | args)
                 if job is not None:
                     yield job
-        at_end[stage.index] = names
+            elif ins.trigger is not None and ins.trigger.keyword == "RUN" and ins.trigger.script:
+                job = _job(ins, ins.trigger.script, env)
+                if job is not None:
+                    yield job
+        env_at_end[stage.index] = env
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
