@@ -15,8 +15,13 @@ from dlint.ir.common import Severity, Span
 from dlint.rule import Finding, Rule, RuleMeta
 from tests.conftest import run_cli, write
 
-BAD = "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\n"
-GOOD = "FROM python:3.12\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n"
+BAD = (
+    "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+)
+GOOD = (
+    "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\n"
+    "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
+)
 
 
 run = run_cli
@@ -36,12 +41,15 @@ def test_findings_exit_1_with_exact_text_lines(
     code, out, _ = run(["app"], tmp_path, capsys)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0].startswith("app/Dockerfile:2:1: DF101 layer-cache-order COPY brings in")
+    assert lines[0].startswith("app/Dockerfile:3:1: DF101 layer-cache-order COPY brings in")
     assert lines[-1] == "Found 1 finding (1 warning) in 1 of 1 file."
 
 
 def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(tmp_path, {"b/Dockerfile": BAD, "a/Dockerfile": "FROM a\nRUNN x\nCOPY . .\nRUN npm ci\n"})
+    write(
+        tmp_path,
+        {"b/Dockerfile": BAD, "a/Dockerfile": "FROM a:1\nRUNN x\nCOPY . /app\nRUN npm ci\n"},
+    )
     code, out, _ = run(["--format", "json"], tmp_path, capsys)
     assert code == 1
     data = json.loads(out)
@@ -61,7 +69,7 @@ def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert [(f["path"], f["line"], f["code"]) for f in data["findings"]] == [
         ("a/Dockerfile", 2, "DM001"),
         ("a/Dockerfile", 3, "DF101"),
-        ("b/Dockerfile", 2, "DF101"),
+        ("b/Dockerfile", 3, "DF101"),
     ]
     first = data["findings"][0]
     assert (first["column"], first["end_line"], first["end_column"]) == (1, 2, 5)
@@ -83,7 +91,7 @@ def test_explicit_file_is_linted_whatever_its_name(
 ) -> None:
     write(tmp_path, {"build.txt": BAD})
     code, out, _ = run(["build.txt"], tmp_path, capsys)
-    assert code == 1 and "build.txt:2:1: DF101" in out
+    assert code == 1 and "build.txt:3:1: DF101" in out
 
 
 def test_bad_input_is_one_line_each_and_others_still_linted(
@@ -122,8 +130,9 @@ def test_bad_input_is_one_line_each_and_others_still_linted(
         (
             "ok.Dockerfile",
             "layer-cache-order",
-            2,
-            "COPY brings in the whole build context before `pip install -r requirements.txt` (line 3): "
+            3,
+            "COPY brings in the whole build context before "
+            "`pip install --no-cache-dir -r requirements.txt` (line 4): "
             "every source change re-runs the install. Copy requirements.txt first, run the install, "
             "then copy the rest.",
         ),
@@ -196,7 +205,7 @@ print("IMPORTED:", *(m for m in heavy if m in sys.modules))
     ("text", "args", "expected"),
     [
         ("FROM alpine:3.20\nCOPY a /a\n", [], ""),
-        ("FROM alpine:3.20\nRUN apk add curl\n", [], "tree_sitter"),
+        ("FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r2\n", [], "tree_sitter"),
         ("FROM alpine:3.20\nMAINTAINER x\n", ["--format", "sarif"], "sarif_om hashlib"),
     ],
 )

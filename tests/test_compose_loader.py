@@ -349,7 +349,7 @@ def test_pre_commit_scope_reads_dockerfiles_but_reports_only_passed_files(
         tmp_path,
         {
             "compose.yaml": "services:\n  db:\n    build: ./db\n",
-            "db/Dockerfile": "FROM postgres:16\nCOPY . .\nRUN apt-get install -y curl\n",
+            "db/Dockerfile": "FROM postgres:16\nCOPY . /srv\nRUN npm ci --prefix /srv\n",
         },
     )
     report = lint(["compose.yaml"], cwd=tmp_path, options=Options())

@@ -15,7 +15,8 @@ from tests.conftest import write
 # DF101 layer-cache-order (warning) and DL4000 maintainer-instruction (warning),
 # DF603 inconsistent-keyword-casing (style).
 DOCKERFILE = (
-    "FROM python:3.12\nMAINTAINER me\nCOPY . .\nRUN pip install -r requirements.txt\nrun true\n"
+    "FROM python:3.12\nMAINTAINER me\nCOPY . /app\n"
+    "RUN pip install --no-cache-dir -r /app/requirements.txt\nWORKDIR /app\nrun true\n"
 )
 
 
@@ -58,7 +59,10 @@ def test_defaults(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         ('ignore = ["DF6", "DL4"]', ["DF101"]),
         ('select = ["DF101"]\nextend-select = ["DF603"]', ["DF101", "DF603"]),
         ('ignore = ["DL4000"]', ["DF101", "DF603"]),
-        ('select = ["ALL"]\nignore = ["DL4000", "inconsistent-keyword-casing"]', ["DF101"]),
+        (  # ALL: the rules that are off by default too (DL3057 healthcheck-missing)
+            'select = ["ALL"]\nignore = ["DL4000", "inconsistent-keyword-casing"]',
+            ["DF101", "DL3057"],
+        ),
     ],
 )
 def test_selection(
@@ -165,7 +169,7 @@ def test_flags_override_config(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_style_findings_alone_do_not_fail(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(tmp_path, {"Dockerfile": "FROM alpine:3.20\nRUN true\nrun true\n"})
+    write(tmp_path, {"Dockerfile": "FROM alpine:3.20\nRUN true\nWORKDIR /\nrun true\n"})
     code, found, _ = run([], tmp_path, capsys)
     assert code == 0 and [f["code"] for f in found] == ["DF603"]
     code, _, _ = run(["--fail-level", "style"], tmp_path, capsys)
@@ -285,7 +289,7 @@ def test_a_file_that_cannot_be_parsed_never_passes(
 def test_parse_error_cannot_be_suppressed_inline(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(tmp_path, {"Dockerfile": "FROM a\n# dlint: ignore=parse-error\nRUNN x\n"})
+    write(tmp_path, {"Dockerfile": "FROM a:1\n# dlint: ignore=parse-error\nRUNN x\n"})
     code, found, _ = run([], tmp_path, capsys)
     assert code == 1
     assert [(f["code"], f["line"]) for f in found] == [("DM003", 2), ("DM001", 3)]
@@ -325,7 +329,7 @@ def test_hadolint_no_fail_and_failure_threshold_none(
     assert code == 0 and found
     write(
         tmp_path,
-        {".hadolint.yaml": "failure-threshold: none\n", "Dockerfile": "FROM a\nrun true\n"},
+        {".hadolint.yaml": "failure-threshold: none\n", "Dockerfile": "FROM a:1\nrun true\n"},
     )
     code, found, _ = run([], tmp_path, capsys)
     assert [f["severity"] for f in found] == ["style"] and code == 1  # none: everything fails
@@ -397,7 +401,8 @@ def test_no_file_content_is_cached_across_runs(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
-            "Dockerfile": "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\n",
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+            "RUN pip install --no-cache-dir -r requirements.txt\n",
             "requirements.txt": "flask\n",
             "app.py": "",
         },

@@ -46,7 +46,7 @@ def test_report_is_not_written_through_a_committed_symlink(
     target.write_text("precious\n", encoding="utf-8")
     repo = tmp_path / "repo"
     (repo / "reports").mkdir(parents=True)
-    (repo / "Dockerfile").write_text("FROM a\n", encoding="utf-8")
+    (repo / "Dockerfile").write_text("FROM a:1\n", encoding="utf-8")
     (repo / "dlint.sarif").symlink_to(target)
     (repo / "linked").symlink_to(tmp_path)
     for name in ("dlint.sarif", "linked/victim.txt"):
@@ -65,7 +65,7 @@ def test_an_absolute_output_path_is_the_users_choice(
 ) -> None:
     target = tmp_path / "elsewhere.json"
     (tmp_path / "link.json").symlink_to(target)
-    (tmp_path / "Dockerfile").write_text("FROM a\n", encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text("FROM a:1\n", encoding="utf-8")
     code, _, err = run(
         tmp_path, ["--format", "json", "--output-file", str(tmp_path / "link.json")], capsys
     )

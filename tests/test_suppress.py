@@ -22,7 +22,9 @@ def names(found: list[tuple[str, int, str, str]]) -> list[tuple[int, str]]:
     return [(line, name) for _, line, name, _ in found]
 
 
-COPY_THEN_INSTALL = "COPY \\\n    . \\\n    .\nRUN pip install -r requirements.txt\n"
+COPY_THEN_INSTALL = (
+    "COPY \\\n    . \\\n    /app\nRUN pip install --no-cache-dir -r /app/requirements.txt\n"
+)
 
 
 @pytest.mark.parametrize(
