@@ -1,13 +1,10 @@
-"""The rules driven by hadolint's settings (trusted registries, the label schema).
-
-hadolint's own test cases for DL3026 and DL3049-DL3058 (``../shared/conformance``)
-run through dlint's twins with the same settings; then the exact positions and
-messages of each rule, which need options the fixture files cannot give yet.
+"""The rules driven by hadolint's settings (trusted registries, the label schema):
+the exact positions and messages of each rule, which need options the fixture files
+cannot give (hadolint's own cases are in test_hadolint_conformance.py).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,40 +14,17 @@ import pytest
 from dlint.ir.common import Span
 from dlint.ir.compose import ComposeProject
 from dlint.ir.project import Project
-from dlint.parsers.dockerfile import DockerfileSyntaxError, parse_dockerfile
+from dlint.parsers.dockerfile import parse_dockerfile
 from dlint.registry import find_rule
 from dlint.rule import Finding, Rule
-from tests.conftest import SHARED, load_compose, shared
+from tests.conftest import load_compose
 
-CODES = (
-    "DL3026",
-    "DL3049",
-    "DL3050",
-    "DL3051",
-    "DL3052",
-    "DL3053",
-    "DL3054",
-    "DL3055",
-    "DL3056",
-    "DL3058",
-)
 # hadolint setting -> dlint option
 SETTINGS = {
     "trustedRegistries": "trusted-registries",
     "label-schema": "label-schema",
     "strict-labels": "strict-labels",
 }
-
-
-def _public_cases() -> list[dict[str, Any]]:
-    path = SHARED / "conformance" / "hadolint-public.jsonl"
-    if not path.exists():
-        return []
-    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return [c for c in cases if c["rule"] in CODES]
-
-
-CASES = _public_cases()
 
 
 def _options(config: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -74,30 +48,6 @@ def lint(name: str, text: str, **options: Any) -> list[tuple[Span, str]]:
     assert rule is not None
     opts = {k.replace("_", "-"): v for k, v in options.items()}
     return [(f.span, f.message) for f in run(rule, text, opts)]
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_hadolint_case(case: dict[str, Any]) -> None:
-    rule = find_rule(case["rule"])
-    assert rule is not None, f"no dlint rule has alias {case['rule']}"
-    # hadolint's test harness adds a newline before parsing
-    try:
-        findings = run(rule, case["dockerfile"] + "\n", _options(case["config"]))
-    except DockerfileSyntaxError:
-        # BuildKit refuses the file (an empty one): nothing to report
-        assert case["expect"] == "clean", case["name"]
-        return
-    if case["expect"] == "clean":
-        assert findings == [], case["name"]
-    elif case["count"] is None:
-        assert findings, case["name"]
-    else:
-        assert len(findings) == case["count"], (case["name"], findings)
-
-
-def test_public_cases_present() -> None:
-    shared("conformance", "hadolint-public.jsonl")
-    assert {c["rule"] for c in CASES} >= {"DL3026", "DL3049", "DL3050", "DL3051"}
 
 
 # ---- untrusted-registry ----------------------------------------------------

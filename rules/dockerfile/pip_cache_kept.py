@@ -38,8 +38,8 @@ RUN pip install --no-cache-dir flask==3.0.3
 - pip disables its cache for any value of `PIP_NO_CACHE_DIR` it accepts,
   `0`, `false`, `no` and `off` included (for backward compatibility, pip's
   `--no-cache-dir` callback sets no cache whatever the boolean says). hadolint
-  reports `PIP_NO_CACHE_DIR=0 pip install ...`; dlint does not, since the
-  image keeps no cache.
+  reports `PIP_NO_CACHE_DIR=0 pip install ...` as a kept cache; dlint reports
+  it at `style` severity as a setting that says the opposite of what it does.
 - hadolint accepts `PIP_NO_CACHE_DIR=1` anywhere in the `RUN` text, even
   after the install or in an unrelated command; dlint wants it in the
   install's environment.
@@ -73,8 +73,10 @@ META = RuleMeta(
     precision="high",
 )
 
-# Every value pip's strtobool accepts: each of them disables the cache.
-_PIP_BOOLEANS = frozenset({"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"})
+# Every value pip's strtobool accepts: each of them disables the cache, even those that
+# read as "keep it".
+_PIP_FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
+_PIP_BOOLEANS = frozenset({"y", "yes", "t", "true", "on", "1"}) | _PIP_FALSE
 
 
 def _unquote(text: str) -> str:
@@ -233,9 +235,21 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                 continue
             if scope is None:
                 scope = _scope(df, stage, ins, onbuild)
+            start = inv.command.unwrapped()[0].span
+            value = _inline(inv, script.commands, "PIP_NO_CACHE_DIR")
+            value = value if value is not None else scope.get("PIP_NO_CACHE_DIR")
+            if value is not None and value.strip().lower() in _PIP_FALSE:
+                if not inv.has("--no-cache-dir"):
+                    yield Finding(
+                        start.cover(inv.subcommand_word.span),
+                        f"`PIP_NO_CACHE_DIR={value.strip()}` reads as keeping pip's cache, but "
+                        "pip turns the cache off for any yes/no value: write "
+                        "`PIP_NO_CACHE_DIR=1` so that the Dockerfile says what happens.",
+                        severity=Severity.STYLE,
+                    )
+                continue
             if not _kept(inv, script, scope, mounts):
                 continue
-            start = inv.command.unwrapped()[0].span
             yield Finding(
                 start.cover(inv.subcommand_word.span),
                 "pip keeps its download cache in the image: add `--no-cache-dir` "
