@@ -31,15 +31,14 @@ the wrong folder, a `[` test with a typo. ShellCheck knows hundreds of them.
 ## Example
 ```dockerfile
 FROM debian:12
-ARG VERSION
-RUN wget -O /tmp/app.tgz https://example.com/app-$VERSION.tgz && cd /opt && tar xzf /tmp/app.tgz
+RUN cd /opt; for archive in $(ls *.tgz); do tar xzf $archive; done
 ```
 
 ## Use instead
 ```dockerfile
 FROM debian:12
-ARG VERSION
-RUN wget -O /tmp/app.tgz "https://example.com/app-${VERSION}.tgz" && tar -C /opt -xzf /tmp/app.tgz
+WORKDIR /opt
+RUN for archive in ./*.tgz; do tar xzf "$archive"; done
 ```
 
 ## Differences from hadolint
@@ -112,14 +111,17 @@ def unavailable() -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    """One script as ShellCheck gets it: a shebang line, the script (without its own
-    ``#!`` line), then a line that sets the variables the script can count on."""
+    """One script as ShellCheck gets it: a shebang line, then the script (without its
+    own ``#!`` line) with a line that sets the variables it can count on inserted after
+    its first comments (ShellCheck directives there keep applying to the whole script).
+    """
 
     instruction: Instruction
     script: ShellScript
     text: str
     skipped: int  # characters of the script left out at its start (its own #! line)
-    line_starts: tuple[int, ...]  # offset in the script of each line ShellCheck sees
+    line_starts: tuple[int, ...]  # offset in the script of each of its lines
+    inserted: int  # how many of its lines come before the line dlint inserts
 
     def span(self, comment: shellcheck.Comment) -> Span | None:
         """Where ``comment`` is in the Dockerfile (None: on a line dlint added)."""
@@ -137,6 +139,9 @@ class _Job:
 
     def _offset(self, line: int, column: int) -> int | None:
         index = line - 2  # ShellCheck's line 1 is the shebang dlint wrote
+        if index == self.inserted:
+            return None
+        index -= index > self.inserted
         if not 0 <= index < len(self.line_starts):
             return None
         start = self.line_starts[index]
@@ -163,9 +168,19 @@ def _job(ins: Instruction, script: ShellScript, names: set[str]) -> _Job | None:
     starts.extend(i + 1 for i, ch in enumerate(body) if ch == "\n")
     if body.endswith("\n"):
         starts.pop()
+    lines = body.split("\n")
+    first = 0  # the first line that is not a comment or blank
+    while first < len(starts) and (
+        not lines[first].strip() or lines[first].lstrip().startswith("#")
+    ):
+        first += 1
+    cut = starts[first] if first < len(starts) else len(body)
+    head, rest = body[:cut], body[cut:]
+    if head and not head.endswith("\n"):
+        head += "\n"
     exports = " ".join(f"{n}=1" for n in sorted(names))
-    text = f"#!{shebang}\n{body}{'' if body.endswith(chr(10)) else chr(10)}export {exports}\n"
-    return _Job(ins, script, text, skipped, tuple(starts))
+    text = f"#!{shebang}\n{head}export {exports}\n{rest}"
+    return _Job(ins, script, text, skipped, tuple(starts), first)
 
 
 def _jobs(df: Dockerfile) -> Iterator[_Job]:
