@@ -1,12 +1,8 @@
 """`apk add` without `--no-cache` leaves apk's package index in the image.
 
 ## What it does
-Reports an `apk add` given no `--no-cache`, when its layer ends up in the
-image the Dockerfile builds: the `RUN` is in the last stage, or in a stage the
-last stage is built `FROM` (directly or through other stages). A stage that
-is only copied from (`COPY --from`) or not used is not checked. An
-`ONBUILD RUN` is always checked: its trigger runs in the images built from
-this one. The command is found through `sudo`/`env`/`xargs` prefixes,
+Reports an `apk add` given no `--no-cache`, in every stage, in `RUN` and
+`ONBUILD RUN`. The command is found through `sudo`/`env`/`xargs` prefixes,
 `sh -c '...'`, heredoc scripts and line continuations.
 
 Not reported when nothing stays in the layer: the `RUN` has a
@@ -48,16 +44,13 @@ RUN --mount=type=cache,target=/etc/apk/cache apk add --update curl=8.9.1-r2
   afterwards, and `apk add --no-network` (the docker-library images use it to
   record run-time dependencies that are already installed), though nothing is
   left in the image; dlint does not.
-- hadolint checks every stage; dlint checks the stages whose layers are in the
-  built image, as hadolint itself does for the apt lists (DL3009).
 - hadolint accepts a cache mount on `/var/cache/apk` only; dlint also accepts
   one on `/etc/apk/cache`, which apk uses as its cache folder when it exists
   (the mount creates it) and which Docker's documentation recommends.
 
 ## Known limitations
 An `apk update` alone leaves the index in the image too; only `apk add` is
-checked. With `--target`, a build may stop at an earlier stage; the rule judges
-the stages of the last one, the image a plain `docker build` makes.
+checked.
 """
 
 from __future__ import annotations
@@ -66,7 +59,7 @@ import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Layer, Stage, StageRef
+from dlint.ir.dockerfile import Dockerfile, Instruction, Layer
 from dlint.ir.shell import ShellCommand, ShellScript
 from dlint.rule import Finding, RuleMeta
 
@@ -154,22 +147,7 @@ def _findings(script: ShellScript, targets: list[str], onbuild: bool) -> Iterato
         )
 
 
-def _shipped(df: Dockerfile) -> set[int]:
-    """Indexes of the stages whose layers are in the image: the last stage and the
-    stages it is built FROM (-1: instructions before any FROM, when there is no FROM)."""
-    if not df.stages:
-        return {-1}
-    shipped: set[int] = set()
-    stage: Stage | None = df.stages[-1]
-    while stage is not None and stage.index not in shipped:
-        shipped.add(stage.index)
-        base = stage.base
-        stage = df.stages[base.index] if isinstance(base, StageRef) else None
-    return shipped
-
-
 def check(df: Dockerfile) -> Iterator[Finding]:
-    shipped = _shipped(df)
     for stage in df.all_stages:
         layers = {layer.instruction.span: layer for layer in stage.layers}
         for ins in stage.instructions:
@@ -178,8 +156,6 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             if run is None or run.keyword != "RUN" or run.script is None:
                 continue
             if run.script.dialect not in ("posix", "exec"):
-                continue
-            if not onbuild and stage.index not in shipped:
                 continue
             targets = _mount_targets(run, None if onbuild else layers.get(run.span))
             yield from _findings(run.script, targets, onbuild)

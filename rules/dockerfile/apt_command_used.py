@@ -5,7 +5,8 @@ Reports every `apt` command in a `RUN` (and in `ONBUILD RUN`), whatever its
 subcommand: `apt update`, `apt install`, `apt search`... The command is found
 through `sudo`, `env`, `xargs` and `sh -c '...'`, in heredoc scripts and
 across line continuations. `apt-get`, `apt-cache`, `apt-mark` and other tools
-whose names start with `apt` are not reported.
+whose names start with `apt` are not reported, and neither is `command -v apt`,
+which only checks that apt exists.
 
 ## Why is this bad?
 `apt` is made for people at a terminal: its output, its progress bars and its
@@ -27,10 +28,15 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \
  && rm -rf /var/lib/apt/lists/*
 ```
+
+## Differences from hadolint
+- hadolint reads the first word of each command only; dlint also finds `apt`
+  run through `sudo`, `env` or `xargs`, and by its path (`/usr/bin/apt`).
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
@@ -78,8 +84,27 @@ def _invocations(df: Dockerfile, *tools: str) -> Iterator[Invocation]:
                 yield found
 
 
+def _looked_up(inv: Invocation) -> bool:
+    """``command -v apt`` (or ``-V``) only tells whether apt exists: it runs nothing.
+    (``ShellCommand.unwrapped`` reads ``command`` as a wrapper whatever its options.)"""
+    argv = inv.command.argv
+    for i, word in enumerate(argv):
+        if word.span == inv.program.span:
+            return False
+        if word.value is not None and posixpath.basename(word.value) == "command":
+            for option in argv[i + 1 :]:
+                value = option.value or ""
+                if not value.startswith("-") or value == "--":
+                    break
+                if "v" in value[1:] or "V" in value[1:]:
+                    return True
+    return False
+
+
 def check(df: Dockerfile) -> Iterator[Finding]:
     for inv in _invocations(df, "apt"):
+        if _looked_up(inv):
+            continue
         sub = inv.subcommand
         if sub is None and inv.operands and inv.operands[0].value in _INSTEAD:
             sub = inv.operands[0].value

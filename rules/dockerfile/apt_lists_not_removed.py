@@ -2,19 +2,26 @@ r"""`apt-get update` leaves the package lists in the final image.
 
 ## What it does
 Reports an `apt-get update` (also `apt update` and `aptitude update`) whose
-`RUN` does not remove `/var/lib/apt/lists` afterwards, when that layer ends
-up in the image the Dockerfile builds: the `RUN` is in the last stage, or in
-a stage the last stage is built `FROM` (directly or through other stages).
-Lists left in a stage that is only copied from (`COPY --from`) or not used
-at all never reach the image and are not reported. An `ONBUILD RUN` is
-always checked: its trigger runs in the images built from this one.
+`RUN` leaves what apt downloads in its layer, when that layer ends up in an
+image: the `RUN` is in the last stage, or in a stage that a later `FROM`
+builds on. Lists left in a stage that is only copied from (`COPY --from`) or
+not used at all never reach an image and are not reported. An `ONBUILD RUN`
+is always checked: its trigger runs in the images built from this one.
 
 The lists count as removed when a later command of the same `RUN` is an `rm`
-of `/var/lib/apt/lists/*` (or of the folder, or of a folder holding it),
-`find /var/lib/apt/lists ... -delete`, or `apt-get distclean`. The lists
-never reach the layer when the `RUN` has a `--mount=type=cache` or
-`--mount=type=tmpfs` on `/var/lib/apt/lists`, or mounts on both
-`/var/lib/apt` and `/var/cache/apt` (Docker's documented pattern).
+of `/var/lib/apt/lists/*` (or of the folder, or of a folder holding it, or of
+a pattern for the files inside: `/var/lib/apt/lists/*.lz4`),
+`find /var/lib/apt/lists ... -delete`, or `apt-get distclean`. They never
+reach the layer when the `RUN` has a `--mount=type=cache` or
+`--mount=type=tmpfs` on `/var/lib/apt/lists` or a folder holding it
+(`/var/lib/apt`).
+
+The downloaded packages are the other half. Debian and Ubuntu images delete
+them after every install (`/etc/apt/apt.conf.d/docker-clean`); once an earlier
+command removes that file, as BuildKit cache recipes do, they stay in
+`/var/cache/apt`. The `RUN` is then reported unless it also mounts a cache
+or tmpfs on `/var/cache/apt` or runs `apt-get clean` (or removes
+`/var/cache/apt/*`) after the update.
 
 ## Why is this bad?
 `apt-get update` downloads the index of every configured repository into
@@ -43,6 +50,7 @@ out of the image:
 
 ```dockerfile
 FROM debian:12
+RUN rm -f /etc/apt/apt.conf.d/docker-clean
 RUN --mount=type=cache,target=/var/lib/apt,sharing=locked \
     --mount=type=cache,target=/var/cache/apt,sharing=locked \
     apt-get update \
@@ -53,20 +61,28 @@ RUN --mount=type=cache,target=/var/lib/apt,sharing=locked \
 - hadolint counts any `rm` given `-rf` (`rm -rf /tmp/build`) as the cleanup;
   dlint needs the `rm` to remove the lists, and to come after the update
   (`rm -rf /var/lib/apt/lists/* && apt-get update` leaves them in place).
-- hadolint reports a stage that any later `FROM` reuses; dlint reports the
-  stages the last stage is built from, so lists left in a stage whose only
-  user is itself discarded are not reported.
-- dlint also accepts `find ... -delete` and `apt-get distclean` as the cleanup.
+- hadolint accepts a cache mount on `/var/lib/apt` only together with one on
+  `/var/cache/apt`; dlint accepts it alone while the image's `docker-clean`
+  still deletes the downloaded packages: the lists are in the mount and
+  nothing else stays.
+- Once `docker-clean` is removed, dlint reports the packages left in
+  `/var/cache/apt` also when the lists themselves are removed or mounted on
+  `/var/lib/apt/lists`; hadolint does not.
+- dlint also accepts `find ... -delete` and `apt-get distclean` (`dist-clean`)
+  as the cleanup.
 
 ## Known limitations
-With `--target`, a build may stop at an earlier stage; the rule judges the
-stages of the last one, the image a plain `docker build` makes.
+A base image without `docker-clean` (not an official Debian or Ubuntu one)
+keeps the downloaded packages unless the `RUN` cleans them; only a removal
+written in the Dockerfile is seen. A stage that no later `FROM` uses but that
+is built on its own (`docker build --target`) is not checked.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile, Instruction, Layer, Stage, StageRef
@@ -86,8 +102,8 @@ META = RuleMeta(
 
 _TOOLS = ("apt-get", "apt", "aptitude")
 _LISTS = "/var/lib/apt/lists"
-_STATE = "/var/lib/apt"
 _ARCHIVES = "/var/cache/apt"
+_DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
 _DISTCLEAN = frozenset({"distclean", "dist-clean"})
 
 
@@ -116,36 +132,115 @@ def _mount_targets(run: Instruction, layer: Layer | None) -> list[str]:
     return targets
 
 
-def _mounted(targets: list[str]) -> bool:
-    """Whether the mounts keep the lists out of the layer: one on the lists folder
-    itself, or mounts on both apt folders."""
-    if any(posixpath.normpath(t) == _LISTS for t in targets):
-        return True
-    return any(_covers(t, _STATE) for t in targets) and any(_covers(t, _ARCHIVES) for t in targets)
-
-
 def _path(word: str) -> str | None:
     """An absolute path an ``rm``/``find`` operand names, without a trailing ``/*``."""
     path = word.removesuffix("*").rstrip("/") or "/"
     return path if path.startswith("/") else None
 
 
-def _removes_lists(cmd: ShellCommand) -> bool:
+def _operands(cmd: ShellCommand, program: str) -> list[str] | None:
+    """The static operands of ``cmd`` when it runs ``program`` (None otherwise)."""
     argv = cmd.unwrapped()
-    if not argv or argv[0].value is None:
+    if not argv or argv[0].value is None or posixpath.basename(argv[0].value) != program:
+        return None
+    return [w.value for w in argv[1:] if w.value is not None]
+
+
+def _removes(cmd: ShellCommand, path: str) -> bool:
+    """Whether ``cmd`` is an ``rm`` of ``path`` (or of a folder holding it)."""
+    words = _operands(cmd, "rm")
+    if words is None:
         return False
-    program = posixpath.basename(argv[0].value)
-    words = [w.value for w in argv[1:] if w.value is not None]
-    if program == "rm":
-        paths = [_path(w) for w in words if not w.startswith("-")]
-        return any(p is not None and _covers(p, _LISTS) for p in paths)
-    if program == "find" and ("-delete" in words or "rm" in words):
+    paths = [_path(w) for w in words if not w.startswith("-")]
+    return any(p is not None and _covers(p, path) for p in paths)
+
+
+def _apt(cmd: ShellCommand) -> Invocation | None:
+    inv = parse(cmd)
+    return inv if inv is not None and inv.tool in _TOOLS else None
+
+
+def _removes_lists(cmd: ShellCommand) -> bool:
+    if _removes(cmd, _LISTS):
+        return True
+    words = _operands(cmd, "rm")
+    if words is not None and any(_covers(_LISTS, w) and any(c in w for c in "*?[") for w in words):
+        return True  # a pattern for the lists' files (``/var/lib/apt/lists/*.lz4``)
+    words = _operands(cmd, "find")
+    if words is not None and ("-delete" in words or "rm" in words):
         paths = [_path(w) for w in words if not w.startswith("-")]
         return any(p is not None and (_covers(p, _LISTS) or _covers(_LISTS, p)) for p in paths)
-    inv = parse(cmd)
-    if inv is not None and inv.tool in _TOOLS:
-        first = inv.operands[0].value if inv.operands else None
-        return inv.subcommand in _DISTCLEAN or (inv.subcommand is None and first in _DISTCLEAN)
+    inv = _apt(cmd)
+    if inv is None:
+        return False
+    first = inv.operands[0].value if inv.operands else None
+    return inv.subcommand in _DISTCLEAN or (inv.subcommand is None and first in _DISTCLEAN)
+
+
+def _removes_archives(cmd: ShellCommand) -> bool:
+    """``apt-get clean`` (or distclean), or an ``rm`` of ``/var/cache/apt/*``."""
+    if _removes(cmd, _ARCHIVES) or _removes(cmd, _ARCHIVES + "/archives"):
+        return True
+    inv = _apt(cmd)
+    return inv is not None and inv.subcommand in ("clean", *_DISTCLEAN)
+
+
+@dataclass(frozen=True, slots=True)
+class _Left:
+    """What an ``apt-get update`` leaves in its layer."""
+
+    update: Invocation
+    lists: bool  # the package lists (else: only the downloaded packages)
+
+
+def _left(script: ShellScript, targets: list[str], docker_clean: bool) -> _Left | None:
+    """The first ``apt-get update`` of a script that leaves apt's downloads in its
+    layer. ``docker_clean``: whether the image still deletes the downloaded packages
+    when the script starts."""
+    lists_mounted = any(_covers(t, _LISTS) for t in targets)
+    archives_kept = not docker_clean or _removes_docker_clean(script)
+    if archives_kept and any(_covers(t, _ARCHIVES) for t in targets):
+        archives_kept = False
+    commands = script.commands
+    for i, cmd in enumerate(commands):
+        inv = _apt(cmd)
+        if inv is None or inv.subcommand != "update":
+            continue
+        later = commands[i + 1 :]
+        if not lists_mounted and not any(_removes_lists(c) for c in later):
+            return _Left(inv, lists=True)
+        if archives_kept and not any(_removes_archives(c) for c in later):
+            return _Left(inv, lists=False)
+    return None
+
+
+def _removes_docker_clean(script: ShellScript | None) -> bool:
+    return script is not None and any(_removes(c, _DOCKER_CLEAN) for c in script.commands)
+
+
+def _reused(df: Dockerfile) -> set[int]:
+    """Indexes of the stages whose layers are in an image: the last stage and the
+    stages a later FROM builds on (-1: instructions before any FROM, when there is
+    no FROM)."""
+    if not df.stages:
+        return {-1}
+    reused = {df.stages[-1].index}
+    for stage in df.stages:
+        if isinstance(stage.base, StageRef):
+            reused.add(stage.base.index)
+    return reused
+
+
+def _inherits_removal(df: Dockerfile, stage: Stage) -> bool:
+    """Whether a stage this one is built FROM removes ``docker-clean``."""
+    seen: set[int] = set()
+    base = stage.base
+    while isinstance(base, StageRef) and base.index not in seen and base.index < len(df.stages):
+        seen.add(base.index)
+        parent = df.stages[base.index]
+        if any(_removes_docker_clean(ins.script) for ins in parent.instructions):
+            return True
+        base = parent.base
     return False
 
 
@@ -158,43 +253,14 @@ def _span(inv: Invocation) -> Span:
     return start.cover(sub.span)
 
 
-def _forgotten(script: ShellScript, targets: list[str]) -> Invocation | None:
-    """The first ``apt-get update`` of a script that leaves the lists in its layer."""
-    if _mounted(targets):
-        return None
-    commands = script.commands
-    for i, cmd in enumerate(commands):
-        inv = parse(cmd)
-        if inv is None or inv.tool not in _TOOLS or inv.subcommand != "update":
-            continue
-        if not any(_removes_lists(later) for later in commands[i + 1 :]):
-            return inv
-    return None
-
-
-def _shipped(df: Dockerfile) -> set[int]:
-    """Indexes of the stages whose layers are in the image: the last stage and the
-    stages it is built FROM (-1: instructions before any FROM, when there is no FROM)."""
-    if not df.stages:
-        return {-1}
-    shipped: set[int] = set()
-    stage: Stage | None = df.stages[-1]
-    while stage is not None and stage.index not in shipped:
-        shipped.add(stage.index)
-        base = stage.base
-        stage = df.stages[base.index] if isinstance(base, StageRef) else None
-    return shipped
-
-
-def _message(inv: Invocation, targets: list[str], onbuild: bool) -> str:
-    what = f"`{inv.tool} update`"
+def _message(left: _Left, onbuild: bool) -> str:
+    what = f"`{left.update.tool} update`"
     where = "in the images built from this one" if onbuild else "in the image"
-    partial = [t for t in targets if _covers(t, _LISTS)]
-    if partial:
+    if not left.lists:
         return (
-            f"{what} runs with a cache mount on {partial[0]} but none on /var/cache/apt: "
-            "mount /var/cache/apt too, or remove the lists at the end of the RUN "
-            "(`rm -rf /var/lib/apt/lists/*`)."
+            f"{what} runs with /etc/apt/apt.conf.d/docker-clean removed: the packages apt "
+            f"downloads stay in /var/cache/apt {where}. Use a cache mount on /var/cache/apt "
+            "too, or run `apt-get clean` at the end of the RUN."
         )
     return (
         f"{what} leaves the package lists {where}: remove them at the end of the same RUN "
@@ -204,9 +270,13 @@ def _message(inv: Invocation, targets: list[str], onbuild: bool) -> str:
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    shipped = _shipped(df)
+    reused = _reused(df)
     for stage in df.all_stages:
         layers = {layer.instruction.span: layer for layer in stage.layers}
+        # whether docker-clean still deletes the downloaded packages, for the RUNs of
+        # this image and for the ONBUILD triggers that run in the images built from it
+        removed = _inherits_removal(df, stage)
+        removed_onbuild = removed
         for ins in stage.instructions:
             onbuild = ins.keyword == "ONBUILD"
             run = ins.trigger if onbuild else ins
@@ -214,9 +284,11 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                 continue
             if run.script.dialect not in ("posix", "exec"):
                 continue
-            if not onbuild and stage.index not in shipped:
-                continue
-            targets = _mount_targets(run, None if onbuild else layers.get(run.span))
-            inv = _forgotten(run.script, targets)
-            if inv is not None:
-                yield Finding(_span(inv), _message(inv, targets, onbuild))
+            if onbuild or stage.index in reused:
+                targets = _mount_targets(run, None if onbuild else layers.get(run.span))
+                left = _left(run.script, targets, not (removed_onbuild if onbuild else removed))
+                if left is not None:
+                    yield Finding(_span(left.update), _message(left, onbuild))
+            if _removes_docker_clean(run.script):
+                removed_onbuild = True
+                removed = removed or not onbuild

@@ -52,7 +52,7 @@ RUN apt-get update \
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
@@ -93,8 +93,20 @@ def _scripted(ins: Instruction) -> Instruction | None:
     return run if run.script.dialect in ("posix", "exec") else None
 
 
-def _configures(words: Iterator[str]) -> bool:
+def _configures(words: Iterable[str]) -> bool:
     return any(_CONFIG.search(w) for w in words)
+
+
+def _written(ins: Instruction) -> list[str]:
+    """The heredoc bodies an instruction writes as data (``COPY <<EOF``, ``cat <<EOF >
+    file``); a body run as the RUN's script is read through its commands instead."""
+    target = ins.trigger if ins.keyword == "ONBUILD" and ins.trigger is not None else ins
+    commands = target.script.commands if target.script is not None else ()
+    return [
+        doc.content
+        for doc in target.heredocs
+        if not any(doc.body.line <= c.span.line <= doc.body.end_line for c in commands)
+    ]
 
 
 def _command_configures(cmd: ShellCommand) -> bool:
@@ -108,7 +120,7 @@ def _command_configures(cmd: ShellCommand) -> bool:
 def _instruction_configures(ins: Instruction) -> bool:
     """Whether an instruction writes the setting to a file (``echo``, ``printf``, a
     heredoc)."""
-    if _configures(doc.content for doc in ins.heredocs):
+    if _configures(_written(ins)):
         return True
     run = _scripted(ins)
     return (
@@ -196,5 +208,5 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                         f"`{what}` without `-y` stops at its confirmation prompt, which "
                         f"nobody answers during a build: write `{what} -y`.",
                     )
-            if _configures(doc.content for doc in ins.heredocs):
+            if _configures(_written(ins)):
                 configured = True

@@ -4,7 +4,7 @@ r"""A package is installed with `apt-get install` without a pinned version.
 Reports each package of an `apt-get install` (also `apt install` and
 `aptitude install`) that names no version: `curl` instead of
 `curl=7.88.1-10+deb12u8`. Each unpinned package is reported at its own
-position, in `RUN` and `ONBUILD RUN`, through `sudo`/`env` prefixes,
+position, in `RUN` and `ONBUILD RUN`, through `sudo`/`env`/`xargs` prefixes,
 `sh -c '...'`, heredoc scripts and line continuations.
 
 Not reported: a package with a version (`pkg=1.2`, also with a variable:
@@ -47,6 +47,9 @@ RUN apt-get update \
 - hadolint reports a word that is only a variable (`$PACKAGES`) as an unpinned
   package; dlint cannot know what it holds and does not report it.
 - `apt-get install -s` (simulate) installs nothing and is not reported.
+- hadolint reads the first word of each command only; dlint also reads
+  `apt-get` run through `sudo`, `env` or `xargs` (`... | xargs apt-get install
+  -y --reinstall man` installs `man` unpinned).
 - hadolint reports the `RUN` once; dlint reports each unpinned package.
 
 ## Known limitations
