@@ -6,7 +6,7 @@ Reports a `dnf` or `microdnf` command that fills the package cache
 `update`, `upgrade`/`up`, `upgrade-minimal`/`up-min`, `downgrade`,
 `distro-sync`, `swap`, `makecache`, `group install`/`update`,
 `module install`) when no clean of the same tool (`dnf clean all`, or
-`yum clean all` for dnf; `microdnf clean all` for microdnf) and no `rm -rf` of
+`yum clean all` for dnf; `microdnf clean all` for microdnf) and no `rm -r` of
 the cache folder (`/var/cache/dnf`, `/var/cache/yum`, `/var/cache/libdnf5`,
 or `/var/cache` itself) follows it in the same `RUN`. Checked in `RUN` and
 `ONBUILD RUN`; one finding per tool and `RUN`, at the last such command.
@@ -39,11 +39,24 @@ RUN dnf install -y mariadb-10.11.8 && dnf clean all
 ```
 
 ## Differences from hadolint
-- hadolint does not check `dnf update`, `downgrade`, `distro-sync`, `swap`,
-  `makecache` or group and module installs; dlint does.
-- dlint accepts `rm -rf /var/cache/dnf` (dnf 4's cache) and
-  `rm -rf /var/cache/yum` (microdnf's) as well as `/var/cache/libdnf5`, and
-  `yum clean all` after `dnf` (on RHEL 8 and later `yum` is dnf).
+- hadolint does not check `dnf update`, `groupinstall`, `localinstall`,
+  `downgrade`, `distro-sync`, `swap` or `makecache`; dlint does (`update` is
+  `upgrade`, `groupinstall` is `group install`), also through `sudo`, a full
+  path, `sh -c` or a heredoc script.
+- hadolint takes any `rm -rf` (`rm -rf /tmp/app`) for a clean, and compares
+  the first install with the first clean: a `RUN` that removes a download
+  before the install and runs `microdnf clean all` at its end is reported.
+  dlint needs a clean of the cache that follows the install, and reports an
+  install that comes after the clean (`dnf install ... && dnf clean all && dnf
+  install ...`).
+- `clean packages`, `clean metadata` and `clean dbcache` keep part of the
+  cache: hadolint takes any `dnf clean` for a clean, dlint only `clean all`.
+- dlint accepts `rm -r` written any way (`-fr`, `-R`, `--recursive`) of
+  `/var/cache/dnf` (dnf 4's cache) and `/var/cache/yum` (microdnf's) as well
+  as `/var/cache/libdnf5`, cache and tmpfs mounts on those folders or on
+  `/var/cache`, and `yum clean all` after `dnf` (on RHEL 8 and later `yum` is
+  dnf). A mount on a folder inside the cache (`/var/cache/libdnf5/fedora`)
+  keeps the rest of it in the layer: hadolint accepts it, dlint does not.
 - hadolint checks every stage; dlint checks the stages whose layers are in the
   built image, as hadolint itself does for the apt lists (DL3009).
 
@@ -61,8 +74,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .yum_cache_kept import FILLING, RPM_CACHES, rpm_clean, uncleaned
-from .yum_not_noninteractive import rpm_action
+from .yum_not_noninteractive import FILLING, RPM_CACHES, rpm_action, rpm_clean, uncleaned
 
 META = RuleMeta(
     code="DL3040",

@@ -9,10 +9,10 @@ packages or module streams) without `-y` or `--assumeyes`, in `RUN` and
 `ONBUILD RUN`.
 
 Not reported: a command with `--setopt=assumeyes=1`, one whose standard input
-is piped in (`yes | dnf install ...`), one with a word whose value dlint
-cannot see (`dnf install $OPTS ...`: it may hold `-y`), and any dnf command
-after a `RUN` of the same stage (or of a stage it is built on) wrote
-`assumeyes=1` into a configuration file (`/etc/dnf/dnf.conf`).
+is piped in (`yes | dnf install ...`), one with a word holding a value chosen
+at build time (`dnf install $DNF_OPTS ...` with `ARG DNF_OPTS`: it may hold
+`-y`), and any dnf command after a `RUN` of the same stage (or of a stage it is
+built on) wrote `assumeyes=1` into a configuration file (`/etc/dnf/dnf.conf`).
 
 ## Why is this bad?
 Without `-y`, dnf (and recent versions of microdnf) asks for a confirmation
@@ -33,12 +33,18 @@ RUN dnf install -y httpd-2.4.62 && dnf clean all
 ```
 
 ## Differences from hadolint
-hadolint checks `install`, `groupinstall` and `localinstall` only; dlint checks
-every subcommand that asks before changing packages, and accepts a piped
-answer or `assumeyes=1` set in a configuration file or with `--setopt`.
+- hadolint checks `install`, `groupinstall` and `localinstall` only; dlint
+  checks every subcommand that asks before changing packages (`in` is
+  `install`; `update`, `remove`... ask too), also through `sudo`, a full path,
+  `sh -c` or a heredoc script.
+- dlint accepts what does answer the prompt, where hadolint reports:
+  `--setopt=assumeyes=1`, `assumeyes=1` written into a configuration file, a
+  piped answer, and options in an `ARG` or in an `ENV` that holds `-y`.
 
 ## Known limitations
-`dnf5` and `tdnf` are not checked.
+`dnf5` and `tdnf` are not checked. dlint does not read the variables a `RUN`
+sets itself (nor does hadolint): `OPTS=-y && dnf install $OPTS httpd` is
+reported.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Reports a `yum` command that fills yum's cache (`install`, `groupinstall`,
 `localinstall`, `reinstall`, `update`, `upgrade`, `downgrade`, `distro-sync`,
 `swap`, `makecache`, `group install`/`update`, `module install`) when no
 `yum clean all` (or `dnf clean all`: on RHEL 8 and later `yum` is dnf) and no
-`rm -rf` of the cache folder (`/var/cache/yum`, `/var/cache/dnf`, or
+`rm -r` of the cache folder (`/var/cache/yum`, `/var/cache/dnf`, or
 `/var/cache` itself) follows it in the same `RUN`. Checked in `RUN` and
 `ONBUILD RUN`; one finding per `RUN`, at the last such command.
 
@@ -38,10 +38,17 @@ RUN yum install -y httpd-2.4.6 && yum clean all
 
 ## Differences from hadolint
 - hadolint checks `yum install` only; dlint checks every command that fills
-  the cache, and reports the last one that no clean follows.
-- dlint accepts `dnf clean all`, `rm -rf /var/cache/dnf` and
-  `rm -rf /var/cache/*` as cleans, and a cache or tmpfs mount on the cache
-  folder.
+  the cache, also through `sudo`, a full path, `sh -c` or a heredoc script.
+- hadolint takes any `rm -rf` (`rm -rf /tmp/app`) for a clean, and compares
+  the first install with the first clean; dlint needs a clean of the cache
+  that follows the install, and reports an install that comes after the clean
+  (`yum install ... && yum clean all && yum install ...`).
+- `clean packages` and `clean metadata` keep part of the cache: hadolint takes
+  any `yum clean` for a clean, dlint only `clean all`.
+- dlint accepts `dnf clean all`, `rm -r` written any way (`-fr`, `-R`,
+  `--recursive`) of `/var/cache/yum`, `/var/cache/dnf` or `/var/cache/*`, and
+  a cache or tmpfs mount on the cache folder. It does not accept
+  `rm -f /var/cache/yum/*`, which removes no folder.
 - hadolint checks every stage; dlint checks the stages whose layers are in the
   built image, as hadolint itself does for the apt lists (DL3009).
 
@@ -52,16 +59,13 @@ stages of the last one, the image a plain `docker build` makes.
 
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.ir.shell import ShellCommand
 from dlint.rule import Finding, RuleMeta
 
-from .._shared.packages import Invocation, parse
-from .yum_not_noninteractive import Action, mount_covers, rpm_action, runs, shipped
+from .yum_not_noninteractive import FILLING, RPM_CACHES, rpm_action, rpm_clean, uncleaned
 
 META = RuleMeta(
     code="DL3032",
@@ -71,79 +75,6 @@ META = RuleMeta(
     tags=("image-size", "yum"),
     precision="high",
 )
-
-# ---------------------------------------------------------------------------
-# Helpers shared with DL3036 and DL3040 (they belong in rules/_shared/).
-
-RPM_CACHES = ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5", ".cache/libdnf5")
-# Actions that fill the cache.
-FILLING = frozenset(
-    {"install", "group install", "localinstall", "localupdate", "reinstall", "update",
-     "upgrade", "upgrade-minimal", "downgrade", "distro-sync", "swap", "makecache",
-     "group update", "group upgrade", "module install"}
-)  # fmt: skip
-
-
-def _removes_cache(cmd: ShellCommand, dirs: tuple[str, ...]) -> bool:
-    """``rm`` of one of ``dirs`` (absolute ones), its content, or ``/var/cache``."""
-    argv = cmd.unwrapped()
-    if not argv or argv[0].value is None or posixpath.basename(argv[0].value) != "rm":
-        return False
-    for word in argv[1:]:
-        path = word.value
-        if path is None or path.startswith("-"):
-            continue
-        path = posixpath.normpath(path.rstrip("*").rstrip("/") or "/")
-        if path == "/var/cache":
-            return True
-        for d in dirs:
-            if d.startswith("/") and (path == d or path.startswith(d + "/")):
-                return True
-    return False
-
-
-def uncleaned(
-    df: Dockerfile,
-    cleaners: Mapping[str, frozenset[str]],
-    action_of: Callable[[Invocation], Action | None],
-    filling: frozenset[str],
-    is_clean: Callable[[Invocation, Action], bool],
-    caches: tuple[str, ...],
-) -> Iterator[tuple[Invocation, Action]]:
-    """For each RUN, per tool of ``cleaners``: the last command that fills the cache
-    with no clean after it. ``cleaners[tool]``: the tools whose clean counts. Only the
-    layers of the built image are checked (and ONBUILD triggers)."""
-    in_image = shipped(df)
-    for run in runs(df):
-        if not run.onbuild and run.stage.index not in in_image:
-            continue
-        if run.script.dialect not in ("posix", "exec") or mount_covers(run.cache_targets, caches):
-            continue
-        pending: dict[str, tuple[Invocation, Action]] = {}
-        for cmd in run.script.commands:
-            if _removes_cache(cmd, caches):
-                pending.clear()
-                continue
-            inv = parse(cmd)
-            if inv is None:
-                continue
-            action = action_of(inv)
-            if action is None:
-                continue
-            if is_clean(inv, action):
-                for tool in [t for t in pending if inv.tool in cleaners[t]]:
-                    del pending[tool]
-            elif inv.tool in cleaners and action.name in filling:
-                pending[inv.tool] = (inv, action)
-        yield from pending.values()
-
-
-def rpm_clean(inv: Invocation, action: Action) -> bool:
-    """``yum clean all``, ``dnf clean all``..."""
-    return action.name == "clean" and any(w.value == "all" for w in action.operands)
-
-
-# ---------------------------------------------------------------------------
 
 _YUM = {"yum": frozenset({"yum", "dnf"})}
 

@@ -2,21 +2,25 @@
 
 ## What it does
 Reports each package a `yum install` names without a version, in `RUN` and
-`ONBUILD RUN`. A package is pinned when it is written `name-<version>`: the
-part after its last `-` starts with a digit (`httpd-2.4.6`,
-`httpd-2.4.6-99.el7.x86_64`, `openssl-1:1.0.2k`). A `yum module install`
-needs a stream: `name:<stream>`.
+`ONBUILD RUN`. A package is pinned when it is written `name-<version>`: what
+follows the name's dash is a version, release and architecture, made of
+version characters, the last part starting with a digit (`httpd-2.4.6`,
+`httpd-2.4.6-99.el7.x86_64`, `openssl-1:1.0.2k`; not `java-11-openjdk`, whose
+dashes belong to the name, nor `httpd-2*`). A `yum module install` needs a
+stream: `name:<stream>`.
 
 A package written with a variable is read with the variable's value when an
-`ENV` of the stage (or of a stage it is built on) sets it
-(`ENV HTTPD_VERSION=2.4.6` then `httpd-$HTTPD_VERSION`), and counts as pinned
-when an `ARG` declares the variable or the `RUN` itself assigns it: its value
-is chosen at build time. A variable nothing defines is empty, so
-`httpd-$HTTPD_VERSION` with no `ARG` or `ENV` for it is reported.
+`ENV` of the stage (or of a stage it is built on) sets it (`ENV
+HTTPD_VERSION=2.4.6` then `httpd-$HTTPD_VERSION`). A variable an `ARG`
+declares earlier in the file, and a command substitution, stand for a version
+chosen at build time: the package is pinned when the variable comes after a
+dash (`kernel-devel-$(uname -r)`), not when it is the whole name
+(`$PACKAGES`). A variable nothing defines is empty: `httpd-$HTTPD_VERSION`
+with no `ARG` or `ENV` for it is reported. An `ONBUILD RUN` sees the `ENV`s of
+its stage and the `ONBUILD ARG`s and `ONBUILD ENV`s before it.
 
-Not reported: `.rpm` files and anything else with a `/` (local paths and
-URLs), groups and module profiles (`@development`), capabilities such as
-`perl(JSON)` or `pkgconfig(zlib)`, and words holding a command substitution.
+Not reported: `.rpm` files, groups and module profiles (`@development`),
+options, and the values of options (`--enablerepo epel`).
 
 ## Why is this bad?
 Without a version, each build installs whatever is newest in the repositories
@@ -37,35 +41,37 @@ RUN yum install -y httpd-2.4.6 && yum clean all
 ```
 
 ## Differences from hadolint
-- Local paths and URLs (anything with a `/`), groups (`@name`) and
-  capabilities (`perl(JSON)`) are not reported: they cannot be pinned with
-  `-<version>`.
-- A variable the `RUN` assigns itself counts as pinned.
-- Each unpinned package is reported at its own place, not the whole `RUN`.
+- hadolint takes a name with a dash and any part that starts with a digit for
+  a pinned package (`java-11-openjdk`); dlint needs a version at the end.
+- hadolint reads the values of options as packages (`--enablerepo epel`),
+  and reports `.rpm` files without a dash in their name (`/tmp/app.rpm`),
+  groups (`@development`, `yum group install`), which cannot be pinned, and a
+  command substitution after a dash (`kernel-devel-$(uname -r)`); dlint does
+  not.
+- hadolint takes any `ENV` variable after a dash for a version; dlint reads
+  the `ENV`'s value: `ENV PACKAGES="git-1.8.3.1 wget-1.14"` then `$PACKAGES`
+  is pinned, `ENV NAME=python3` then `$NAME-devel` is not, nor is
+  `httpd-$VERSION` with an empty `VERSION`. It also reads
+  `${VERSION:-2.4.6}`, and the `ENV`s an `ONBUILD RUN` inherits.
+- Each unpinned package is reported at its own place, not the whole `RUN`;
+  commands run through `sudo`, a full path, `sh -c` or a heredoc script are
+  checked too.
 
 ## Known limitations
-A variable set only by the base image's `ENV` is unknown to dlint: a package
-pinned with it (`httpd-$HTTPD_VERSION`) is reported, as hadolint does.
+A variable set only by the base image's `ENV`, or by the `RUN` itself
+(`V=2.4.6 && yum install -y httpd-$V`), is unknown to dlint: a package pinned
+with it is reported, as hadolint does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
 
-from .._shared.packages import Invocation
-from .yum_not_noninteractive import (
-    RPM_EXTRA_VALUED,
-    commands,
-    expand,
-    rpm_action,
-    runs,
-    skipped_values,
-)
+from .yum_not_noninteractive import rpm_message, rpm_packages, unpinned
 
 META = RuleMeta(
     code="DL3033",
@@ -75,92 +81,6 @@ META = RuleMeta(
     tags=("reproducibility", "supply-chain", "yum"),
     precision="high",
 )
-
-# ---------------------------------------------------------------------------
-# Helpers shared with DL3037 and DL3041 (they belong in rules/_shared/).
-
-
-def rpm_pinned(piece: str) -> bool:
-    """``name-<version>``, an ``.rpm``, a path or URL, a group or a capability."""
-    if piece.startswith("-"):  # an option, from a variable
-        return True
-    if piece.endswith(".rpm") or "/" in piece or piece.startswith("@") or "(" in piece:
-        return True
-    name, sep, version = piece.rpartition("-")
-    return bool(sep and name) and version[:1].isdigit()
-
-
-def module_pinned(piece: str) -> bool:
-    """``name:<stream>`` (with or without ``/profile``)."""
-    return piece.startswith("-") or ":" in piece
-
-
-PackageTest = Callable[[str], bool]
-
-
-def unpinned(
-    df: Dockerfile,
-    tools: tuple[str, ...],
-    packages: Callable[[Invocation], Iterator[tuple[ShellWord, PackageTest]]],
-) -> Iterator[tuple[Invocation, ShellWord, tuple[str, ...], tuple[str, ...]]]:
-    """(command, word, its unpinned pieces, unknown variables) for each package word that
-    ``packages`` gives and its test rejects."""
-    for run in runs(df):
-        for inv in commands(run, *tools):
-            for word, pinned in packages(inv):
-                found = expand(word, run)
-                if found is None:
-                    continue
-                bad = tuple(p for p in found.pieces if not pinned(p))
-                if bad:
-                    yield inv, word, bad, found.unknown
-
-
-def rpm_packages(inv: Invocation) -> Iterator[tuple[ShellWord, PackageTest]]:
-    """The packages of ``install`` and the modules of ``module install``."""
-    action = rpm_action(inv)
-    if action is None or action.name not in ("install", "module install"):
-        return
-    test = rpm_pinned if action.name == "install" else module_pinned
-    skip = skipped_values(inv, RPM_EXTRA_VALUED)
-    for word in action.operands:
-        if (word.span.line, word.span.column) not in skip:
-            yield word, test
-
-
-def describe(
-    word: ShellWord,
-    bad: tuple[str, ...],
-    unknown: tuple[str, ...],
-    pinned_form: Callable[[str], str],
-    missing: str = "a version",
-) -> str:
-    """The message for an unpinned package word; ``pinned_form(name)`` shows how to pin."""
-    if unknown:
-        names = ", ".join(f"`{n}`" for n in unknown)
-        return (
-            f"`{word.text}` gets no version: no ARG or ENV defines {names}; pin the package "
-            f"as `{pinned_form('name')}`."
-        )
-    if len(bad) == 1 and bad[0] == word.value:
-        return f"`{bad[0]}` is installed without {missing}: pin it as `{pinned_form(bad[0])}`."
-    listed = ", ".join(f"`{p}`" for p in bad[:3]) + (", ..." if len(bad) > 3 else "")
-    each = "it" if len(bad) == 1 else "each"
-    return (
-        f"`{word.text}` installs {listed} without {missing}: pin {each} as `{pinned_form('name')}`."
-    )
-
-
-def rpm_message(
-    inv: Invocation, word: ShellWord, bad: tuple[str, ...], unknown: tuple[str, ...]
-) -> str:
-    action = rpm_action(inv)
-    if action is not None and action.name == "module install":
-        return describe(word, bad, unknown, lambda name: f"{name}:<stream>", "a stream")
-    return describe(word, bad, unknown, lambda name: f"{name}-<version>")
-
-
-# ---------------------------------------------------------------------------
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:

@@ -3,7 +3,7 @@
 ## What it does
 Reports a `zypper` command that fills zypper's cache (`install`/`in`,
 `update`/`up`, `dist-upgrade`/`dup`, `patch`, `source-install`/`si`,
-`install-new-recommends`) when no `zypper clean` (`cc`) and no `rm -rf` of
+`install-new-recommends`) when no `zypper clean` (`cc`) and no `rm -r` of
 `/var/cache/zypp` (or of `/var/cache` itself) follows it in the same `RUN`.
 Checked in `RUN` and `ONBUILD RUN`; one finding per `RUN`, at the last such
 command.
@@ -37,8 +37,14 @@ RUN zypper install -y mariadb=10.11.8 && zypper clean -a
 
 ## Differences from hadolint
 - hadolint checks `zypper install` only; dlint checks every command that fills
-  the cache, and reports the last one that no clean follows.
-- dlint also accepts `rm -rf /var/cache/zypp/*` as a clean.
+  the cache, also through `sudo`, a full path, `sh -c` or a heredoc script.
+- hadolint compares the first install with the first clean; dlint needs a
+  clean that follows the install, and reports an install that comes after it
+  (`zypper in ... && zypper clean && zypper in ...`).
+- dlint also accepts `rm -r` of `/var/cache/zypp` or `/var/cache/*` as a
+  clean, and a cache or tmpfs mount on `/var/cache`. A mount on a folder
+  inside the cache (`/var/cache/zypp/packages`) keeps the rest of it in the
+  layer: hadolint accepts it, dlint does not.
 - hadolint checks every stage; dlint checks the stages whose layers are in the
   built image, as hadolint itself does for the apt lists (DL3009).
 
@@ -58,8 +64,7 @@ from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.packages import Invocation
-from .yum_cache_kept import uncleaned
-from .yum_not_noninteractive import Action
+from .yum_not_noninteractive import Action, uncleaned, zypper_action
 
 META = RuleMeta(
     code="DL3036",
@@ -76,19 +81,14 @@ _FILLING = frozenset(
 _ZYPPER = {"zypper": frozenset({"zypper"})}
 
 
-def _action(inv: Invocation) -> Action | None:
-    if inv.subcommand is None or inv.subcommand_word is None:
-        return None
-    word = inv.subcommand_word
-    return Action(inv.subcommand, word.literal, word.span, inv.operands)
-
-
 def _clean(inv: Invocation, action: Action) -> bool:
     return action.name == "clean"
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for _inv, action in uncleaned(df, _ZYPPER, _action, _FILLING, _clean, ("/var/cache/zypp",)):
+    for _inv, action in uncleaned(
+        df, _ZYPPER, zypper_action, _FILLING, _clean, ("/var/cache/zypp",)
+    ):
         yield Finding(
             action.span,
             f"`zypper {action.written}` leaves zypper's cache in the image: run `zypper clean -a` "

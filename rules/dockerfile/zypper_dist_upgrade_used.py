@@ -21,6 +21,11 @@ RUN zypper --non-interactive dist-upgrade && zypper clean -a
 FROM opensuse/leap:15.6
 RUN zypper --non-interactive install curl=8.6.0 && zypper clean -a
 ```
+
+## Differences from hadolint
+hadolint reports any `dup` or `dist-upgrade` word after `zypper`
+(`zypper install dup`, `zypper search dist-upgrade`); dlint only the
+subcommand, also through `sudo`, a full path, `sh -c` or a heredoc script.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .yum_not_noninteractive import commands, runs
+from .yum_not_noninteractive import commands, runs, zypper_action
 
 META = RuleMeta(
     code="DL3035",
@@ -46,10 +51,10 @@ META = RuleMeta(
 def check(df: Dockerfile) -> Iterator[Finding]:
     for run in runs(df):
         for inv in commands(run, "zypper"):
-            word = inv.subcommand_word
-            if inv.subcommand == "dist-upgrade" and word is not None:
+            action = zypper_action(inv)
+            if action is not None and action.name == "dist-upgrade":
                 yield Finding(
-                    word.span,
-                    f"`zypper {word.literal}` upgrades the whole distribution in the image: "
+                    action.span,
+                    f"`zypper {action.written}` upgrades the whole distribution in the image: "
                     "build from a base image of the release you want instead.",
                 )

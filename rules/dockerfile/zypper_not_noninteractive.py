@@ -8,8 +8,9 @@ non-interactive switch: `--non-interactive` (`-n`), or the subcommand's
 `--no-confirm` (`-y`). Checked in `RUN` and `ONBUILD RUN`.
 
 Not reported: a command whose standard input is piped in
-(`yes | zypper install ...`), and one with a word whose value dlint cannot see
-(`zypper $ZYPPER_OPTS install ...`: it may hold `-n`).
+(`yes | zypper install ...`), and one with a word holding a value chosen at
+build time (`zypper $ZYPPER_OPTS install ...` with `ARG ZYPPER_OPTS`: it may
+hold `-n`).
 
 ## Why is this bad?
 Without a non-interactive switch, zypper asks for a confirmation before it
@@ -30,13 +31,18 @@ RUN zypper --non-interactive install httpd=2.4.58 && zypper clean -a
 ```
 
 ## Differences from hadolint
-hadolint does not check `update`, `dist-upgrade` and `install-new-recommends`;
-dlint does, and accepts a piped answer.
+- hadolint does not check `update`, `dist-upgrade` and
+  `install-new-recommends`, which ask too; dlint does, also through `sudo`, a
+  full path, `sh -c` or a heredoc script.
+- dlint accepts a piped answer, and switches in an `ARG` or in an `ENV` that
+  holds one; hadolint reports them.
 
 ## Known limitations
 Like hadolint, dlint accepts `-n` anywhere in the command, but after the
 subcommand zypper reads `-n` as `--name`: write the global
-`--non-interactive` before the subcommand.
+`--non-interactive` before the subcommand. (`patch`'s
+`--non-interactive-include-reboot-patches` alone is no switch: it is reported.)
+dlint does not read the variables a `RUN` sets itself (nor does hadolint).
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .yum_not_noninteractive import commands, fed_by_pipe, may_hold_option, runs
+from .yum_not_noninteractive import commands, fed_by_pipe, may_hold_option, runs, zypper_action
 
 META = RuleMeta(
     code="DL3034",
@@ -68,19 +74,17 @@ _ASKING = frozenset(
 def check(df: Dockerfile) -> Iterator[Finding]:
     for run in runs(df):
         for inv in commands(run, "zypper"):
-            word = inv.subcommand_word
-            if inv.subcommand not in _ASKING or word is None:
+            action = zypper_action(inv)
+            if action is None or action.name not in _ASKING:
                 continue
-            if inv.has("--non-interactive", "--no-confirm") or any(
-                o.name.startswith("--non-interactive") for o in inv.options
-            ):
+            if inv.has("--non-interactive", "--no-confirm"):
                 continue
             if fed_by_pipe(inv.command, run.script) or any(
                 may_hold_option(w, run, _SWITCHES) for w in inv.command.args
             ):
                 continue
             yield Finding(
-                word.span,
-                f"`zypper {word.literal}` without `--non-interactive` stops at a prompt the "
+                action.span,
+                f"`zypper {action.written}` without `--non-interactive` stops at a prompt the "
                 "build cannot answer: write `zypper --non-interactive` (or add `-y`).",
             )

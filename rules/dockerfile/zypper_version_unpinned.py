@@ -5,17 +5,19 @@ Reports each package a `zypper install` (`zypper in`) names without a
 version, in `RUN` and `ONBUILD RUN`. A package is pinned by a version
 condition (`httpd=2.4.58`, `'httpd>=2.4'`, also written as separate words:
 `httpd '>=' 2.4`), or written `name-<version>`, which zypper reads the same
-way (`httpd-2.4.58`: the part after the last `-` starts with a digit).
+way (`httpd-2.4.58`: what follows the name's dash is a version, its last part
+starting with a digit; not `java-17-openjdk`, whose dashes belong to the
+name).
 
 A package written with a variable is read with the variable's value when an
-`ENV` of the stage (or of a stage it is built on) sets it, and counts as
-pinned when an `ARG` declares the variable or the `RUN` itself assigns it: its
-value is chosen at build time.
+`ENV` of the stage (or of a stage it is built on) sets it. A variable an `ARG`
+declares earlier in the file, and a command substitution, stand for a version
+chosen at build time: the package is pinned when the variable comes after
+`=` or a dash (`tomcat=$TOMCAT_VERSION`), not when it is the whole name.
 
-Not reported: `.rpm` files and anything else with a `/` (local paths and
-URLs), capabilities such as `perl(JSON)`, packages marked for removal
-(`!name`, `~name`), installs of patterns, patches and products
-(`-t pattern`), and words holding a command substitution.
+Not reported: `.rpm` files, packages marked for removal (`!name`, `~name`),
+installs of patches (`-t patch`), options, and the values of options
+(`--from repo-oss`).
 
 ## Why is this bad?
 Without a version, each build installs whatever is newest in the repositories
@@ -37,14 +39,20 @@ RUN zypper --non-interactive install tomcat=9.0.89 && zypper clean -a
 
 ## Differences from hadolint
 - `name-<version>` counts as pinned: zypper reads `httpd-2.4.58` as
-  `httpd=2.4.58`.
-- Local paths and URLs (anything with a `/`), capabilities, removals and
-  `-t pattern`/`patch`/`product` installs are not reported.
-- Each unpinned package is reported at its own place, not the whole `RUN`.
+  `httpd=2.4.58`. So does a condition written in separate words.
+- hadolint reads the values of options as packages (`-r repo-oss`,
+  `--from repo-oss`), and reports removals (`!vim`) and patches, which are
+  not installed or are fixed updates; dlint does not.
+- dlint reads the value of an `ENV`: `ENV PACKAGES="jq=1.7.1 make=4.4.1"`
+  then `$PACKAGES` is pinned.
+- Each unpinned package is reported at its own place, not the whole `RUN`;
+  commands run through `sudo`, a full path, `sh -c` or a heredoc script are
+  checked too.
 
 ## Known limitations
-A variable set only by the base image's `ENV` is unknown to dlint: a package
-pinned with it (`httpd-$HTTPD_VERSION`) is reported, as hadolint does.
+A variable set only by the base image's `ENV`, or by the `RUN` itself, is
+unknown to dlint: a package pinned with it (`httpd-$HTTPD_VERSION`) is
+reported, as hadolint does.
 """
 
 from __future__ import annotations
@@ -57,7 +65,14 @@ from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.packages import Invocation
-from .yum_version_unpinned import PackageTest, describe, unpinned
+from .yum_not_noninteractive import (
+    BUILD_TIME,
+    PackageTest,
+    describe,
+    unpinned,
+    version_like,
+    zypper_action,
+)
 
 META = RuleMeta(
     code="DL3037",
@@ -69,18 +84,20 @@ META = RuleMeta(
 )
 
 _OPERATOR_CHARS = "=<>"
+# Package types whose names are no packages to pin: a patch is one fixed update.
+_NOT_PINNED = frozenset({"patch"})
 
 
 def _pinned(piece: str) -> bool:
     if piece.startswith(("-", "!", "~")):  # an option, or a removal
         return True
     piece = piece.lstrip("+")
-    if any(c in piece for c in _OPERATOR_CHARS):
+    if any(c in piece for c in _OPERATOR_CHARS) or piece.endswith(".rpm"):
         return True
-    if piece.endswith(".rpm") or "/" in piece or "(" in piece:
-        return True
-    name, sep, version = piece.rpartition("-")
-    return bool(sep and name) and version[:1].isdigit()
+    if BUILD_TIME in piece:  # name-$VERSION: zypper reads it as name=$VERSION
+        return "-" in piece
+    name, sep, version = piece.partition("-")
+    return bool(sep and name) and version_like(version)
 
 
 def _yes(piece: str) -> bool:
@@ -104,12 +121,13 @@ def _type_word(inv: Invocation) -> tuple[str | None, tuple[int, int] | None]:
 
 
 def _packages(inv: Invocation) -> Iterator[tuple[ShellWord, PackageTest]]:
-    if inv.subcommand != "install":
+    action = zypper_action(inv)
+    if action is None or action.name != "install":
         return
     kind, where = _type_word(inv)
-    if kind is not None and kind != "package":
+    if kind in _NOT_PINNED:
         return
-    words = [w for w in inv.operands if (w.span.line, w.span.column) != where]
+    words = [w for w in action.operands if (w.span.line, w.span.column) != where]
     i = 0
     while i < len(words):
         word = words[i]
