@@ -6,7 +6,14 @@ Reports each gem a `gem install` (or `gem i`) names without a version, in
 
 Not reported: installs given a version with `-v`/`--version` (it applies to
 the gem named), local `.gem` files, gems from a Gemfile (`gem install -g`),
-and gems written with a variable (`gem install "$GEM"`).
+the build options after `--` (`gem install nokogiri:1.16.5 --
+--use-system-libraries`), and a word that is only a variable (`gem install
+"$GEM"`): what it holds is not known.
+
+A gem whose name is written with a variable part (`"rubocop-${PLUGIN}"`) is
+reported: its written text names no version. A version in the written text
+pins it (`"bundler:${BUNDLER_VERSION}"`), and so does a variable that brings
+the `:` along.
 
 ## Why is this bad?
 Without a version, each build installs whatever is newest on rubygems.org
@@ -26,9 +33,15 @@ RUN gem install bundler:2.5.6
 ```
 
 ## Differences from hadolint
-- hadolint reads the values of options such as `--install-dir /opt/gems` or
-  `--source URL` as gems; dlint skips them.
-- Local `.gem` files are not reported.
+- hadolint takes the word after any option for that option's value, so it
+  misses `bundler` in `gem install --no-document bundler` (or `-N bundler`,
+  `--user-install bundler`); dlint knows which of gem's options take a value,
+  and skips only those values (`--install-dir /opt/gems`, `--source URL`).
+- Local `.gem` files are not reported, nor is a word that is only a variable
+  (`"$GEM"`, as in the apt and apk rules): hadolint reports both.
+- `-v=2.5.6` gives a version (gem reads `=2.5.6` as the requirement);
+  hadolint does not read that spelling.
+- gem run through `sudo` is checked; hadolint does not see it.
 - Each unpinned gem is reported at its own place, not the whole `RUN`.
 """
 
@@ -36,12 +49,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dlint.ir.common import Severity
+from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile, Instruction
 from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.packages import Invocation, invocations
+from .pip_version_unpinned import written
 
 META = RuleMeta(
     code="DL3028",
@@ -52,14 +66,31 @@ META = RuleMeta(
     precision="high",
 )
 
-# gem options that take a value but are missing from the shared table.
-_EXTRA_VALUED = frozenset({"-P", "--trust-policy", "--config-file", "--target-rbconfig"})
+# gem options that take a value (some an optional one) but are missing from the shared
+# table.
+_EXTRA_VALUED = frozenset(
+    {"-P", "--trust-policy", "--config-file", "--target-rbconfig", "--document", "-B",
+     "--bulk-threshold", "-p", "--http-proxy"}
+)  # fmt: skip
+# What follows an option as its value when it is written ``--option true``.
+_BOOLEAN_VALUES = frozenset({"true", "false"})
 
 
 def _gems(inv: Invocation) -> list[ShellWord]:
-    """The operands, without the values of options the shared table misses."""
+    """The operands that name gems: not the values of options the shared table misses,
+    nor what follows ``--`` (options for the gem's build: ``-- --use-system-libraries``)."""
     argv = inv.command.argv
-    values = {argv[i + 1].span for i, word in enumerate(argv[:-1]) if word.value in _EXTRA_VALUED}
+    values: set[Span] = set()
+    for i, word in enumerate(argv[:-1]):
+        text = word.value or ""
+        if text == "--":
+            values.update(w.span for w in argv[i + 1 :])
+            break
+        following = argv[i + 1]
+        if text in _EXTRA_VALUED or (
+            text.startswith("--") and "=" not in text and following.value in _BOOLEAN_VALUES
+        ):
+            values.add(following.span)
     return [w for w in inv.operands if w.span not in values]
 
 
@@ -77,11 +108,17 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             if inv.subcommand != "install" or inv.has("--version", "--file"):
                 continue
             for word in _gems(inv):
-                gem = word.value
-                if not gem or ":" in gem or gem.endswith(".gem"):
-                    continue
+                text = written(word)
+                if text is None:
+                    continue  # only a variable: its value is not known
+                gem = text.text
+                if not gem or gem.startswith("-") or ":" in gem or gem.endswith(".gem"):
+                    continue  # an option, pinned (``bundler:2.5``), or a local file
+                if any(":" in e for e in text.expansions):
+                    continue  # the version comes with a variable: ``rake${V:+:$V}``
+                shown = text.show(gem)
                 yield Finding(
                     word.span,
-                    f"`{gem}` is installed without a version: write `gem install {gem}:<version>` "
-                    "or add `-v <version>`.",
+                    f"`{shown}` is installed without a version: write "
+                    f"`gem install {shown}:<version>` or add `-v <version>`.",
                 )

@@ -7,18 +7,26 @@ without a version, or with a version that moves (`@latest`, `@upgrade`,
 `go run`, the package it runs (the words after it are the program's).
 
 Not reported:
-- local packages: `.`, `./...`, `../x`, `/src/x`, `.go` files;
-- import paths whose first element has no dot (`myapp/cmd/server`, `std`,
-  `tool`): the go command downloads only from hosts, so these are the main
-  module's, GOPATH's or the standard library's;
+- local packages: `.`, `./...`, `../x`, `/src/x`, `~/x`, `$GOPATH/src/x`,
+  `.go` files;
+- for `go install` and `go run`, import paths whose first element has no dot
+  (`myapp/cmd/server`, `std`, `tool`): the go command downloads only from
+  hosts, so these are the main module's, GOPATH's or the standard library's
+  (`go get` names modules to add to `go.mod`: all of its operands are
+  checked);
 - import paths under the GOPATH folder the `RUN` works in (`WORKDIR
   /go/src/github.com/org/app` then `go install github.com/org/app/cmd/x`);
 - `go install pkg` and `go run pkg` without a version once the stage has a
   `go.mod` (copied in, bind-mounted into the `RUN`, or made by an earlier
   `go mod ...`): the go command then builds the version `go.mod` requires
   and never fetches a newer one (`go get pkg` does, and stays reported);
-- `pkg@none` (`go get` removes that dependency), and packages written with a
-  variable (`pkg@$VERSION`).
+- `pkg@none` (`go get` removes that dependency), a version written with a
+  variable (`pkg@$VERSION`), and a word that is only a variable (`"$PKG"`):
+  what it holds is not known.
+
+A package whose path is written with a variable part
+(`example.com/tools/${TOOL}`) is reported when it has no version, and so is
+`${TOOL}@latest`.
 
 ## Why is this bad?
 Without a version, the go command picks the newest one published that day:
@@ -41,8 +49,12 @@ RUN go install golang.org/x/tools/gopls@v0.16.2
 - hadolint reports `@none`, which installs nothing; dlint does not. dlint
   also reports the moving queries `@upgrade` and `@patch` and the branch names
   `@master`, `@main` and `@HEAD`.
-- Import paths with no dot in their first element, and paths under the GOPATH
-  working folder, are the build's own code: hadolint reports them.
+- Import paths with no dot in their first element given to `go install` or
+  `go run`, paths under the GOPATH working folder, and `.go` files (`go run
+  main.go`) are the build's own code or the standard library: hadolint
+  reports them.
+- A word that is only a variable (`"$PKG"`) is not reported, as in the apt and
+  apk rules: hadolint reports it.
 - hadolint reports `go install pkg` and `go run pkg` even where `go.mod` pins
   `pkg`.
 - Each unpinned package is reported at its own place, not the whole `RUN`.
@@ -65,6 +77,7 @@ from dlint.ir.shell import ShellScript, ShellWord
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.packages import Invocation, invocations
+from .pip_version_unpinned import HOLE, written
 
 META = RuleMeta(
     code="DL3062",
@@ -81,10 +94,12 @@ _EXTRA_VALUED = frozenset({"-gccgoflags", "-coverprofile", "-cpuprofile", "-memp
 _MODULE_FILES = ("go.mod", "go.work")
 
 
-def _local(path: str, gopath_package: str | None) -> bool:
-    if path in (".", "..") or path.startswith(("./", "../", "/")) or path.endswith(".go"):
+def _local(path: str, gopath_package: str | None, fetches: bool) -> bool:
+    """Whether a package path names the build's own code (``fetches``: ``go get``, whose
+    operands are modules to add to go.mod)."""
+    if path in (".", "..") or path.startswith(("./", "../", "/", "~/")) or path.endswith(".go"):
         return True
-    if "." not in path.split("/", 1)[0]:
+    if not fetches and "." not in path.split("/", 1)[0]:
         return True  # no host: the main module, GOPATH or the standard library
     # under the GOPATH folder the RUN works in: the build's own package
     return bool(gopath_package) and (path + "/").startswith(f"{gopath_package}/")
@@ -187,13 +202,19 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                 continue
             module: bool | None = None  # computed when needed
             for word in _packages(inv):
-                spec = word.value
-                if spec is None or not spec:
-                    continue
+                text = written(word)
+                if text is None:
+                    continue  # only a variable: its value is not known
+                spec = text.text
+                if not spec or spec.startswith("-") or any("@" in e for e in text.expansions):
+                    continue  # an option, or a version that comes with a variable
                 path, at, version = spec.partition("@")
-                if _local(path, gopath_package) or (at and version == "none"):
-                    continue
-                if at and version not in _MOVING:
+                if HOLE in version or (at and version not in _MOVING):
+                    continue  # a version (``pkg@$VERSION``), or ``pkg@none``: a removal
+                if HOLE in path.split("/", 1)[0]:
+                    if not at:
+                        continue  # ``$GOPATH/src/app``, ``${REPO}/cmd/x``: where is unknown
+                elif _local(path, gopath_package, inv.subcommand == "get"):
                     continue
                 if not at and inv.subcommand != "get" and stage is not None and layer is not None:
                     if module is None:
@@ -202,6 +223,6 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                         continue
                 yield Finding(
                     word.span,
-                    f"`{spec}` has no pinned version: write `{path}@<version>` "
-                    "(a release tag or a commit).",
+                    f"`{text.show(spec)}` has no pinned version: write "
+                    f"`{text.show(path)}@<version>` (a release tag or a commit).",
                 )

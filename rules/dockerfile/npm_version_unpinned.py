@@ -8,9 +8,14 @@ than `express@4.19.2`, and git dependencies without a `#<commit>` or
 
 Not reported: a bare `npm install` (it installs what `package.json` and the
 lock file say), versions, ranges and tags (`express@^4`, `@scope/pkg@1.2`,
-`pkg@next`), tarballs (`.tgz`, `.tar`, `.tar.gz`), local folders (`./pkg`,
-`../pkg`, `/opt/pkg`, `~/pkg`, `file:...`), and packages written with a
-variable (`npm install "$PKG"`).
+`pkg@next`), tarballs (`.tgz`, `.tar`, `.tar.gz`), local folders (`.`,
+`./pkg`, `../pkg`, `/opt/pkg`, `~/pkg`, `file:...`, `$DIR/pkg`), and a word
+that is only a variable (`npm install "$PKG"`): what it holds is not known.
+
+A package whose name is written with a variable part (`"eslint-plugin-${X}"`)
+is reported: its written text names no version. A version in the written
+text pins it (`"express@${EXPRESS_VERSION}"`), and so does a variable that
+brings the `@` along (`"express${V:+@$V}"`).
 
 ## Why is this bad?
 Without a version, each build installs whatever is newest on the registry
@@ -30,11 +35,22 @@ RUN npm install --global pnpm@9.12.1
 ```
 
 ## Differences from hadolint
-- `pkg@latest` (and `@*`, `@x`, an empty version) names no version: dlint
-  reports it, hadolint accepts any `@`.
+- `pkg@latest` (and `@*`, `@x`, an empty version, `alias@npm:pkg`) names no
+  version: `latest` moves with every release, as `@latest` does for Go, which
+  hadolint reports (DL3062). hadolint accepts any `@` here; dlint reports it.
 - `org/repo` and `github:org/repo` are GitHub dependencies: dlint wants a
   `#<ref>` on them as on `git+https://` URLs; hadolint wants an `@`.
-- `file:` specs are local folders: hadolint reports them.
+- `file:` specs, `.`, `..` and `$DIR/pkg` are local folders: hadolint
+  reports them.
+- A word that is only a variable (`"$PKG"`) is not reported, as in the apt and
+  apk rules: hadolint reports it.
+- hadolint reads only `npm install` written out, as the first word after
+  `npm`; dlint also reads its aliases (`npm i`, `npm add`, `npm it`...), and
+  `npm --prefix /app install`, `sudo npm install` and `/usr/local/bin/npm
+  install`.
+- The values of options (`--omit dev`, `--workspace web`, `--location
+  global`, `--install-strategy nested`, `--audit false`) are not packages;
+  hadolint reports them as unpinned.
 - Each unpinned package is reported at its own place, not the whole `RUN`.
 """
 
@@ -49,6 +65,7 @@ from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.packages import Invocation, invocations
+from .pip_version_unpinned import HOLE, written
 
 META = RuleMeta(
     code="DL3016",
@@ -88,6 +105,9 @@ def _unpinned(spec: str) -> str | None:
     if _URL.match(spec):
         return None
     scope, name = ("@", spec[1:]) if spec.startswith("@") else ("", spec)
+    first, slash, _rest = name.partition("/")
+    if not scope and slash and HOLE in first:
+        return None  # ``$DIR/pkg``: most likely a folder
     if not scope and "/" in name.split("@", 1)[0]:
         # ``org/repo``: a GitHub repository
         pinned = "#" in name and not name.endswith("#")
@@ -130,11 +150,18 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             if inv.subcommand != "install":
                 continue
             for word in _packages(inv):
-                spec = word.value
-                if spec is None or not spec:
-                    continue
+                text = written(word)
+                if text is None:
+                    continue  # only a variable: its value is not known
+                spec = text.text
+                if not spec or spec.startswith("-") or any("@" in e for e in text.expansions):
+                    continue  # an option, or a version that comes with a variable
                 wanted = _unpinned(spec)
                 if wanted is None:
                     continue
                 what = "a ref" if wanted.endswith("#<commit or tag>") else "a version"
-                yield Finding(word.span, f"`{spec}` is installed without {what}: write `{wanted}`.")
+                yield Finding(
+                    word.span,
+                    f"`{text.show(spec)}` is installed without {what}: write "
+                    f"`{text.show(wanted)}`.",
+                )

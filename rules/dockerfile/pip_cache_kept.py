@@ -45,6 +45,10 @@ RUN pip install --no-cache-dir flask==3.0.3
   install's environment.
 - Removing the cache later in the same `RUN`, a tmpfs or cache mount on
   `~/.cache`, and `ARG PIP_NO_CACHE_DIR=1` are accepted.
+- An `ONBUILD RUN` sees the `ENV PIP_NO_CACHE_DIR` of its stage (the image it
+  runs on carries it); hadolint does not read `ENV` for `ONBUILD`.
+- pip run through `sudo`, by its path (`/opt/venv/bin/pip install`) or in
+  `sh -c '...'` is checked; hadolint does not see it.
 
 ## Known limitations
 `no-cache-dir` set in a pip configuration file (`pip.conf`,
@@ -63,6 +67,7 @@ from dlint.ir.shell import ShellCommand, ShellScript, ShellWord
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.packages import Invocation, invocations, parse
+from .pip_version_unpinned import written
 
 META = RuleMeta(
     code="DL3042",
@@ -108,11 +113,12 @@ def _scope(df: Dockerfile, stage: Stage, ins: Instruction, onbuild: bool) -> dic
 
 
 def _assignment(word: ShellWord) -> tuple[str, str] | None:
-    """``NAME=value`` (quotes removed) of an assignment word."""
-    name, eq, value = word.text.partition("=")
+    """``NAME=value`` of an assignment word (quotes removed; a hole for an expansion)."""
+    text = written(word)
+    name, eq, value = text.text.partition("=") if text is not None else ("", "", "")
     if not eq or not name.replace("_", "a").isalnum():
         return None
-    return name, _unquote(value)
+    return name, value
 
 
 def _before(a: Span, b: Span) -> bool:
@@ -184,10 +190,16 @@ def _purged_after(script: ShellScript, cmd: ShellCommand, cache_dirs: set[str]) 
             argv
             and argv[0].value is not None
             and posixpath.basename(argv[0].value) == "rm"
-            and any(_is_pip_cache(w.literal, cache_dirs) for w in argv[1:])
+            and any(_is_pip_cache(_static(w), cache_dirs) for w in argv[1:])
         ):
             return True
     return False
+
+
+def _static(word: ShellWord) -> str:
+    """A word's static text (``$HOME/.cache/pip`` keeps its ``/.cache/pip``)."""
+    text = written(word)
+    return text.text if text is not None else ""
 
 
 def _runs(df: Dockerfile) -> Iterator[tuple[Stage, Instruction, Instruction, bool]]:

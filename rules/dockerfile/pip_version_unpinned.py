@@ -14,8 +14,13 @@ Not reported:
   source archives (`.whl`, `.tar.gz`, `.zip`...), URLs;
 - VCS URLs pinned to a ref (`git+https://host/org/repo.git@v1.2#egg=repo`);
 - `--no-index` installs, which can only pick from local wheel folders;
-- packages written with a variable (`pip install "$PKG"`): their value is
-  not known.
+- a word that is only a variable (`pip install "$PKG"`, `$(cat list)`): what
+  it holds is not known.
+
+A package whose name is written with a variable part
+(`"tensorflow${TF_SUFFIX}"`) is reported: its written text names no version.
+A version in the written text pins it (`"flask==${FLASK_VERSION}"`), and so
+does a variable that brings the operator along (`"flask${V:+==$V}"`).
 
 ## Why is this bad?
 Without a version, each build installs whatever is newest on the index that
@@ -36,14 +41,21 @@ RUN pip install --no-cache-dir flask==3.0.3 gunicorn==22.0.0
 ```
 
 ## Differences from hadolint
-- hadolint reads `git...` as a VCS URL for any package whose name starts with
-  `git` and counts any `@` in a VCS URL as a ref, the `@` of `user@host`
-  included; dlint looks for the ref in the URL's path.
-- `.[extra]`, `../pkg`, archives other than `.whl`/`.tar.gz`, `--no-index`
-  installs and `PIP_CONSTRAINT` are not reported; hadolint reports the first
-  and the last three.
+- hadolint counts any `@` in a VCS URL as a ref, the `@` of `user@host`
+  included (`git+https://${TOKEN}@github.com/org/repo.git`); dlint looks for
+  the ref in the URL's path.
+- `.[extra]`, archives other than `.whl`/`.tar.gz`, `--no-index` installs and
+  `PIP_CONSTRAINT` are not reported: they install local files, or versions a
+  constraints file fixes. hadolint reports them.
+- A word that is only a variable (`"$PKG"`) is not reported, as in the apt and
+  apk rules: hadolint reports it.
 - Operators in an environment marker (`"pkg; python_version<'3.9'"`) do not
   pin the package.
+- The values of pip options hadolint does not know take one (`--timeout 60`,
+  `-C key=value`, `--report out.json`, `--exists-action w`) are not packages;
+  hadolint reports them as unpinned.
+- pip run through `sudo` or by its path (`/opt/venv/bin/pip install`) is
+  checked; hadolint does not see it.
 - Each unpinned package is reported at its own place, not the whole `RUN`.
 
 ## Known limitations
@@ -55,6 +67,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
@@ -75,7 +88,7 @@ META = RuleMeta(
 _OPERATORS = ("===", "==", "~=", "!=", ">=", "<=", ">", "<")
 _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".tar")
 _VCS = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z+-]*:|^(?:git|svn)://", re.IGNORECASE)
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?")
+_NAME = re.compile(r"[A-Za-z0-9\x00][A-Za-z0-9._\x00-]*(?:\[[^\]]*\])?")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 # Options that take a value but are missing from the shared pip table
 # (``--build`` of old pips, pipx's own options).
@@ -83,6 +96,102 @@ _EXTRA_VALUED = frozenset(
     {"-b", "--build", "--build-dir", "--build-directory", "--use-feature", "--use-deprecated", "--keyring-provider",
      "--resume-retries", "--log-file", "--pip-args", "--suffix", "--spec", "--preinstall"}
 )  # fmt: skip
+
+
+HOLE = "\x00"  # stands for an expansion in the static text of a word
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A word's static text (quotes removed), with a ``HOLE`` for each expansion."""
+
+    text: str
+    expansions: tuple[str, ...] = ()  # the source of each expansion, in order
+
+    def show(self, text: str) -> str:
+        """``text`` (this word's text, or a prefix of it) with its expansions written back."""
+        if HOLE not in text:
+            return text
+        parts = iter(self.expansions)
+        return "".join(next(parts, "$?") if ch == HOLE else ch for ch in text)
+
+
+def written(word: ShellWord) -> Written | None:
+    """How a package word is written: its static text, expansions standing in as holes.
+
+    None for a word that is only expansions (``$PKG``, ``"${PKG}"``, ``$(cat f)``): what
+    it holds is unknown. A word with static text (``"tensorflow${SUFFIX}"``,
+    ``flask==${VERSION}``) is judged on that text, each expansion read as part of a
+    name, never as a version. (The IR keeps a word's value only when it is all static,
+    so the word's source is read here, one character at a time.)"""
+    if word.value is not None:
+        return Written(word.value)
+    text, expansions = _lex(word.text)
+    if not text.replace(HOLE, "").strip():
+        return None
+    return Written(text, tuple(expansions))
+
+
+def _lex(source: str) -> tuple[str, list[str]]:
+    """Quote removal over one word's source, each expansion replaced by a HOLE."""
+    out: list[str] = []
+    expansions: list[str] = []
+    i, n, quoted = 0, len(source), False
+    while i < n:
+        ch = source[i]
+        if ch == "\\":
+            following = source[i + 1 : i + 2]
+            if quoted and following not in ("$", "`", '"', "\\", "\n"):
+                out.append(ch)
+            elif following != "\n":
+                out.append(following)
+            i += 2
+        elif ch == '"':
+            quoted = not quoted
+            i += 1
+        elif ch == "'" and not quoted:
+            end = source.find("'", i + 1)
+            end = n if end < 0 else end
+            out.append(source[i + 1 : end])
+            i = end + 1
+        elif ch == "$" and not quoted and source[i + 1 : i + 2] in ("'", '"'):
+            i += 1  # $'...' and $"...": quoting, read as quotes
+        elif ch in ("$", "`") and (end := _expansion_end(source, i)) > i + 1:
+            expansions.append(source[i:end])
+            out.append(HOLE)
+            i = end
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out), expansions
+
+
+def _expansion_end(source: str, i: int) -> int:
+    """Where the expansion at ``source[i]`` (``$`` or a backquote) ends (``i + 1``: none)."""
+    if source[i] == "`":
+        j = i + 1
+        while j < len(source) and source[j] != "`":
+            j += 2 if source[j] == "\\" else 1
+        return min(j + 1, len(source))
+    following = source[i + 1 : i + 2]
+    if following in ("{", "("):
+        closing = "}" if following == "{" else ")"
+        depth, j = 0, i + 1
+        while j < len(source):
+            if source[j] == following:
+                depth += 1
+            elif source[j] == closing:
+                depth -= 1
+                if depth == 0:
+                    return j + 1
+            j += 2 if source[j] == "\\" else 1
+        return len(source)
+    if following.isdigit() or (following and following in "@*#?$!-"):
+        return i + 2
+    j = i + 1
+    while j < len(source) and (source[j].isalnum() or source[j] == "_"):
+        j += 1
+    return j
 
 
 def _vcs_pinned(url: str) -> bool:
@@ -112,14 +221,15 @@ def _pinned(spec: str) -> bool:
     return any(op in requirement for op in _OPERATORS)
 
 
-def _message(spec: str) -> str:
+def _message(spec: str, word: Written) -> str:
+    shown = word.show(spec)
     vcs = _VCS.match(spec) or _VCS.match(spec.partition("@")[2].strip())
     if vcs:
-        return f"`{spec}` is installed from a VCS URL without a ref: add `@<tag or commit>`."
+        return f"`{shown}` is installed from a VCS URL without a ref: add `@<tag or commit>`."
     name = _NAME.match(spec)
-    pinned = f"{name[0] if name else spec}==<version>"
+    pinned = f"{word.show(name[0]) if name else shown}==<version>"
     return (
-        f"`{spec}` is installed without a version: pin it (`{pinned}`) "
+        f"`{shown}` is installed without a version: pin it (`{pinned}`) "
         "or install from a requirements or constraints file."
     )
 
@@ -153,11 +263,12 @@ def _unquote(text: str) -> str:
 
 
 def _assignment(word: ShellWord) -> tuple[str, str] | None:
-    """``NAME=value`` (quotes removed) of an assignment word."""
-    name, eq, value = word.text.partition("=")
+    """``NAME=value`` of an assignment word (quotes removed; a HOLE for an expansion)."""
+    text = written(word)
+    name, eq, value = text.text.partition("=") if text is not None else ("", "", "")
     if not eq or not name.replace("_", "a").isalnum():
         return None
-    return name, _unquote(value)
+    return name, value
 
 
 def _before(a: Span, b: Span) -> bool:
@@ -218,6 +329,12 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             if constraint or (constraint is None and scope.get("PIP_CONSTRAINT")):
                 continue
             for word in packages:
-                if word.value is None or not word.value.strip() or _pinned(word.value):
-                    continue
-                yield Finding(word.span, _message(word.value.strip()))
+                text = written(word)
+                if text is None:
+                    continue  # only a variable: its value is not known
+                spec = text.text.strip()
+                if not spec or spec.startswith("-") or _pinned(spec):
+                    continue  # an option (``--target=$DIR``), or pinned
+                if any(op in e for e in text.expansions for op in _OPERATORS):
+                    continue  # the version comes with a variable: ``pkg${V:+==$V}``
+                yield Finding(word.span, _message(spec, text))

@@ -38,10 +38,11 @@ RUN yarn install --frozen-lockfile && yarn cache clean
 ```
 
 ## Differences from hadolint
-- hadolint accepts `yarn cache clean` anywhere in the `RUN`, before the
-  install too; dlint wants it after.
 - hadolint looks only for `yarn install`; dlint also reads a bare `yarn`,
-  `yarn add` and `yarn global add`, which fill the same cache.
+  `yarn add` and `yarn global add`, which fill the same cache, and reads
+  yarn run through `sudo` or in `sh -c '...'`.
+- `yarn run install` runs the project's `install` script, not an install:
+  hadolint reports it, dlint does not.
 - Removing the cache folder with `rm`, and a cache mount on the folder
   `--cache-folder` or `YARN_CACHE_FOLDER` names, are accepted.
 
@@ -61,6 +62,7 @@ from dlint.ir.shell import ShellCommand, ShellScript, ShellWord
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.packages import Invocation, invocations
+from .pip_version_unpinned import written
 
 META = RuleMeta(
     code="DL3060",
@@ -148,6 +150,27 @@ def _is_cache(path: str, folders: set[str]) -> bool:
     )
 
 
+def _inside(inner: Span, outer: Span) -> bool:
+    return not _before(inner, outer) and (inner.end_line, inner.end_column) <= (
+        outer.end_line,
+        outer.end_column,
+    )
+
+
+def _names_cache_dir(word: ShellWord, script: ShellScript) -> bool:
+    """Whether a word expands ``$(yarn cache dir)``: a command of the script within it."""
+    return any(
+        _inside(other.span, word.span) and _subcommand(other)[0] == ["cache", "dir"]
+        for other in script.calls("yarn")
+    )
+
+
+def _static(word: ShellWord) -> str:
+    """A word's static text (``$HOME/.cache/yarn`` keeps its ``/.cache/yarn``)."""
+    text = written(word)
+    return text.text if text is not None else ""
+
+
 def _removed_after(script: ShellScript, cmd: ShellCommand, folders: set[str]) -> bool:
     """Whether a later command of the script cleans or removes yarn's cache."""
     for other in script.commands:
@@ -160,7 +183,7 @@ def _removed_after(script: ShellScript, cmd: ShellCommand, folders: set[str]) ->
         if program == "yarn" and _cleans(_subcommand(other)[0]):
             return True
         if program == "rm" and any(
-            _is_cache(w.literal, folders) or "yarn cache dir" in w.text for w in argv[1:]
+            _is_cache(_static(w), folders) or _names_cache_dir(w, script) for w in argv[1:]
         ):
             return True
     return False
@@ -181,9 +204,10 @@ def _cache_folders(inv: Invocation, script: ShellScript, env: dict[str, str]) ->
         for w in other.args
     ]
     for word in words:
-        name, eq, value = word.text.partition("=")
+        text = written(word)
+        name, eq, value = text.text.partition("=") if text is not None else ("", "", "")
         if eq and name == "YARN_CACHE_FOLDER":
-            folders.add(_norm(value.strip("\"'")))
+            folders.add(_norm(value))
     if env.get("YARN_CACHE_FOLDER"):
         folders.add(_norm(env["YARN_CACHE_FOLDER"]))
     return {f for f in folders if f}
