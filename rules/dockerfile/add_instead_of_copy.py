@@ -2,10 +2,11 @@
 
 ## What it does
 Reports an `ADD` with a source that is neither a compressed or tar archive
-(by its extension: `.tar`, `.tar.gz`, `.tgz`, `.bz2`, `.xz`, `.zst`...) nor a
-remote source (an `http://` or `https://` URL, or a Git repository). Sources
-are judged after `ARG` and `ENV` substitution; one that holds a variable with
-no known value is not judged.
+(by its extension, in any case: `.tar`, `.tar.gz`, `.tgz`, `.bz2`, `.xz`,
+`.zst`...) nor a remote source (an `http://` or `https://` URL, or a Git
+repository). A here-document (`ADD <<EOF /etc/app.conf`) is a plain file too.
+Sources are judged after `ARG` and `ENV` substitution; one that holds a
+variable with no known value is not judged.
 
 ## Why is this bad?
 `ADD` does more than copy: it unpacks local tar archives and downloads URLs.
@@ -32,6 +33,14 @@ ADD vendor/rootfs.tar.gz /
   unpacks gzip, bzip2 and xz ones.
 - Git sources (`ADD https://github.com/org/repo.git#v1 /src`,
   `ADD git@github.com:org/repo.git /src`) are fine: only `ADD` can fetch them.
+- Extensions are compared in any case (`APP.TAR.GZ` is an archive): Docker
+  recognises an archive by its content, not by how its name is written.
+- hadolint reads the source as written, so `ARG SRC=vendor.tar.gz` then
+  `ADD $SRC /opt/` is reported and `ADD $UNSET /opt/` too. dlint substitutes
+  the variables it knows and judges the result (an archive here), and does
+  not judge a source whose variables have no known value.
+- hadolint does not check here-documents; `ADD <<EOF` only writes a file,
+  which `COPY <<EOF` does as well, so dlint reports it.
 """
 
 from __future__ import annotations
@@ -75,7 +84,10 @@ _ARCHIVES = (
 
 def _plain(source: Source) -> bool:
     """A local file or folder (not an archive, URL or Git repository), as far as known."""
-    if source.unresolved or source.kind in ("url", "git"):
+    if source.unresolved or source.kind == "git":
+        return False
+    # ADD downloads only http:// and https:// (lower case); another scheme is a local path
+    if source.kind == "url" and source.path.strip("\"'").startswith(("http://", "https://")):
         return False
     if source.kind == "heredoc":
         return True

@@ -31,7 +31,18 @@ RUN apt-get update
 ## Differences from hadolint
 - hadolint skips every image that starts with `$`, whatever the variable
   holds. dlint substitutes the global `ARG`s it knows and judges the result,
-  and skips only an image whose variables have no known value.
+  and skips only an image whose variables have no known value: with
+  `ARG BASE_IMAGE=quay.io/org/base` then `FROM $BASE_IMAGE`, a plain
+  `docker build` pulls `quay.io/org/base:latest`, and dlint reports it.
+- hadolint reports a `FROM` that builds a stage name from a variable
+  (`ARG VARIANT=slim`, `FROM build-${VARIANT}` after `FROM ... AS build-slim`)
+  as an untagged image. dlint substitutes the variable, finds the stage, and
+  does not report it: a stage needs no tag.
+- hadolint compares stage names as written, so `FROM golang:1.23 AS Build`
+  then `FROM build` is reported. Docker compares them case-insensitively, and
+  so does dlint.
+- hadolint reads the port of a registry as a tag, so
+  `FROM localhost:5000/team/app` passes. dlint reports it.
 
 ## Known limitations
 - `FROM name` may also name a build context given on the command line or in

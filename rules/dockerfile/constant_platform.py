@@ -2,11 +2,19 @@
 
 ## What it does
 Reports a `FROM --platform=<value>` whose value is a constant platform
-(`linux/amd64`, `linux/arm64/v8`), written without any variable, as
-BuildKit's `FromPlatformFlagConstDisallowed` check does. A stage whose name
-holds the platform's operating system or architecture (`AS build-arm64` with
-`--platform=linux/arm64`) is not reported: building one stage per platform is
-a deliberate pattern.
+(`linux/amd64`, `linux/arm64/v8`), as BuildKit's
+`FromPlatformFlagConstDisallowed` check does, or one taken from a global `ARG`
+whose default is a constant platform (`ARG PLATFORM=linux/amd64`, then
+`--platform=$PLATFORM`): unless the build overrides it, that default fixes the
+platform as well.
+
+Not reported: values that use BuildKit's automatic platform arguments
+(`$BUILDPLATFORM`, `$TARGETPLATFORM`, `$TARGETOS/$TARGETARCH`...), which follow
+the build, and a variable with no default, set by whoever runs the build. A
+stage whose name holds the platform's operating system or architecture
+(`AS build-arm64` with `--platform=linux/arm64`) is not reported either:
+building one stage per platform is a deliberate pattern (BuildKit's
+exception).
 
 ## Why is this bad?
 A fixed platform makes the stage ignore the platform the image is built for.
@@ -31,12 +39,15 @@ RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
 
 ## Differences from hadolint
 - hadolint reports every `--platform` value that does not mention
-  `BUILDPLATFORM` or `TARGETPLATFORM`, including one taken from another
-  variable (`--platform=$PLATFORM`, set on the command line). dlint, like
-  BuildKit, reports only constant values: a variable is a choice left to
-  whoever runs the build.
+  `BUILDPLATFORM` or `TARGETPLATFORM`, including a build argument with no
+  default (`--platform=$PLATFORM`, given with `--build-arg`). That value is
+  chosen when the build runs, as `docker build --platform` would choose it, so
+  dlint does not report it. A default that fixes the platform is reported.
+- hadolint reports `--platform=$TARGETOS/$TARGETARCH` (and the `BUILDOS`,
+  `BUILDARCH`, variant forms): these follow the target or build platform just
+  as `$TARGETPLATFORM` does, so dlint does not.
 - Stages named after their platform's operating system or architecture are
-  not reported (BuildKit's exception).
+  not reported (BuildKit's exception, which BuildKit's own tests require).
 """
 
 from __future__ import annotations
@@ -45,7 +56,7 @@ import re
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile
+from dlint.ir.dockerfile import Dockerfile, Stage
 from dlint.rule import Finding, RuleMeta
 
 META = RuleMeta(
@@ -59,6 +70,17 @@ META = RuleMeta(
 )
 
 _COMPONENT = re.compile(r"^[a-z0-9_-]+$")
+# BuildKit's automatic platform arguments: a value using one follows the build
+_AUTOMATIC = (
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+)
 _OSES = frozenset(
     [
         "aix",
@@ -119,18 +141,37 @@ def _parse(platform: str) -> tuple[str, str] | None:
     return parts[0], _ARCHES.get(parts[1], parts[1])
 
 
+def _platform(stage: Stage, written: str) -> str | None:
+    """The constant platform a ``--platform`` value sets; None when it follows the build."""
+    if "$" not in written:
+        return written.strip("\"'")
+    if any(name in written for name in _AUTOMATIC):
+        return None
+    # a variable: its global ARG default, when every variable in it has one
+    return stage.platform or None
+
+
 def check(df: Dockerfile) -> Iterator[Finding]:
     for stage in df.stages:
         ins = stage.from_instruction
         flag = ins.flag("platform") if ins is not None else None
-        if flag is None or not flag.value or "$" in flag.value:
+        if flag is None or not flag.value:
             continue
-        parsed = _parse(flag.value.strip("\"'"))
-        if parsed is None:
+        platform = _platform(stage, flag.value)
+        parsed = _parse(platform) if platform is not None else None
+        if platform is None or parsed is None:
             continue
         os, arch = parsed
         name = stage.name or ""
         if (os and os in name) or (arch and arch in name):
+            continue
+        if "$" in flag.value:
+            yield Finding(
+                flag.span,
+                f"FROM --platform={flag.value} is `{platform}` unless the build sets it "
+                "otherwise, which fixes the stage's platform: use $BUILDPLATFORM or "
+                "$TARGETPLATFORM, or drop the flag.",
+            )
             continue
         yield Finding(
             flag.span,

@@ -2,17 +2,17 @@
 
 ## What it does
 Reports a `COPY` or `ADD` with two or more sources whose destination does not
-end in `/` (`COPY package.json yarn.lock app`). The destination is judged
-after `ARG` and `ENV` substitution; one that holds a variable with no known
-value is not reported. `.` and `..` (and paths that end in `/.` or `/..`)
-always name a folder and are not reported.
+end in `/` (`COPY package.json yarn.lock app`), `.` and `..` included. The
+destination is judged after `ARG` and `ENV` substitution; one that holds a
+variable with no known value is not reported.
 
 ## Why is this bad?
 Several files can only be copied into a folder. Docker's classic builder
 refuses the instruction ("When using COPY with more than one source file, the
-destination must be a directory and end with a /"); BuildKit creates the
-folder. A trailing `/` makes the destination a folder for every builder, and
-tells the reader so.
+destination must be a directory and end with a /"), even for `COPY a b .`:
+it checks the destination as written, and `.` does not end in `/`. BuildKit
+creates the folder. A trailing `/` (`./`) makes the destination a folder for
+every builder, and tells the reader so.
 
 ## Example
 ```dockerfile
@@ -27,10 +27,8 @@ COPY package.json yarn.lock /app/
 ```
 
 ## Differences from hadolint
-- hadolint checks `COPY` only; the same rule holds for `ADD`, so dlint checks
-  both.
-- hadolint reports `COPY a b .`: `.` (the working directory) is a folder by
-  definition, and both builders accept it, so dlint does not.
+- hadolint checks `COPY` only; the classic builder refuses `ADD` of several
+  sources to such a destination in the same way, so dlint checks both.
 """
 
 from __future__ import annotations
@@ -52,8 +50,8 @@ META = RuleMeta(
 
 
 def _folder(dest: str) -> bool:
-    dest = dest.replace("\\", "/")
-    return dest.endswith("/") or dest in (".", "..") or dest.endswith(("/.", "/.."))
+    # the classic builder checks the path as written: only a final separator counts
+    return dest.endswith(("/", "\\"))
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:

@@ -28,6 +28,10 @@ RUN go build -o /out/api ./cmd/api
 FROM golang:1.23 AS build-worker
 RUN go build -o /out/worker ./cmd/worker
 ```
+
+## Differences from hadolint
+- hadolint compares stage names as written, so `AS build` and `AS Build` pass.
+  BuildKit refuses them as duplicates, and dlint reports them.
 """
 
 from __future__ import annotations

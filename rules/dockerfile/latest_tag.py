@@ -30,6 +30,8 @@ RUN npm ci
 - hadolint reads the tag as written, so `FROM node:${TAG}` passes whatever
   `TAG` holds. dlint substitutes the global `ARG`s it knows and judges the
   result, and skips only an image whose variables have no known value.
+- hadolint reads the port of a registry as the tag, so
+  `FROM localhost:5000/team/app:latest` passes. dlint reports it.
 """
 
 from __future__ import annotations

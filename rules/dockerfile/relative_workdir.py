@@ -34,7 +34,9 @@ COPY . .
   `WorkdirRelativePath` check, reports only the first `WORKDIR` of a stage:
   once a `WORKDIR` has set the directory, a relative one (`WORKDIR /app` then
   `WORKDIR src`) is resolved against a path the Dockerfile itself chose, and
-  fixing the first relative `WORKDIR` fixes the ones after it.
+  fixing the first relative `WORKDIR` fixes the ones after it. BuildKit's own
+  tests require this: `WORKDIR subdir/` in a stage built on one that set
+  `WORKDIR /app` must pass.
 - hadolint accepts any path that starts with `$`. dlint substitutes the
   `ARG`s and `ENV`s it knows, so `ARG DIR=app` then `WORKDIR $DIR` is
   reported, and `ENV APP=/srv/app` then `WORKDIR $APP` is not.

@@ -34,6 +34,8 @@ CMD ["bash"]
 - hadolint compares the text of the `USER` as written, so `USER $RUN_AS`
   with `ARG RUN_AS=root` passes. dlint substitutes the variables it knows and
   reports it.
+- hadolint does not remove quotes, so `USER "root"` passes. Docker removes
+  them, and so does dlint.
 
 ## Known limitations
 - Every stage is checked, build stages included, as hadolint does: a builder

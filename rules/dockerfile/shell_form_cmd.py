@@ -1,11 +1,10 @@
-"""CMD or ENTRYPOINT is written in shell form.
+"""CMD, ENTRYPOINT or HEALTHCHECK CMD is written in shell form.
 
 ## What it does
-Reports a `CMD` or `ENTRYPOINT` written as a plain command line (shell form,
-`CMD npm start`) instead of a JSON array (exec form, `CMD ["npm", "start"]`),
-including one that looks like a JSON array but is not valid JSON
-(`CMD ['npm', 'start']`: Docker runs that through the shell too). With the
-`healthcheck` option, `HEALTHCHECK CMD` in shell form is reported as well.
+Reports a `CMD`, `ENTRYPOINT` or `HEALTHCHECK CMD` written as a plain command
+line (shell form, `CMD npm start`) instead of a JSON array (exec form,
+`CMD ["npm", "start"]`), including one that looks like a JSON array but is not
+valid JSON (`CMD ['npm', 'start']`: Docker runs that through the shell too).
 
 A `CMD` that starts with `exec` (`CMD exec gunicorn app:app`) is not
 reported: the shell replaces itself with the program, which then receives
@@ -25,7 +24,9 @@ without a clean shutdown, and a shell-form `ENTRYPOINT` ignores the
 arguments of `docker run` and the `CMD`. Exec form runs the program directly.
 When the command needs the shell (variables, `&&`), write the shell in
 the array and start the program with `exec`:
-`CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:$PORT app:app"]`.
+`CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:$PORT app:app"]`. A
+shell-form `HEALTHCHECK CMD` needs `/bin/sh` in the image: on a distroless
+or `scratch` image every check fails and the container is marked unhealthy.
 
 ## Example
 ```dockerfile
@@ -39,34 +40,29 @@ FROM node:22-alpine
 CMD ["npm", "start"]
 ```
 
-## Options
-- `healthcheck` (bool, default `false`): also report `HEALTHCHECK CMD` in
-  shell form, as hadolint does.
-
 ## Differences from hadolint
-- hadolint also reports `HEALTHCHECK CMD` in shell form. A health check is a
-  short-lived probe that Docker runs and reads the exit status of; nothing
-  sends it signals, and shell form
-  (`HEALTHCHECK CMD curl -f http://localhost/ || exit 1`) is how Docker's own
-  documentation writes it. dlint reports it only with the `healthcheck`
-  option.
 - hadolint reports `CMD exec program ...`, whose program does get the
   signals. dlint does not.
 - hadolint reports shell form on Windows images too, where `cmd` or
-  PowerShell is the shell and the signal problem does not exist. dlint does
-  not.
+  PowerShell is the shell and the signal problem does not exist, and after a
+  `SHELL` that switches to a shell other than a POSIX one. dlint does not,
+  nor does BuildKit's `JSONArgsRecommended` check after such a `SHELL`.
+- hadolint's parser reads a valid JSON array as shell form when one of its
+  strings has an escaped backslash before a quote (`CMD ["echo", "a\\\\"]`),
+  and text that is not valid JSON as exec form (`CMD ["app"] --debug`). dlint
+  reads both as Docker does: the first is exec form and is not reported, the
+  second runs through the shell and is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
 from dlint.ir.image import ImageRef
-from dlint.rule import Finding, Option, RuleMeta
+from dlint.rule import Finding, RuleMeta
 
 META = RuleMeta(
     code="DL3025",
@@ -76,14 +72,6 @@ META = RuleMeta(
     tags=("best-practice", "buildkit-check"),
     precision="high",
     buildkit=("JSONArgsRecommended",),
-    options=(
-        Option(
-            "healthcheck",
-            "bool",
-            False,
-            "Also report `HEALTHCHECK CMD` in shell form (hadolint does).",
-        ),
-    ),
 )
 
 _WINDOWS_IMAGES = ("windows", "nanoserver", "servercore")
@@ -105,7 +93,7 @@ def _posix(shell: Instruction) -> bool:
     return program.removesuffix(".exe") in _POSIX_SHELLS
 
 
-def _shell_form(ins: Instruction, healthcheck: bool) -> tuple[str, Span, str] | None:
+def _shell_form(ins: Instruction) -> tuple[str, Span, str] | None:
     """An instruction in shell form: its name, the command's span and the command."""
     if ins.json or not ins.args:
         return None
@@ -113,12 +101,7 @@ def _shell_form(ins: Instruction, healthcheck: bool) -> tuple[str, Span, str] | 
         return None  # the shell replaces itself with the program, which gets the signals
     if ins.keyword in ("CMD", "ENTRYPOINT"):
         return ins.keyword, ins.text_span, ins.text
-    if (
-        healthcheck
-        and ins.keyword == "HEALTHCHECK"
-        and ins.args[0].value.upper() == "CMD"
-        and len(ins.args) > 1
-    ):
+    if ins.keyword == "HEALTHCHECK" and ins.args[0].value.upper() == "CMD" and len(ins.args) > 1:
         command = " ".join(a.value for a in ins.args[1:])
         return "HEALTHCHECK CMD", ins.args[1].span.cover(ins.args[-1].span), command
     return None
@@ -141,8 +124,7 @@ def _message(name: str, command: str) -> str:
     )
 
 
-def check(df: Dockerfile, options: Mapping[str, Any]) -> Iterator[Finding]:
-    healthcheck = bool(options.get("healthcheck"))
+def check(df: Dockerfile) -> Iterator[Finding]:
     posix: dict[int, bool] = {}  # stage index -> its shell at the end is a POSIX one
     for stage in df.all_stages:
         base = stage.base
@@ -154,7 +136,7 @@ def check(df: Dockerfile, options: Mapping[str, Any]) -> Iterator[Finding]:
             if ins.keyword == "SHELL":
                 shell_ok = _posix(ins)
                 continue
-            found = _shell_form(ins, healthcheck)
+            found = _shell_form(ins)
             if found is None or not shell_ok:
                 continue
             name, span, command = found

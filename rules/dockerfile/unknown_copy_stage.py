@@ -41,6 +41,9 @@ COPY --from=build /out/app /app
   accepts a `/` or an `@` (an image path or digest).
 - hadolint accepts `--from=<number>` for any stage of the file. dlint reports a
   number that is not the number of an earlier stage, as it does for names.
+- hadolint compares stage names as written, so `COPY --from=build` after
+  `FROM ... AS Build` is reported. Docker compares them case-insensitively,
+  and so does dlint.
 - hadolint reports every value that holds a variable. dlint substitutes the
   `ARG`s and `ENV`s it knows and reports only what it can resolve.
 
