@@ -1,16 +1,19 @@
-"""An ENV value uses a variable that an earlier pair of the same ENV sets.
+"""An ENV value uses a variable that another pair of the same ENV sets.
 
 ## What it does
-Reports a `$NAME` or `${NAME}` in the value of an `ENV` pair when an earlier
+Reports a `$NAME` or `${NAME}` in the value of an `ENV` pair when another
 pair of the same `ENV` instruction sets `NAME`, and no `ENV` or `ARG` before
-the instruction did (hadolint's DL3044).
+the instruction did (hadolint's DL3044). A pair may read its own variable
+(`ENV PATH=/opt/app/bin:$PATH`): that reads the old value on purpose.
 
 ## Why is this bad?
 Docker substitutes every value of an `ENV` instruction with the variables as
 they were *before* the instruction. In `ENV DIR=/opt/app BIN=$DIR/bin`, `$DIR`
 is not `/opt/app`: it is empty (or whatever the base image set), so `BIN`
 becomes `/bin`. Splitting the pairs into two `ENV` instructions gives the value
-the author meant.
+the author meant. The same goes for a reference to a variable that a later
+pair sets (`ENV BIN=$DIR/bin DIR=/opt/app`): the pairs are not definitions
+that can come in any order.
 
 ## Example
 ```dockerfile
@@ -26,18 +29,16 @@ ENV APP_BIN=${APP_HOME}/bin
 ```
 
 ## Differences from hadolint
-hadolint also reports a reference to a variable that a *later* pair of the same
-`ENV` sets (`ENV A=$B B=1`). That reference reads the value `B` had before the
-instruction, which is what it says, so dlint leaves it alone. Earlier `ENV`
-and `ARG` instructions count only where Docker would see them: `ENV` in the
-stage and the stages it is built `FROM`, `ARG` declared in the stage (a global
-`ARG` before the first `FROM` is not visible in a stage that does not declare
-it again), while hadolint counts any earlier `ENV` or `ARG` of the file.
+Earlier `ENV` and `ARG` instructions count only where Docker would see them:
+`ENV` in the stage and the stages it is built `FROM`, `ARG` declared in the
+stage (a global `ARG` before the first `FROM` is not visible in a stage that
+does not declare it again), while hadolint counts any earlier `ENV` or `ARG`
+of the file. hadolint reports an `ENV` once; dlint reports each reference.
 
 ## Known limitations
 Variables set by the base image are unknown: a variable that the base image
-sets and an earlier pair sets again is reported, although the reference reads
-the base image's value (which is still not the value of the earlier pair).
+sets and another pair sets again is reported, although the reference reads
+the base image's value (which is still not the value of the other pair).
 `ONBUILD ENV` is not checked.
 """
 
@@ -118,17 +119,19 @@ def _inherited(df: Dockerfile, stage: Stage) -> set[str]:
 
 
 def _check_env(ins: Instruction, known: set[str], escape: str) -> Iterator[Finding]:
-    earlier: set[str] = set()  # names set by an earlier pair
-    for key, value, _eq in ins.pairs:
+    pairs = ins.pairs
+    for i, (_key, value, _eq) in enumerate(pairs):
+        # the names the other pairs set: this pair may read its own old value
+        others = {k.value for j, (k, _v, _e) in enumerate(pairs) if j != i}
         for name, start, end in _references(value.value, escape):
-            if name in earlier and name not in known:
-                yield Finding(
-                    _sub_span(value, start, end),
-                    f"`{value.value[start:end]}` does not read the `{name}` set earlier in "
-                    "this ENV (Docker substitutes the values before setting any): set "
-                    f"`{name}` in an ENV of its own before this one.",
-                )
-        earlier.add(key.value)
+            if name not in others or name in known:
+                continue
+            yield Finding(
+                _sub_span(value, start, end),
+                f"`{value.value[start:end]}` reads the value `{name}` had before this ENV, "
+                "not the one this ENV sets (Docker substitutes the values before setting "
+                f"any): set `{name}` in an ENV of its own before this one.",
+            )
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:

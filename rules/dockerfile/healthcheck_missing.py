@@ -33,9 +33,11 @@ HEALTHCHECK --interval=30s --timeout=3s CMD curl -fsS http://localhost/ || exit 
 ```
 
 ## Differences from hadolint
-hadolint reports every stage without a health check, build stages included;
-dlint reports only stages that no later stage uses, since only those become
-images that run.
+hadolint also reports the stages that other stages only copy from or mount
+(build stages, which never run as a container), and a stage that later stages
+are built `FROM` when none of them adds a `HEALTHCHECK` (dlint reports those
+later stages, the images that run, instead). Like dlint, it accepts a stage
+that a stage with a `HEALTHCHECK` is built from.
 
 ## Known limitations
 A `HEALTHCHECK` set by an external base image is unknown: the stage is

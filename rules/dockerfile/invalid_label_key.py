@@ -8,6 +8,13 @@ lower-case letters, digits, `.`, `-`, `_` and `/`, has no `..` or `--`, and
 does not use the namespaces Docker reserves for itself (`com.docker.*`,
 `io.docker.*`, `org.dockerproject.*`).
 
+A key written with a variable is checked after substitution (`LABEL
+${VENDOR}.version=1` with `ARG VENDOR=com.example`). A key that uses a variable
+with no known value (a build argument with no default, a variable nothing
+sets, or any variable of an `ONBUILD LABEL`, which is substituted in the image
+built from this one) is reported: the key is not the fixed name the convention
+asks for, and often not the one the author meant.
+
 ## Why is this bad?
 Tools that read labels (registries, scanners, orchestrators) look them up by
 exact name. Keys that mix case or punctuation (`Version`, `MAINTAINER`,
@@ -29,10 +36,9 @@ LABEL org.opencontainers.image.version="1.2.3" com.example.project="shop"
 ```
 
 ## Differences from hadolint
-A key written with a variable is checked after substitution
-(`LABEL ${VENDOR}.version=1` with `ARG VENDOR=com.example`), and not at all
-when the variable has no known value; hadolint checks the key as written, so a
-`$` in it is always reported.
+hadolint checks the key as written, so a `$` in it is always reported, even
+when the variable has a known value that makes a valid key; dlint checks the
+value Docker uses.
 """
 
 from __future__ import annotations
@@ -82,8 +88,16 @@ def _problem(key: str) -> str | None:
     return None
 
 
-def _finding(label: Label, substituted: bool) -> Finding | None:
-    if not label.key_known or not label.key or (not substituted and "$" in label.key):
+def _finding(label: Label, raw: str, substituted: bool) -> Finding | None:
+    """A finding for one label's key; ``raw`` is the key as written."""
+    if not label.key_known or (not substituted and "$" in raw):
+        return Finding(
+            label.key_span,
+            f"Label key `{clip(raw)}` uses a variable with no known value: write the key "
+            "out in full, lower-case and reverse-DNS, such as "
+            "`org.opencontainers.image.version` or `com.example.team`.",
+        )
+    if not label.key:
         return None
     problem = _problem(label.key)
     if problem is None:
@@ -98,8 +112,12 @@ def _finding(label: Label, substituted: bool) -> Finding | None:
 def check(df: Dockerfile) -> Iterator[Finding]:
     for ins in df.instructions:
         trigger = ins.trigger if ins.keyword == "ONBUILD" else None
+        target = trigger or ins
+        if target.keyword != "LABEL":
+            continue
         # an ONBUILD trigger's variables are substituted in the image built from this one
-        for label in labels(trigger or ins, df.escape):
-            finding = _finding(label, substituted=trigger is None)
+        pairs = target.pairs
+        for (key, _value, _eq), label in zip(pairs, labels(target, df.escape), strict=True):
+            finding = _finding(label, key.value, substituted=trigger is None)
             if finding is not None:
                 yield finding

@@ -8,9 +8,9 @@ image built from this one, so a `WORKDIR` anywhere in the stage (or an earlier
 `ONBUILD WORKDIR`) sets its directory.
 
 Absolute destinations (`/app`, Windows `C:\app` or `C:/app`) are fine, and so
-is a destination that is a variable with no known value. Stages built `FROM
-scratch` (directly or through other stages) are not checked: their working
-directory is `/`, whatever the base.
+is a destination that starts with a variable with no known value (`$HOME/`).
+Stages built `FROM scratch` (directly or through other stages) are not
+checked: their working directory is `/`, whatever the base.
 
 ## Why is this bad?
 A relative destination is resolved against the working directory, which then
@@ -38,7 +38,8 @@ RUN pip install --no-cache-dir -r requirements.txt
 hadolint does not check `ONBUILD COPY`. A destination written with a variable
 is checked after substitution when the variable has a known value (`ENV
 APP=app` then `COPY . $APP` is relative); hadolint accepts any destination
-that starts with `$`. hadolint also reports stages built `FROM scratch`.
+that starts with `$`. hadolint also reports stages built `FROM scratch`,
+although no base image can move their working directory: it is `/`.
 
 ## Known limitations
 A `WORKDIR` set by an external base image is unknown: the rule reports a
@@ -86,13 +87,14 @@ def _relative_destination(ins: Instruction, escape: str, substituted: bool) -> s
     if _absolute(plain):
         return None
     if "$" not in raw:
-        dest = raw if ins.json else unquote(raw, escape)
-    else:
-        names = set(_VARIABLE.findall(raw))
-        if not substituted or ins.expanded is None or names & set(ins.unresolved):
-            return None
-        dest = ins.expanded[-1]
-    return None if _absolute(dest) else dest
+        return raw if ins.json else unquote(raw, escape)
+    expanded = ins.expanded if substituted else None
+    if expanded is not None and not set(_VARIABLE.findall(raw)) & set(ins.unresolved):
+        return None if _absolute(expanded[-1]) else expanded[-1]
+    if plain.startswith("$") or plain[1:2] == ":":
+        return None  # the variable's value decides
+    # written text before the variable: relative whatever the value (`app/$NAME`)
+    return plain
 
 
 def _known_workdir(df: Dockerfile, stage: Stage) -> bool:

@@ -9,9 +9,11 @@ case, `api_key`, `client_key`, `password`, `private`, `secret`, `token` or
 
 Not reported: names that point at a secret rather than hold one, with a word
 `file`, `path`, `dir`, `public` or `version` (`POSTGRES_PASSWORD_FILE`,
-`TOKEN_PATH`), a word that only starts like one of the words above
-(`TOKENIZERS_PARALLELISM`), and `USERNAME` alone (the account a Dockerfile
-creates, not a credential).
+`TOKEN_PATH`), words that only start like one of the words above
+(`TOKENIZERS_PARALLELISM`, `PASSWORDLESS_LOGIN`), and a `username` variable
+that a `USER` instruction reads (`ARG USERNAME=vscode` then `USER
+$USERNAME`): it names the image's own account, which the image configuration
+shows anyway.
 
 ## Why is this bad?
 `ENV` values are stored in the image's configuration, and build arguments end
@@ -38,10 +40,10 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \
 ```
 
 ## Differences from hadolint
-hadolint matches the words anywhere in the name, so it also reports
-`TOKENIZERS_PARALLELISM`, `POSTGRES_PASSWORD_FILE` and the `USERNAME` of a
-development container; dlint leaves out the names described above. In return it
-splits camelCase names (`dbPassword`, `secretKey`).
+hadolint reports the names listed under "Not reported" too, although none of
+them holds a secret. It reports an instruction once, where dlint reports each
+name, and it misses `apiKey` and `clientKey` written in camelCase, which dlint
+splits into words.
 
 ## Known limitations
 The rule reads names only: a secret in a variable with a neutral name
@@ -84,12 +86,15 @@ _KNOWN = frozenset(
         "TRAVIS_SUDO", "VAULT_CLIENT_KEY", "VAULT_TOKEN",
     }
 )  # fmt: skip
-# hadolint's suspicious pieces of a name; each must end a word of the name here
+# hadolint's suspicious pieces of a name
 _PIECES = ("api_key", "client_key", "password", "private", "secret", "token", "username")
+# what turns a piece into another word: TOKENIZERS_PARALLELISM, PASSWORDLESS_LOGIN
+_OTHER_WORDS = {"token": ("iz", "is"), "secret": ("ar",), "password": ("less",)}
 # a word that makes the name point at a secret (or say something public about it)
 _POINTERS = frozenset({"file", "files", "path", "dir", "public", "version"})
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _words(name: str) -> list[str]:
@@ -98,28 +103,36 @@ def _words(name: str) -> list[str]:
 
 
 def _piece(name: str) -> str | None:
-    """The suspicious piece a name holds (ending a word), if any."""
+    """The suspicious piece a name holds, if any."""
     words = _words(name)
     if not words or _POINTERS.intersection(words):
-        return None
-    if words == ["username"]:
         return None
     joined = "_".join(words)
     for piece in _PIECES:
         for m in re.finditer(re.escape(piece), joined):
-            rest = joined[m.end() :]
-            if not rest or rest[0] == "_" or (rest[0] == "s" and rest[1:2] in ("", "_")):
+            if not joined.startswith(_OTHER_WORDS.get(piece, ()), m.end()):
                 return piece
     return None
 
 
-def _reason(name: str) -> str | None:
+def _reason(name: str, image_users: set[str]) -> str | None:
     if name.upper() in _KNOWN:
         return "is a well-known secret variable"
     piece = _piece(name)
-    if piece is None:
+    if piece is None or (piece == "username" and name in image_users):
         return None
     return f"looks like a secret (it contains `{piece}`)"
+
+
+def _image_users(df: Dockerfile) -> set[str]:
+    """The variables a USER instruction reads: they name the image's own account, which
+    the image configuration shows anyway."""
+    return {
+        name
+        for ins in df.instructions
+        if ins.keyword == "USER" and ins.args
+        for name in _VARIABLE.findall(ins.args[0].value)
+    }
 
 
 def _names(ins: Instruction) -> list[Word]:
@@ -131,10 +144,11 @@ def _names(ins: Instruction) -> list[Word]:
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
+    image_users = _image_users(df)
     for outer in df.instructions:
         ins = outer.trigger if outer.keyword == "ONBUILD" and outer.trigger else outer
         for word in _names(ins):
-            reason = _reason(word.value)
+            reason = _reason(word.value, image_users)
             if reason is None:
                 continue
             if ins.keyword == "ENV":

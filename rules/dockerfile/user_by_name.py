@@ -1,13 +1,12 @@
 """USER names the user instead of giving a numeric UID.
 
 ## What it does
-Reports the `USER` an image runs as when its user part, before any `:group`,
-is a name rather than a number (hadolint's DL3066). That `USER` is the last
-one of a stage that no later stage uses (the last stage, and any other target
-`docker build --target` may pick), or, when such a stage has none, the last
-one of the stage it is built `FROM`. A `USER` that a later `USER` replaces only
-sets who runs the next build steps, where the name always resolves: it is not
-reported.
+Reports the `USER` the image runs as when its user part, before any `:group`,
+is a name rather than a number (hadolint's DL3066). That `USER` is the last one
+of the last stage, or, when the last stage has none, the last one of the stage
+it is built `FROM`. A `USER` that a later `USER` replaces only sets who runs
+the next build steps, where the name always resolves, and the stages before the
+last one build intermediate images: neither is reported.
 
 Not reported: a user that comes from a build argument (`USER ${APP_UID}`,
 which the build can set to a number), a variable with no known value, and
@@ -35,10 +34,14 @@ USER 1000:1000
 ```
 
 ## Differences from hadolint
-hadolint reports every `USER`, including `USER root` before a few build steps
-followed by `USER 1000`, and the users of build stages that only feed others;
-it also reports Windows users, and any user written with a variable that no
-`ARG` declares. `ONBUILD USER` is not checked (nor is it by hadolint).
+hadolint 2.15 reports every `USER`, including `USER root` before a few build
+steps followed by `USER 1000`, and the users of the stages before the last one;
+a later change to hadolint's rule (and its test cases) accepts both, as dlint
+does.
+hadolint also reports Windows users, which have no numeric id to use instead,
+and any user written with a variable that no `ARG` declares (such as `USER
+${NB_UID}` with `NB_UID` set by the base image), whose value dlint cannot
+know. `ONBUILD USER` is not checked (nor is it by hadolint).
 """
 
 from __future__ import annotations
@@ -128,21 +131,6 @@ def _span(ins: Instruction) -> Span:
     return span
 
 
-def _used_stages(df: Dockerfile) -> set[int]:
-    """Indexes of the stages a later stage builds on, copies from or mounts."""
-    used: set[int] = set()
-    for stage in df.stages:
-        if isinstance(stage.base, StageRef):
-            used.add(stage.base.index)
-        for layer in stage.layers:
-            if isinstance(layer.copy_from, StageRef):
-                used.add(layer.copy_from.index)
-            for mount in layer.mounts:
-                if isinstance(mount.from_ref, StageRef):
-                    used.add(mount.from_ref.index)
-    return used
-
-
 def _last_user(stage: Stage, args: set[str]) -> tuple[Instruction, set[str]] | None:
     """The last USER of a stage, with the build arguments declared before it."""
     found: tuple[Instruction, set[str]] | None = None
@@ -175,24 +163,22 @@ def _effective_user(
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
+    # the image is the last stage (the instructions of a file with no FROM stand for it)
+    final = df.stages[-1] if df.stages else df.orphan
+    if final is None:
+        return
     global_args = {name.value for ins in df.global_args for name, _ in ins.declarations}
-    used = _used_stages(df)
-    reported: set[Span] = set()
-    for stage in df.all_stages:
-        if stage.index in used:
-            continue
-        effective = _effective_user(df, stage, global_args)
-        if effective is None:
-            continue
-        owner, ins, args = effective
-        if ins.span in reported or _windows(df, owner):
-            continue
-        reported.add(ins.span)
-        user = _user(ins, df.escape, args)
-        if not user or (user.isascii() and user.isdigit()) or user.lower() in _WINDOWS_USERS:
-            continue
-        yield Finding(
-            _span(ins),
-            f"USER `{clip(user)}` is a name, not a numeric UID: tools outside the image cannot "
-            "resolve it (Kubernetes' runAsNonRoot refuses it); use the numeric UID (and GID).",
-        )
+    effective = _effective_user(df, final, global_args)
+    if effective is None:
+        return
+    owner, ins, args = effective
+    if _windows(df, owner):
+        return
+    user = _user(ins, df.escape, args)
+    if not user or (user.isascii() and user.isdigit()) or user.lower() in _WINDOWS_USERS:
+        return
+    yield Finding(
+        _span(ins),
+        f"USER `{clip(user)}` is a name, not a numeric UID: tools outside the image cannot "
+        "resolve it (Kubernetes' runAsNonRoot refuses it); use the numeric UID (and GID).",
+    )
