@@ -1,18 +1,20 @@
 """A local tar archive is copied in with COPY and then extracted by a RUN.
 
 ## What it does
-In each stage, remembers the tar archives a `COPY` brings in from the build
+In the stages the image is made of (the last stage, and the stages it is
+built `FROM`), remembers the tar archives a `COPY` brings in from the build
 context (by name: `.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tbz2`, `.tar.xz`,
-`.txz`...; when the destination itself is an archive name, that
-name) and reports the `COPY` of each one that a later `RUN` extracts: with
+`.txz`...; when the destination itself is an archive name, that name) and
+reports the `COPY` of each one that a later `RUN` of the stage extracts: with
 `tar -x` (`-xzf`, `xzf`, `--extract`, `--get`), or with a decompressor
-(`gunzip`, `zcat`, `bunzip2`, `unxz`, `gzip -d`, `xz -d`...). The
-finding is at the archive's name in the `COPY`.
+(`gunzip`, `zcat`, `bunzip2`, `unxz`, `gzip -d`, `xz -d`...). The finding is
+at the archive's name in the `COPY`.
 
-Not reported: `COPY --from` (ADD cannot extract from another stage), zip
-files (ADD does not extract them), and extractions that ADD cannot do the
-same way: `tar` with `--strip-components`, `--transform`, `--exclude`,
-`--wildcards` or to standard output (`-O`).
+Not reported: builder stages whose layers do not reach the image (stages that
+later ones only `COPY --from`), `COPY --from` (ADD cannot extract from
+another stage), zip files (ADD does not extract them), and extractions that
+ADD cannot do the same way: `tar` with `--strip-components`, `--transform`,
+`--exclude`, `--wildcards` or to standard output (`-O`).
 
 ## Why is this bad?
 `COPY` puts the whole archive in a layer, and the extracting `RUN` adds a
@@ -38,6 +40,10 @@ hadolint also reports zip files and plain compressed files (`.gz` that are no
 tar archive), which `ADD` copies without extracting; it counts any option
 holding an `x` (`--exclude`) as extraction, and misses old-style `tar xzf`.
 dlint reports only what `ADD` would extract the same way.
+
+Like hadolint, dlint leaves out builder stages; hadolint looks at the last
+stage only, dlint also at the stages it is built `FROM`, whose layers (and
+the archive in them) are part of the image.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Layer
+from dlint.ir.dockerfile import Dockerfile, Instruction, Layer, Stage, StageRef
 from dlint.ir.shell import ShellCommand, ShellWord
 from dlint.rule import Finding, RuleMeta
 
@@ -193,6 +199,23 @@ def _stage_findings(layers: tuple[Layer, ...]) -> Iterator[Finding]:
                 )
 
 
+def _shipped(df: Dockerfile) -> list[Stage]:
+    """The last stage (the image a plain ``docker build`` makes) and the stages it is
+    built ``FROM``, whose layers it carries."""
+    stages = df.all_stages
+    if not stages:
+        return []
+    chain = [stages[-1]]
+    base = stages[-1].base
+    while isinstance(base, StageRef) and 0 <= base.index < len(df.stages):
+        parent = df.stages[base.index]
+        if any(parent is s for s in chain):
+            break
+        chain.append(parent)
+        base = parent.base
+    return chain[::-1]
+
+
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for stage in df.all_stages:
+    for stage in _shipped(df):
         yield from _stage_findings(stage.layers)

@@ -2,11 +2,12 @@
 
 ## What it does
 Reports a `RUN` that directly follows another `RUN` (only comments between
-them) with the same flags (`--mount`, `--network`, `--security`), when
-neither runs more than two commands, at the keyword of the second one.
-A `RUN` with more commands, or with other flags, starts the count again.
-`RUN`s whose shell dlint does not read (PowerShell, cmd) or cannot parse are
-not reported.
+them) with the same flags (`--mount`, `--network`, `--security`), when each
+of the two runs a single command, at the keyword of the second one. A `RUN`
+that already chains commands (`a && b`, `a; b`, `a | b`, or a command in
+`$(...)`) was split off on purpose: it is not reported, nor is the `RUN`
+after it. `RUN`s whose shell dlint does not read (PowerShell, cmd) or cannot
+parse are not reported.
 
 ## Why is this bad?
 Each `RUN` makes a layer and a cache entry. Short steps in a row, such as
@@ -54,11 +55,14 @@ META = RuleMeta(
 
 
 def _commands(ins: Instruction) -> int | None:
-    """How many commands a RUN runs (None: its shell is not read, or does not parse)."""
+    """How many named commands a RUN runs, those in ``$(...)`` included and those in
+    ``sh -c '...'`` strings not (None: its shell is not read, or does not parse).
+    hadolint's limit reads "more than two commands", but ShellCheck hands it each
+    command twice, so it too pairs only RUNs of one command each."""
     script = ins.script
     if script is None or script.dialect not in ("posix", "exec") or script.has_errors:
         return None
-    return sum(1 for c in script.commands if not c.nested)
+    return sum(1 for c in script.commands if not c.nested and c.name is not None)
 
 
 def _flags(ins: Instruction) -> tuple[tuple[str, str | None], ...]:
@@ -76,7 +80,7 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             previous = None
             continue
         flags = _flags(ins)
-        if previous is None or previous[1] != flags or count > 2 or previous[2] > 2:
+        if previous is None or previous[1] != flags or count > 1 or previous[2] > 1:
             previous = (ins, flags, count)
             continue
         yield Finding(

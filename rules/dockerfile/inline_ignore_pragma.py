@@ -27,9 +27,12 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+
 ```
 
 ## Differences from hadolint
-hadolint knows only its own pragmas; dlint reports dlint's own suppressions
-too, since each is an inline opt-out all the same. Like dlint's engine, it
-also counts pragmas that name codes in lower case, which hadolint ignores.
+hadolint reports only its next-instruction pragma, `# hadolint ignore=...`;
+dlint also reports `# hadolint global ignore=...` and `# hadolint stage
+ignore=...`, which opt out of a rule for a whole file or stage, and dlint's
+own suppressions, since each is an inline opt-out all the same. Like dlint's
+engine, it also counts pragmas that name codes in lower case, which hadolint
+ignores.
 """
 
 from __future__ import annotations

@@ -6,17 +6,23 @@ the first command whose failure the pipe hides (a command before the last
 one of a pipeline). `pipefail` is on when:
 
 - the stage's `SHELL` (or the `SHELL` of the stage it is built `FROM`) runs
-  a POSIX shell with `-o pipefail` (`SHELL ["/bin/bash", "-eo", "pipefail",
+  bash, zsh or ash with `-o pipefail` (`SHELL ["/bin/bash", "-eo", "pipefail",
   "-c"]`), or
 - the `RUN` itself runs `set -o pipefail` (`set -euo pipefail`...) before the
   pipe.
 
-Not reported: pipelines fed only by commands that cannot fail (`echo`,
-`printf`, `yes`, `true`), pipelines inside a command substitution that is an
-argument of another command (`cp a "$(uname -m | tr A-Z a-z)"`: its status is
-dropped with or without `pipefail`), pipes inside `sh -c '...'` strings,
-exec-form `RUN`s, and `RUN`s run by PowerShell or cmd (a `SHELL` naming them,
-a Windows base image, or `# hadolint shell=pwsh`). One finding per `RUN`.
+`SHELL ["/bin/sh", "-o", "pipefail", "-c"]` does not count: which shell
+`/bin/sh` is depends on the image (dash on Debian and Ubuntu, BusyBox ash on
+Alpine), so name the shell. A `RUN <<EOF` script that starts with `#!` runs
+as a program of its own, without the `SHELL`: only its own `set -o pipefail`
+counts.
+
+Not reported: a pipe fed by `yes` alone (`yes | apt-get ...`), pipelines
+inside a command substitution that is an argument of another command
+(`cp a "$(uname -m | tr A-Z a-z)"`: its status is dropped with or without
+`pipefail`), pipes inside `sh -c '...'` strings, exec-form `RUN`s, and
+`RUN`s run by PowerShell or cmd (a `SHELL` naming them, a Windows base image,
+or `# hadolint shell=pwsh`). One finding per `RUN`.
 
 ## Why is this bad?
 A shell reports the status of the last command of a pipeline only. In
@@ -43,13 +49,18 @@ RUN curl -fsSL https://example.com/key.asc | gpg --dearmor -o /usr/share/keyring
   practices suggest exactly that); dlint honours it.
 - hadolint forgets the `SHELL` at each `FROM`; dlint keeps it for a stage
   built from another stage, which inherits its shell, as Docker does.
-- hadolint accepts `-o pipefail` for bash, zsh and ash only; dlint for any
-  POSIX shell (`/bin/sh -o pipefail` either turns it on, as BusyBox does, or
-  fails every `RUN` at once, which nobody misses).
-- hadolint reports any pipe; dlint leaves out the pipes where `pipefail`
-  changes nothing (fed by `echo`, `printf`, `yes` or `true`; in a command
-  substitution whose status is dropped). With `yes | cmd`, `pipefail` would
-  even fail the step when `cmd` stops reading.
+- hadolint reports any pipe; dlint leaves out two where `pipefail` does no
+  good: a pipe in a command substitution whose status is dropped anyway (an
+  argument of another command), and `yes | cmd`, which `pipefail` would fail
+  as soon as `cmd` stops reading (`yes` then dies of SIGPIPE).
+- hadolint trusts a pipefail `SHELL` also for a `RUN <<EOF` script with its
+  own `#!` line, which BuildKit runs without that `SHELL`; dlint does not.
+- hadolint reads the `RUN`s of a Windows base image without `SHELL`, or
+  under `# hadolint shell=pwsh`, as sh; dlint knows they run in cmd or
+  PowerShell, where there is no `pipefail` to set.
+- hadolint reads an exec-form `RUN ["sh", "-c", "a | b"]` as one shell line
+  and reports its pipe; dlint does not look into the string, as for
+  `RUN sh -c "a | b"`, which hadolint does not report either.
 - The finding is at the command whose failure is hidden, not at the `RUN`.
 
 """
@@ -73,10 +84,11 @@ META = RuleMeta(
     precision="high",
 )
 
-_POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
-# Commands that feed a pipe and cannot fail in a way pipefail would report usefully
-# (``yes`` even fails with SIGPIPE under pipefail when the reader stops).
-_CANNOT_FAIL = frozenset({"echo", "printf", "yes", "true", ":"})
+# Shells whose ``-o pipefail`` a SHELL instruction is trusted with (hadolint's list).
+_PIPEFAIL_SHELLS = frozenset({"bash", "zsh", "ash"})
+# Feeders whose failure is no failure: ``yes`` runs until the reader stops, then dies of
+# SIGPIPE, which pipefail would turn into a failed step.
+_ENDLESS = frozenset({"yes"})
 
 
 def _sets_pipefail(words: list[str]) -> bool:
@@ -91,12 +103,12 @@ def _sets_pipefail(words: list[str]) -> bool:
 
 
 def _shell_pipefail(ins: Instruction) -> bool:
-    """Whether a SHELL instruction runs a POSIX shell with ``-o pipefail``."""
+    """Whether a SHELL instruction runs bash, zsh or ash with ``-o pipefail``."""
     if not ins.json or not ins.args:
         return False
     words = [a.value for a in ins.args]
     program = posixpath.basename(words[0].replace("\\", "/")).lower()
-    return program in _POSIX_SHELLS and _sets_pipefail(words[1:])
+    return program in _PIPEFAIL_SHELLS and _sets_pipefail(words[1:])
 
 
 def _set_pipefail(cmd: ShellCommand) -> bool:
@@ -104,11 +116,13 @@ def _set_pipefail(cmd: ShellCommand) -> bool:
 
 
 def _shebang(ins: Instruction) -> bool:
-    """``RUN <<EOF`` whose body starts with ``#!``: run as a file, without the SHELL."""
+    """``RUN <<EOF`` whose body starts with ``#!``: BuildKit runs it as a program of its
+    own, without the SHELL."""
     return (
-        bool(ins.heredocs)
-        and ins.text.strip().startswith("<<")
-        and (ins.heredocs[0].text.startswith("#!"))
+        len(ins.heredocs) == 1
+        and len(ins.args) == 1
+        and ins.args[0].span == ins.heredocs[0].marker
+        and ins.heredocs[0].text.startswith("#!")
     )
 
 
@@ -121,8 +135,8 @@ def _inside(span: Span, outer: Span) -> bool:
 
 def _hidden(members: list[ShellCommand], commands: list[ShellCommand]) -> ShellCommand | None:
     """The first command of a pipeline whose failure pipefail would report: one before
-    the last that can fail, when the pipeline's status is not thrown away anyway (as in a
-    command substitution among another command's arguments)."""
+    the last, other than ``yes``, when the pipeline's status is not thrown away anyway
+    (as in a command substitution among another command's arguments)."""
     first = members[0]
     for other in commands:
         if other.pipeline != first.pipeline and _inside(first.span, other.span):
@@ -133,7 +147,7 @@ def _hidden(members: list[ShellCommand], commands: list[ShellCommand]) -> ShellC
         if not any(o is not m and o.span != m.span and _inside(m.span, o.span) for o in members)
     ]
     for member in direct[:-1]:
-        if member.program not in _CANNOT_FAIL:
+        if member.program not in _ENDLESS:
             return member
     return None
 
@@ -177,9 +191,10 @@ def _stage(stage: Stage, inherited: bool) -> tuple[list[Finding], bool]:
         findings.append(
             Finding(
                 cmd.span,
-                f"A pipe hides the failure of {name}: only the last command's status counts "
-                'without pipefail. Set `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before '
-                "this RUN, or start it with `set -o pipefail &&`.",
+                "Without pipefail only the last command of this pipe sets its status, so "
+                f"the failure of {name} goes unnoticed: set "
+                '`SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN, or start it '
+                "with `set -o pipefail &&`.",
             )
         )
     return findings, pipefail

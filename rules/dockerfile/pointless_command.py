@@ -3,8 +3,8 @@
 ## What it does
 Reports each command of a `RUN` (or `ONBUILD RUN`) that runs `free`, `kill`,
 `mount`, `ps`, `service`, `shutdown`, `ssh`, `top` or `vim`, also through
-`sudo`, `env` and similar wrappers and from a path (`/usr/bin/vim`), at the
-command's name.
+`sudo`, `env` and similar wrappers, from a path (`/usr/bin/vim`) and inside
+`sh -c '...'`, at the command's name.
 
 Not reported: `command -v ps` (a lookup, not a run), `vim` run in batch mode
 to install plugins (`vim -es`, `vim +PlugInstall +qall`), and `ssh` in a `RUN`
@@ -32,9 +32,10 @@ CMD ["nginx", "-g", "daemon off;"]
 ```
 
 ## Differences from hadolint
-hadolint matches the command name exactly, so it misses `sudo service ...` and
-`/usr/bin/vim`, and it reports `vim` in batch mode, `command -v ps` and `ssh`
-with an SSH mount, which dlint does not.
+hadolint matches the command name exactly, so it misses `sudo service ...`,
+`/usr/bin/vim` and `sh -c 'ps aux'`. It reports `vim` in batch mode, which
+waits for no one, and `ssh` in a `RUN` that mounts the SSH agent for it,
+which is BuildKit's documented way to reach a host over SSH; dlint does not.
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ RUN useradd --no-log-init -u 123456 -m app
 hadolint measures the UID as written, so `-u ${APP_UID}` counts as a long UID
 whatever the variable holds; dlint uses the value an `ARG` default or an
 `ENV` of the stage gives it, and stays silent when the value is unknown.
-hadolint also misses the long form `--uid`.
+hadolint also misses the long form `--uid` and a UID written against its
+option (`-u123456`).
 """
 
 from __future__ import annotations
