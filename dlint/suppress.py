@@ -39,7 +39,9 @@ UNSUPPRESSIBLE = "parse-error"
 # Comments are read with string operations and single-pass patterns only: a
 # comment is text from a stranger, and may be a megabyte of spaces.
 _DLINT = re.compile(r"#\s*dlint\s*:")
-_HADOLINT_CODES = re.compile(r"[A-Za-z0-9_,\s-]+")
+# hadolint's grammar: codes of the letters D, L, S, C and digits, separated by commas;
+# a pragma with anything else in its list is no pragma (hadolint's Pragma.hs)
+_HADOLINT_CODES = re.compile(r"[DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*")
 
 
 def _after(text: str, word: str, *, space: bool = False, case: bool = True) -> str | None:

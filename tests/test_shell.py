@@ -59,3 +59,78 @@ def test_positions_with_non_ascii_text() -> None:
 def test_syntax_errors_are_flagged_not_raised() -> None:
     s = script("if then fi ((")
     assert s.has_errors
+
+
+def test_word_parts() -> None:
+    cmd = script('echo x${V:-"a b"}y "$W" \'$q\' $(pwd) $1 ${#V}').commands[0]
+    parts = [[(p.kind, p.value, p.quoted, p.operator) for p in w.parts] for w in cmd.args]
+    assert parts == [
+        [("text", "x", False, None), ("variable", "V", False, ":-"), ("text", "y", False, None)],
+        [("variable", "W", True, None)],
+        [("text", "$q", True, None)],
+        [("other", "$(pwd)", False, None)],
+        [("other", "$1", False, None)],
+        [("other", "${#V}", False, None)],
+    ]
+    assert [p.value for p in cmd.args[0].parts[1].argument] == ["a b"]
+    assert cmd.args[0].variables == ("V",)
+
+
+def test_expansions_split_unquoted_values_only() -> None:
+    cmd = script('apt-get install $PKGS "$ONE" pre-${V}-post ${U:-dflt} ${U:+alt}x $(ls)').commands[
+        0
+    ]
+    values = {"PKGS": (" a  b ",), "ONE": ("c d",), "V": ("1", "2")}
+
+    def lookup(name: str) -> tuple[str, ...] | None:
+        return values.get(name, ())
+
+    got = [w.expansions(lookup) for w in cmd.args[1:]]
+    assert got == [
+        (("a", "b"),),
+        (("c d",),),
+        (("pre-1-post",), ("pre-2-post",)),
+        (("dflt",),),
+        (("x",),),
+        None,
+    ]
+    assert cmd.args[1].expansions(lambda name: None) is None  # unknown
+
+
+def test_assignments_the_script_makes() -> None:
+    s = script(
+        'deps="gnupg dirmngr"; export V=1.2 W; A=1 cmd $deps; for p in x y; do :; done; '
+        "read -r line; E=; L=(1 2)"
+    )
+    found = [(a.name, a.value.value if a.value else None) for a in s.assignments]
+    assert found == [
+        ("deps", "gnupg dirmngr"),
+        ("V", "1.2"),
+        ("p", None),
+        ("line", None),
+        ("E", ""),
+        ("L", None),
+    ]  # `A=1 cmd` sets A for that command only
+    cmd = next(c for c in s.commands if c.program == "cmd")
+    assert s.assigned("deps", cmd.args[0].span) == ("gnupg dirmngr",)
+    assert s.assigned("deps", Span.point(1, 1)) == ()  # not yet
+    assert s.assigned("p") is None and s.assigned("nothing") == ()
+
+
+def test_substituted_commands_and_pipelines_of_nested_scripts() -> None:
+    s = script("a | b; x=$(c | d); sh -c 'e | f'; g `h`")
+    by = {c.program: c for c in s.commands}
+    assert [by[n].substituted for n in "abcdefgh"] == [
+        False, False, True, True, False, False, False, True
+    ]  # fmt: skip
+    pipelines = {n: by[n].pipeline for n in "abcdef"}
+    assert pipelines["a"] == pipelines["b"] != pipelines["c"] == pipelines["d"]
+    assert pipelines["e"] == pipelines["f"] not in (pipelines["a"], pipelines["c"])
+
+
+def test_command_v_is_a_lookup_not_a_run() -> None:
+    s = script("command -v ps && command ps -ef")
+    assert [[w.literal for w in c.unwrapped()] for c in s.commands] == [
+        ["command", "-v", "ps"],
+        ["ps", "-ef"],
+    ]

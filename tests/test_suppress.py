@@ -70,6 +70,21 @@ def test_global_hadolint_and_buildkit_forms(tmp_path: Path) -> None:
     assert names(findings(tmp_path, {"Dockerfile": text})) == [(11, "maintainer-instruction")]
 
 
+@pytest.mark.parametrize(
+    ("pragma", "suppressed"),
+    [
+        ("# hadolint ignore=DL4000", True),
+        ("# hadolint ignore = DL3002 , DL4000 # old habit", True),
+        ("# hadolint ignore=crazy,DL4000", False),  # hadolint: a bad name spoils the list
+        ("# hadolint ignore=dl4000", False),  # hadolint's codes are upper case
+        ("# hadolint ignore=DL4000;DL3002", False),
+    ],
+)
+def test_hadolint_pragma_grammar(pragma: str, suppressed: bool, tmp_path: Path) -> None:
+    found = findings(tmp_path, {"Dockerfile": f"FROM alpine:3.20\n{pragma}\nMAINTAINER me\n"})
+    assert (names(found) == []) is suppressed, found
+
+
 def test_hadolint_global_and_buildkit_skip_all(tmp_path: Path) -> None:
     text = "# check=skip=all\n# hadolint global ignore=DL4000\nFROM python:3.12 as build\nMAINTAINER me\nrun true\n"
     assert findings(tmp_path, {"Dockerfile": text}) == []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 from dlint.ir.common import Span
@@ -83,6 +86,7 @@ class Instruction:
     unresolved: tuple[str, ...] = ()  # variables used here that have no known value
     # ARG: each declaration's name and, with ``=``, its default, as written (with spans)
     declarations: tuple[tuple[Word, Word | None], ...] = ()
+    mounts: tuple[RunMount, ...] = ()  # RUN (and the RUN an ONBUILD wraps): its --mount flags
 
     def flag(self, name: str) -> Flag | None:
         for flag in self.flags:
@@ -165,6 +169,52 @@ class Layer:
         return self.copy_from is None and any(s.kind == "context" for s in self.sources)
 
 
+VariableKind = Literal["arg", "env"]
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """An ARG or ENV variable as an instruction sees it."""
+
+    name: str
+    value: str | None  # None: no value dlint knows (an ARG with no default)
+    kind: VariableKind
+    span: Span  # the instruction that set it (the FROM, for what a stage inherits)
+
+
+@dataclass(frozen=True, slots=True)
+class Variables:
+    """The ARG and ENV variables of a stage, as they change from instruction to
+    instruction (an ENV wins over an ARG of the same name, as in BuildKit)."""
+
+    changes: Mapping[str, tuple[tuple[tuple[int, int], Variable], ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # name -> (where it changed, the variable from there on), in order
+    inherited: Mapping[str, Variable] = field(default_factory=lambda: MappingProxyType({}))
+
+    def at(self, name: str, where: Span, env_only: bool = False) -> Variable | None:
+        """``name`` as an instruction starting at ``where`` sees it; with ``env_only``,
+        only ENV variables (what an ONBUILD trigger has in the images built from this
+        one)."""
+        changes = self.changes.get(name, ())
+        i = bisect_left(changes, (where.line, where.column), key=lambda c: c[0]) - 1
+        while i >= 0:
+            variable = changes[i][1]
+            if not env_only or variable.kind == "env":
+                return variable
+            i -= 1
+        found = self.inherited.get(name)
+        return found if found is not None and (not env_only or found.kind == "env") else None
+
+    def names(self, where: Span, env_only: bool = False) -> frozenset[str]:
+        """Every variable set for an instruction starting at ``where``."""
+        return frozenset(
+            name
+            for name in (*self.changes, *self.inherited)
+            if self.at(name, where, env_only) is not None
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Stage:
     """A build stage: ``FROM base [AS name]`` and what follows it."""
@@ -178,6 +228,8 @@ class Stage:
     instructions: tuple[Instruction, ...]  # after FROM, in order
     layers: tuple[Layer, ...]
     env: tuple[tuple[str, str], ...] = ()  # ENV at the end of the stage (inherited included)
+    variables: Variables = field(default_factory=Variables)
+    windows: bool = False  # a Windows image (by its base's name, or a `# escape=`` file)
 
     @property
     def label(self) -> str:

@@ -10,7 +10,7 @@ import posixpath
 from typing import TYPE_CHECKING, Any
 
 from dlint.ir.common import Span
-from dlint.ir.shell import Dialect, ShellCommand, ShellScript, ShellWord
+from dlint.ir.shell import Assignment, Dialect, ShellCommand, ShellScript, ShellWord, WordPart
 from dlint.parsers.textmap import TextMap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,6 +21,8 @@ _parser: Parser | None = None
 _POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
 _COMMAND_TYPES = frozenset({"command", "declaration_command", "unset_command"})
 _DQ_ESCAPABLE = frozenset('$`"\\\n')
+_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
+_OPERATORS = frozenset({":-", "-", ":=", "=", ":+", "+", ":?", "?"})
 
 
 def _get_parser() -> Parser:
@@ -74,7 +76,52 @@ class _Reader:
 
     def word(self, node: Node) -> ShellWord:
         start, end = self.offsets(node)
-        return ShellWord(self.source[start:end], self.value(node), self.tmap.span(start, end))
+        return ShellWord(
+            self.source[start:end],
+            self.value(node),
+            self.tmap.span(start, end),
+            tuple(self.parts(node, quoted=False)),
+        )
+
+    def parts(self, node: Node, quoted: bool) -> list[WordPart]:
+        """What a word node is made of (see WordPart)."""
+        kind = node.type
+        if kind in ("word", "number"):
+            return [WordPart("text", _unescape(self.text(node)), quoted)]
+        if kind == "raw_string":
+            return [WordPart("text", self.text(node)[1:-1], True)]
+        if kind == "string_content":
+            return [WordPart("text", _unescape(self.text(node), _DQ_ESCAPABLE), True)]
+        if kind == "string":
+            out: list[WordPart] = []
+            for child in node.children:
+                if child.type != '"':
+                    out.extend(self.parts(child, quoted=True))
+            return out
+        if kind in ("concatenation", "command_name"):
+            return [part for child in node.children for part in self.parts(child, quoted)]
+        if kind == "simple_expansion":
+            name = node.children[-1] if node.child_count else None
+            if name is not None and name.type == "variable_name" and not self.text(name).isdigit():
+                return [WordPart("variable", self.text(name), quoted)]
+        if kind == "expansion":
+            return [self.expansion(node, quoted)]
+        return [WordPart("other", self.text(node), quoted)]
+
+    def expansion(self, node: Node, quoted: bool) -> WordPart:
+        """``${NAME}``, ``${NAME:-word}``...; anything else is "other"."""
+        inner = [c for c in node.children if c.type not in ("${", "}")]
+        other = WordPart("other", self.text(node), quoted)
+        if not inner or inner[0].type != "variable_name" or self.text(inner[0]).isdigit():
+            return other
+        name = self.text(inner[0])
+        if len(inner) == 1:
+            return WordPart("variable", name, quoted)
+        operator = self.text(inner[1])
+        if operator not in _OPERATORS:
+            return WordPart("variable", name, quoted, operator, ())  # worked out by nobody
+        argument = [part for c in inner[2:] for part in self.parts(c, quoted)]
+        return WordPart("variable", name, quoted, operator, tuple(argument))
 
     def value(self, node: Node) -> str | None:
         kind = node.type
@@ -122,44 +169,89 @@ def _unescape(text: str, escapable: frozenset[str] | None = None) -> str:
 
 
 def parse_shell(
-    source: str, tmap: TextMap, interpreter: str | None = None, nested_depth: int = 0
+    source: str,
+    tmap: TextMap,
+    interpreter: str | None = None,
+    nested_depth: int = 0,
+    pipelines: list[int] | None = None,
 ) -> ShellScript:
-    """Parse POSIX shell ``source``; ``tmap`` places its characters in the file."""
+    """Parse POSIX shell ``source``; ``tmap`` places its characters in the file.
+    ``pipelines`` counts pipelines across a script and the ``sh -c`` scripts in it."""
     parser = _get_parser()
     tree = parser.parse(source.encode("utf-8"))
     reader = _Reader(source, tmap)
+    counter = pipelines if pipelines is not None else [0]
     commands: list[ShellCommand] = []
-    pipeline_ids = 0
-    stack: list[tuple[Any, int | None]] = [(tree.root_node, None)]
+    assignments: list[Assignment] = []
+    stack: list[tuple[Any, int | None, bool]] = [(tree.root_node, None, False)]
     while stack:
-        node, pipeline = stack.pop()
+        node, pipeline, substituted = stack.pop()
         kind = node.type
         if kind == "pipeline":
-            pipeline = pipeline_ids
-            pipeline_ids += 1
+            pipeline = counter[0]
+            counter[0] += 1
+        elif kind in _SUBSTITUTIONS:
+            substituted = True
         if kind in _COMMAND_TYPES:
-            cmd = _command(reader, node, pipeline)
+            cmd = _command(reader, node, pipeline, substituted)
             commands.append(cmd)
             if nested_depth < 2:
-                commands.extend(_nested(reader, node, cmd, nested_depth))
+                commands.extend(_nested(reader, node, cmd, nested_depth, counter))
+            if cmd.program == "read":
+                assignments.extend(_read_names(cmd))
+        elif kind == "variable_assignment" and node.parent is not None:
+            if node.parent.type != "command":  # `A=1 cmd` sets A for that command only
+                assignments.append(_assignment(reader, node))
+        elif kind == "for_statement":
+            variable = node.child_by_field_name("variable")
+            if variable is not None:
+                assignments.append(Assignment(reader.text(variable), None, _span(reader, variable)))
         children = node.children
         for child in reversed(children):
             if child.child_count or child.type in _COMMAND_TYPES:
-                stack.append((child, pipeline))
+                stack.append((child, pipeline, substituted))
     return ShellScript(
-        "posix", interpreter, tuple(commands), tree.root_node.has_error, source, tmap.freeze()
+        "posix",
+        interpreter,
+        tuple(commands),
+        tree.root_node.has_error,
+        source,
+        tmap.freeze(),
+        tuple(assignments),
     )
 
 
-def _command(reader: _Reader, node: Node, pipeline: int | None) -> ShellCommand:
+def _assignment(reader: _Reader, node: Node) -> Assignment:
+    name_node = node.child_by_field_name("name")
+    value_node = node.child_by_field_name("value")
+    name = reader.text(name_node) if name_node is not None else ""
+    if value_node is None:  # `A=`: the empty string
+        span = _span(reader, node)
+        value: ShellWord | None = ShellWord("", "", Span.point(span.end_line, span.end_column))
+    else:
+        value = reader.word(value_node)
+    return Assignment(name, value, _span(reader, node))
+
+
+def _read_names(cmd: ShellCommand) -> list[Assignment]:
+    """The variables ``read`` sets (their values come from its input)."""
+    return [
+        Assignment(w.value, None, w.span)
+        for w in cmd.args
+        if w.value and (w.value[0].isalpha() or w.value[0] == "_") and w.value.isidentifier()
+    ]
+
+
+def _command(reader: _Reader, node: Node, pipeline: int | None, substituted: bool) -> ShellCommand:
     start, end = reader.offsets(node)
     span = reader.tmap.span(start, end)
     if node.type != "command":
         # export/declare/local/readonly/typeset/unset: keyword, then words
         first = node.children[0]
-        keyword = ShellWord(reader.text(first), reader.text(first), _span(reader, first))
+        text = reader.text(first)
+        keyword = ShellWord(text, text, _span(reader, first), (WordPart("text", text),))
         words = tuple(reader.word(c) for c in node.children[1:] if c.is_named)
-        return ShellCommand(keyword, words, (), span, pipeline)
+        return ShellCommand(keyword, words, (), span, pipeline, substituted=substituted)
     name_node = node.child_by_field_name("name")
     name: ShellWord | None = None
     if name_node is not None:
@@ -167,7 +259,7 @@ def _command(reader: _Reader, node: Node, pipeline: int | None) -> ShellCommand:
         name = reader.word(name_node.children[0] if name_node.child_count else name_node)
     args = tuple(reader.word(c) for c in node.children_by_field_name("argument"))
     assignments = tuple(reader.word(c) for c in node.children if c.type == "variable_assignment")
-    return ShellCommand(name, args, assignments, span, pipeline)
+    return ShellCommand(name, args, assignments, span, pipeline, substituted=substituted)
 
 
 def _span(reader: _Reader, node: Node) -> Span:
@@ -175,7 +267,9 @@ def _span(reader: _Reader, node: Node) -> Span:
     return reader.tmap.span(start, end)
 
 
-def _nested(reader: _Reader, node: Node, cmd: ShellCommand, depth: int) -> list[ShellCommand]:
+def _nested(
+    reader: _Reader, node: Node, cmd: ShellCommand, depth: int, pipelines: list[int]
+) -> list[ShellCommand]:
     """Commands in ``sh -c 'script'``, read when their text maps exactly."""
     if cmd.program not in _POSIX_SHELLS or node.type != "command":
         return []
@@ -196,9 +290,17 @@ def _nested(reader: _Reader, node: Node, cmd: ShellCommand, depth: int) -> list[
                 sub = reader.tmap.slice(start, start + len(script))
             else:
                 return []
-            inner = parse_shell(script, sub, cmd.program, depth + 1)
+            inner = parse_shell(script, sub, cmd.program, depth + 1, pipelines)
             return [
-                ShellCommand(c.name, c.args, c.assignments, c.span, c.pipeline, nested=True)
+                ShellCommand(
+                    c.name,
+                    c.args,
+                    c.assignments,
+                    c.span,
+                    c.pipeline,
+                    nested=True,
+                    substituted=c.substituted or cmd.substituted,
+                )
                 for c in inner.commands
             ]
     return []
@@ -206,7 +308,7 @@ def _nested(reader: _Reader, node: Node, cmd: ShellCommand, depth: int) -> list[
 
 def exec_form(words: list[tuple[str, Any]]) -> ShellScript:
     """An exec-form RUN ``["prog", "arg"]``: one command, no shell."""
-    argv = [ShellWord(text, text, span) for text, span in words]
+    argv = [ShellWord(text, text, span, (WordPart("text", text, True),)) for text, span in words]
     if not argv:
         return ShellScript("exec", None, (), False)
     span = argv[0].span.cover(argv[-1].span)

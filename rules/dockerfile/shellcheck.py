@@ -48,6 +48,8 @@ RUN for archive in ./*.tgz; do tar xzf "$archive"; done
 - Scripts run by `SHELL ["powershell", ...]` are not checked (hadolint skips
   only `pwsh`, and reports ShellCheck's parse errors on PowerShell code).
 - `ash` scripts are checked as BusyBox `sh` (hadolint checks them as `dash`).
+- An `ONBUILD RUN` is checked with the `SHELL` in effect where it is written,
+  which the images built from this one inherit (hadolint checks it with `sh`).
 - The `ENV` variables of the stage a stage is built on (`FROM base AS app`)
   count as set, as Docker passes them on.
 

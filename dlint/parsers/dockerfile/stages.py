@@ -7,6 +7,7 @@ import dataclasses
 import posixpath
 import re
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from dlint.ir.common import Span
 from dlint.ir.dockerfile import (
@@ -18,6 +19,8 @@ from dlint.ir.dockerfile import (
     SourceKind,
     Stage,
     StageRef,
+    Variable,
+    Variables,
 )
 from dlint.ir.image import ImageRef
 from dlint.ir.shell import ShellScript
@@ -42,15 +45,27 @@ class _Scope:
 
     ``visible`` (ARGs with a value, then ENV over them) is kept up to date as
     variables are set, so looking it up costs nothing however many there are.
+    Each change of what ``$NAME`` means is logged at the instruction being read
+    (``here``), for ``Stage.variables``.
     """
 
     args: dict[str, str | None] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
     visible: dict[str, str] = field(default_factory=dict)
+    inherited: dict[str, Variable] = field(default_factory=dict)  # at the stage's start
+    env_vars: dict[str, Variable] = field(default_factory=dict)  # the ENVs, for a child stage
+    log: dict[str, list[tuple[tuple[int, int], Variable]]] = field(default_factory=dict)
+    here: Span = field(default_factory=lambda: Span.point(1))
 
     @classmethod
-    def inheriting(cls, env: dict[str, str]) -> _Scope:
-        return cls({}, dict(env), dict(env))
+    def inheriting(cls, env: dict[str, str], variables: dict[str, Variable]) -> _Scope:
+        return cls({}, dict(env), dict(env), dict(variables), dict(variables))
+
+    def _note(self, name: str, value: str | None, kind: str) -> None:
+        variable = Variable(name, value, "env" if kind == "env" else "arg", self.here)
+        self.log.setdefault(name, []).append(((self.here.line, self.here.column), variable))
+        if kind == "env":
+            self.env_vars[name] = variable
 
     def set_arg(self, name: str, value: str | None) -> None:
         self.args[name] = value
@@ -59,14 +74,22 @@ class _Scope:
                 self.visible.pop(name, None)
             else:
                 self.visible[name] = value
+            self._note(name, value, "arg")
 
     def set_env(self, name: str, value: str) -> None:
         self.env[name] = value
         self.visible[name] = value
+        self._note(name, value, "env")
 
     def mapping(self) -> dict[str, str]:
         """What ``$NAME`` sees here (read-only: it is the live mapping)."""
         return self.visible
+
+    def variables(self) -> Variables:
+        return Variables(
+            MappingProxyType({k: tuple(v) for k, v in self.log.items()}),
+            MappingProxyType(dict(self.inherited)),
+        )
 
 
 @dataclass
@@ -252,16 +275,18 @@ def run_script(
         return opaque(dialect, program)
     heredocs = ins.heredocs
     if heredocs and parse_heredoc_word(ins.text.strip()) is not None:
-        # ``RUN <<EOF``: the body is the script
+        # ``RUN <<EOF``: the body is the script; a #! line runs it instead of the SHELL
         body, tmap = _body_map(ins, 0, lines, heredocs[0].chomp)
         interpreter = program
+        runner = shell
         if body.startswith("#!"):
-            first = body.split("\n", 1)[0][2:].strip().split()
-            if first:
+            runner = tuple(body.split("\n", 1)[0][2:].strip().split())
+            if runner:
+                first = runner
                 interpreter = first[1] if first[0].endswith("/env") and len(first) > 1 else first[0]
             if dialect_of(interpreter) != "posix":
                 return opaque("other", interpreter)
-        return parse_shell(body, tmap, interpreter)
+        return dataclasses.replace(parse_shell(body, tmap, interpreter), shell=runner)
     # The command line, then each body and its delimiter, as the shell gets them
     tmap = TextMap()
     tmap.extend(raw_tmap.slice(node.rest.start, node.rest.end))
@@ -269,7 +294,7 @@ def run_script(
         tmap.add("\n", doc.marker.end_line, doc.marker.end_column)
         tmap.extend(_body_map(ins, i, lines, chomp=False)[1])
         tmap.add(doc.name, doc.body.end_line, doc.body.end_column - len(doc.name))
-    script = parse_shell(tmap.text, tmap, program)
+    script = dataclasses.replace(parse_shell(tmap.text, tmap, program), shell=shell)
     # Bodies fed to a shell on stdin (``RUN bash <<EOF``) are shell too.
     if not heredocs or not any(
         c.program in ("sh", "bash", "dash", "ash", "zsh")
@@ -284,7 +309,7 @@ def run_script(
         inner = parse_shell(body, body_map, program)
         commands.extend(inner.commands)
         errors = errors or inner.has_errors
-    return ShellScript("posix", program, tuple(commands), errors, script.source, script.source_map)
+    return dataclasses.replace(script, commands=tuple(commands), has_errors=errors)
 
 
 def build_stages(
@@ -309,6 +334,8 @@ def build_stages(
             instructions=tuple(stage_instructions),
             layers=tuple(layers),
             env=tuple(state.scope.env.items()),
+            variables=state.scope.variables(),
+            windows=state.windows,
         )
         if opened.from_instruction is None:
             orphan.append(done)
@@ -330,7 +357,11 @@ def build_stages(
             base, platform, ins = b.base_of(ins, index)
             if isinstance(base, StageRef) and base.index < len(b.stage_states):
                 parent = b.stage_states[base.index]
-                scope = _Scope.inheriting(parent.scope.env)
+                inherited = {
+                    k: dataclasses.replace(v, span=ins.span)
+                    for k, v in parent.scope.env_vars.items()
+                }
+                scope = _Scope.inheriting(parent.scope.env, inherited)
                 state = _StageState(scope, parent.shell, parent.windows, parent.workdir)
             else:
                 # a Windows image by its name, or a file written for Windows (`# escape=`)
@@ -361,12 +392,17 @@ def build_stages(
             b.problems.append(ParseProblem("no build stage in current context", ins.keyword_span))
             if state is None:
                 shell = ("cmd", "/S", "/C") if escape == "`" else ("/bin/sh", "-c")
+                globals_ = {
+                    k: Variable(k, v, "arg", ins.span) for k, v in b.global_scope.mapping().items()
+                }
                 state = _StageState(
-                    _Scope.inheriting(b.global_scope.mapping()), shell, escape == "`", "/"
+                    _Scope.inheriting(b.global_scope.mapping(), {}), shell, escape == "`", "/"
                 )
+                state.scope.inherited.update(globals_)
                 opened = Stage(-1, None, None, None, None, None, (), ())
                 stage_instructions, layers = [], []
         scope = state.scope
+        scope.here = ins.span
         named_shell = _shell_pragma(raw.comments)
         if named_shell is not None:  # `# hadolint shell=pwsh`: what RUN speaks from here on
             state.shell = (named_shell, "-c")
@@ -383,15 +419,15 @@ def build_stages(
             state.workdir = posixpath.normpath(posixpath.join(state.workdir, target))
         elif kw == "RUN":
             script = run_script(ins, raw.node, raw.textmap, lines, state.shell)
-            ins = dataclasses.replace(ins, script=script)
-            env = scope.mapping()
+            mounts = _mounts(b, ins, scope.mapping(), len(stages))
+            ins = dataclasses.replace(ins, script=script, mounts=mounts)
             network = ins.flag("network")
             layers.append(
                 Layer(
                     ins,
                     "run",
                     script=script,
-                    mounts=_mounts(b, ins, env, len(stages)),
+                    mounts=mounts,
                     network=network.value if network else None,
                     workdir=state.workdir,
                 )
@@ -402,9 +438,9 @@ def build_stages(
             child = raw.node.child
             if child is not None:
                 script = run_script(ins.trigger, child, raw.textmap, lines, state.shell)
-                ins = dataclasses.replace(
-                    ins, trigger=dataclasses.replace(ins.trigger, script=script)
-                )
+                mounts = _mounts(b, ins.trigger, scope.mapping(), len(stages))
+                trigger = dataclasses.replace(ins.trigger, script=script, mounts=mounts)
+                ins = dataclasses.replace(ins, trigger=trigger)
         stage_instructions.append(ins)
         out_instructions.append(ins)
     close()
