@@ -407,7 +407,9 @@ def _dockerfiles(run: _Run, targets: list[Target]) -> None:
             continue
         for problem in result.problems:
             run.add(parse_error, display, problem.span, problem.message)
-        run.run_rules(per_file, result, display, run.policy.config(display))
+        config = run.policy.config(display)
+        enabled = run.policy.enabled(config)  # a rule its config turns off does not run
+        run.run_rules([r for r in per_file if r.code in enabled], result, display, config)
     for df in run.dockerfiles.values():
         if isinstance(df, Dockerfile) and df.context.unreadable is not None:
             where, why = df.context.unreadable

@@ -206,3 +206,11 @@ def test_garbage_output_is_an_error() -> None:
     done = subprocess.CompletedProcess([], 3, b"not json", b"shellcheck: boom\n")
     with pytest.raises(shellcheck.ShellCheckError, match="no answer: shellcheck: boom"):
         shellcheck._read(done, ["0.sh"])
+
+
+def test_a_finding_at_the_end_of_the_script_stays_on_its_line(tmp_path: Path) -> None:
+    write(tmp_path, {"Dockerfile": "FROM debian:12\nRUN [[ [[ [[\n"})
+    report = lint(["."], cwd=tmp_path, options=Options(select=("SC",)))
+    assert report.diagnostics
+    for d in report.diagnostics:
+        assert d.span.line == d.span.end_line == 2 and d.span.end_column <= len("RUN [[ [[ [[") + 1

@@ -34,6 +34,10 @@ class Tool:
     subcommands: Mapping[str, str] = field(default_factory=dict)  # spelling -> canonical
     clusters: bool = True  # "-qy" is "-q -y" (short options take one letter each)
     groups: frozenset[str] = frozenset()  # subcommands named by two words ("tool install")
+    # options that mean something else before the subcommand (zypper's global -n, -t...)
+    global_aliases: Mapping[str, str] = field(default_factory=dict)
+    global_valued: frozenset[str] | None = None  # None: the same as ``valued``
+    boolean_words: bool = False  # npm: "--audit false" (a true/false word after a flag)
 
 
 def _aliases(*groups: tuple[str, ...]) -> dict[str, str]:
@@ -83,12 +87,16 @@ _APT_OPTIONS = _aliases(
 _APT_VALUED = frozenset(
     {"--target-release", "--option", "--config-file", "--host-architecture", "--build-profiles"}
 )
-_APT_SUBCOMMANDS = _same(
-    "install", "update", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge",
-    "autoremove", "auto-remove", "clean", "autoclean", "auto-clean", "source", "build-dep",
-    "download", "check", "satisfy", "changelog", "indextargets", "dselect-upgrade", "search",
-    "show", "list", "edit-sources", "reinstall", "policy", "depends", "rdepends", "moo",
-)  # fmt: skip
+_APT_SUBCOMMANDS = {
+    **_same(
+        "install", "update", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge",
+        "autoremove", "auto-remove", "clean", "autoclean", "auto-clean", "source", "build-dep",
+        "download", "check", "satisfy", "changelog", "indextargets", "dselect-upgrade",
+        "search", "show", "list", "edit-sources", "reinstall", "policy", "depends", "rdepends",
+        "moo", "distclean",
+    ),
+    "dist-clean": "distclean",
+}  # fmt: skip
 
 _RPM_OPTIONS = _aliases(
     ("--assumeyes", "-y"),
@@ -130,12 +138,26 @@ _RPM_OPTIONS = _aliases(
     ("--skip-unavailable",),
     ("--use-host-config",),
     ("--allow-downgrade",),
+    ("--disableexcludes", "--disableexcludepkgs"),
+    ("--repofrompath",),
+    ("--advisory", "--advisories"),
+    ("--cve", "--cves"),
+    ("--bz", "--bzs"),
+    ("--sec-severity", "--secseverity"),
+    ("--randomwait", "-R"),
+    ("--excludepkgs",),
+    ("--includepkgs",),
+    ("--from-repo",),
+    ("--enable-repo",),
+    ("--disable-repo",),
 )
 _RPM_VALUED = frozenset(
     {"--config", "--installroot", "--releasever", "--enablerepo", "--disablerepo", "--repo",
      "--exclude", "--setopt", "--downloaddir", "--debuglevel", "--errorlevel", "--rpmverbosity",
      "--enableplugin", "--disableplugin", "--forcearch", "--comment", "--color",
-     "--installonly-limit"}
+     "--installonly-limit", "--disableexcludes", "--repofrompath", "--advisory", "--cve",
+     "--bz", "--sec-severity", "--randomwait", "--excludepkgs", "--includepkgs", "--from-repo",
+     "--enable-repo", "--disable-repo"}
 )  # fmt: skip
 _RPM_SUBCOMMANDS = {
     **_same(
@@ -146,20 +168,16 @@ _RPM_SUBCOMMANDS = {
         "repoquery", "download", "mark", "versionlock", "shell", "deplist", "updateinfo",
     ),
     "in": "install", "up": "upgrade", "up-min": "upgrade-minimal", "rei": "reinstall",
-    "rm": "remove", "mc": "makecache",
+    "rm": "remove", "mc": "makecache", "update-minimal": "upgrade-minimal",
+    "dsync": "distro-sync", "distribution-synchronization": "distro-sync", "dg": "downgrade",
+    "groupupdate": "group update", "groupupgrade": "group upgrade",
+    "groupremove": "group remove", "grouperase": "group remove", "localupdate": "localupdate",
 }  # fmt: skip
 
+# zypper's options after the subcommand (install, remove...)
 _ZYPPER_OPTIONS = _aliases(
-    ("--non-interactive", "-n"),
     ("--no-confirm", "-y"),
-    ("--quiet", "-q"),
-    ("--no-gpg-checks",),
-    ("--gpg-auto-import-keys",),
-    ("--root", "-R"),
-    ("--reposd-dir", "-D"),
-    ("--cache-dir", "-C"),
-    ("--raw-cache-dir",),
-    ("--config", "-c"),
+    ("--non-interactive",),
     ("--auto-agree-with-licenses", "-l"),
     ("--no-recommends",),
     ("--recommends",),
@@ -167,7 +185,7 @@ _ZYPPER_OPTIONS = _aliases(
     ("--repo", "-r"),
     ("--from",),
     ("--type", "-t"),
-    ("--name", "-N"),
+    ("--name", "-n"),
     ("--capability", "-C"),
     ("--dry-run", "-D"),
     ("--download-only", "-d"),
@@ -175,14 +193,32 @@ _ZYPPER_OPTIONS = _aliases(
     ("--allow-vendor-change",),
     ("--no-refresh",),
     ("--clean-deps", "-u"),
+    ("--all", "-a"),
+    ("--details",),
+    ("--download",),
+)
+_ZYPPER_VALUED = frozenset({"--repo", "--from", "--type", "--download"})
+# and before it (global options: `zypper -n install` is non-interactive)
+_ZYPPER_GLOBAL = _aliases(
+    ("--non-interactive", "-n"),
+    ("--quiet", "-q"),
+    ("--verbose", "-v"),
+    ("--no-gpg-checks",),
+    ("--gpg-auto-import-keys",),
+    ("--root", "-R"),
+    ("--reposd-dir", "-D"),
+    ("--cache-dir", "-C"),
+    ("--raw-cache-dir",),
+    ("--config", "-c"),
     ("--xmlout", "-x"),
     ("--terse", "-t"),
     ("--ignore-unknown", "-i"),
-    ("--verbose", "-v"),
-    ("--all", "-a"),
+    ("--no-refresh",),
+    ("--plus-repo", "-p"),
+    ("--no-color",),
 )
-_ZYPPER_VALUED = frozenset(
-    {"--root", "--reposd-dir", "--cache-dir", "--raw-cache-dir", "--config", "--repo", "--from"}
+_ZYPPER_GLOBAL_VALUED = frozenset(
+    {"--root", "--reposd-dir", "--cache-dir", "--raw-cache-dir", "--config", "--plus-repo"}
 )
 _ZYPPER_SUBCOMMANDS = {
     **_same(
@@ -193,6 +229,7 @@ _ZYPPER_SUBCOMMANDS = {
     "in": "install", "rm": "remove", "up": "update", "dup": "dist-upgrade", "cc": "clean",
     "ref": "refresh", "si": "source-install", "se": "search", "if": "info",
     "ar": "addrepo", "rr": "removerepo", "lr": "repos", "ve": "verify",
+    "inr": "install-new-recommends",
 }  # fmt: skip
 
 _APK_OPTIONS = _aliases(
@@ -301,6 +338,13 @@ _PIP_OPTIONS = _aliases(
     ("--system",),
     ("--extra",),
     ("--group",),
+    ("--build", "-b", "--build-dir"),
+    ("--use-feature",),
+    ("--use-deprecated",),
+    ("--keyring-provider",),
+    ("--pip-args",),
+    ("--suffix",),
+    ("--spec",),
 )
 _PIP_VALUED = frozenset(
     {"--requirement", "--constraint", "--editable", "--index-url", "--extra-index-url",
@@ -309,7 +353,8 @@ _PIP_VALUED = frozenset(
      "--no-binary", "--only-binary", "--progress-bar", "--trusted-host", "--log", "--proxy",
      "--retries", "--timeout", "--exists-action", "--cert", "--client-cert",
      "--global-option", "--install-option", "--config-settings", "--report",
-     "--root-user-action", "--python", "--extra", "--group"}
+     "--root-user-action", "--python", "--extra", "--group", "--build", "--use-feature",
+     "--use-deprecated", "--keyring-provider", "--pip-args", "--suffix", "--spec"}
 )  # fmt: skip
 _PIP_SUBCOMMANDS = _same(
     "install", "uninstall", "download", "wheel", "freeze", "list", "show", "check", "config",
@@ -354,11 +399,27 @@ _NPM_OPTIONS = _aliases(
     ("--store-dir",),
     ("--filter", "-F"),
     ("--dir", "-C"),
+    ("--only",),
+    ("--location",),
+    ("--before",),
+    ("--proxy",),
+    ("--https-proxy",),
+    ("--cpu",),
+    ("--os",),
+    ("--libc",),
+    ("--cwd",),
+    ("--mutex",),
+    ("--global-folder",),
+    ("--link-folder",),
+    ("--audit",),
+    ("--fund",),
 )
 _NPM_VALUED = frozenset(
     {"--omit", "--include", "--registry", "--prefix", "--cache", "--tag", "--workspace",
      "--userconfig", "--loglevel", "--cache-folder", "--modules-folder", "--network-timeout",
-     "--store-dir", "--filter", "--dir"}
+     "--store-dir", "--filter", "--dir", "--only", "--location", "--before", "--proxy",
+     "--https-proxy", "--cpu", "--os", "--libc", "--cwd", "--mutex", "--global-folder",
+     "--link-folder"}
 )  # fmt: skip
 _NPM_SUBCOMMANDS = {
     **_same(
@@ -401,10 +462,13 @@ _GEM_OPTIONS = _aliases(
     ("--file", "-g"),
     ("--without",),
     ("--jobs", "-j"),
+    ("--trust-policy", "-P"),
+    ("--bulk-threshold", "-B"),
+    ("--http-proxy", "-p"),
 )
 _GEM_VALUED = frozenset(
     {"--version", "--install-dir", "--bindir", "--source", "--platform", "--build-root",
-     "--file", "--without", "--jobs"}
+     "--file", "--without", "--jobs", "--trust-policy", "--bulk-threshold", "--http-proxy"}
 )  # fmt: skip
 _GEM_SUBCOMMANDS = {
     **_same("install", "update", "uninstall", "list", "build", "push", "cleanup", "fetch"),
@@ -418,7 +482,7 @@ _GO_SUBCOMMANDS = _same(
 _GO_VALUED = frozenset(
     {"-mod", "-tags", "-ldflags", "-gcflags", "-asmflags", "-o", "-p", "-modfile",
      "-overlay", "-pkgdir", "-toolexec", "-exec", "-C", "-buildmode", "-compiler",
-     "-installsuffix", "-pgo", "-covermode", "-coverpkg"}
+     "-installsuffix", "-pgo", "-covermode", "-coverpkg", "-gccgoflags"}
 )  # fmt: skip
 
 _CARGO_OPTIONS = _aliases(
@@ -491,20 +555,33 @@ TOOLS: dict[str, Tool] = {
     "aptitude": Tool("aptitude", _APT_VALUED, _APT_OPTIONS, _APT_SUBCOMMANDS),
     "apk": Tool("apk", _APK_VALUED, _APK_OPTIONS, _APK_SUBCOMMANDS),
     "dnf": Tool("dnf", _RPM_VALUED, _RPM_OPTIONS, _RPM_SUBCOMMANDS),
+    "dnf5": Tool("dnf5", _RPM_VALUED, _RPM_OPTIONS, _RPM_SUBCOMMANDS),
     "yum": Tool("yum", _RPM_VALUED, _RPM_OPTIONS, _RPM_SUBCOMMANDS),
     "microdnf": Tool("microdnf", _RPM_VALUED, _RPM_OPTIONS, _RPM_SUBCOMMANDS),
     "tdnf": Tool("tdnf", _RPM_VALUED, _RPM_OPTIONS, _RPM_SUBCOMMANDS),
-    "zypper": Tool("zypper", _ZYPPER_VALUED, _ZYPPER_OPTIONS, _ZYPPER_SUBCOMMANDS),
+    "zypper": Tool(
+        "zypper",
+        _ZYPPER_VALUED,
+        _ZYPPER_OPTIONS,
+        _ZYPPER_SUBCOMMANDS,
+        global_aliases=_ZYPPER_GLOBAL,
+        global_valued=_ZYPPER_GLOBAL_VALUED,
+    ),
     "pip": Tool("pip", _PIP_VALUED, _PIP_OPTIONS, _PIP_SUBCOMMANDS),
     "uv": Tool(
         "uv", _PIP_VALUED, _PIP_OPTIONS, _PIP_SUBCOMMANDS, groups=frozenset({"pip", "tool"})
     ),
     "pipx": Tool("pipx", _PIP_VALUED, _PIP_OPTIONS, _PIP_SUBCOMMANDS),
-    "npm": Tool("npm", _NPM_VALUED, _NPM_OPTIONS, _NPM_SUBCOMMANDS),
+    "npm": Tool("npm", _NPM_VALUED, _NPM_OPTIONS, _NPM_SUBCOMMANDS, boolean_words=True),
     "yarn": Tool(
-        "yarn", _NPM_VALUED, _NPM_OPTIONS, _NPM_SUBCOMMANDS, groups=frozenset({"global", "cache"})
+        "yarn",
+        _NPM_VALUED,
+        _NPM_OPTIONS,
+        _NPM_SUBCOMMANDS,
+        groups=frozenset({"global", "cache"}),
+        boolean_words=True,
     ),
-    "pnpm": Tool("pnpm", _NPM_VALUED, _NPM_OPTIONS, _NPM_SUBCOMMANDS),
+    "pnpm": Tool("pnpm", _NPM_VALUED, _NPM_OPTIONS, _NPM_SUBCOMMANDS, boolean_words=True),
     "gem": Tool("gem", _GEM_VALUED, _GEM_OPTIONS, _GEM_SUBCOMMANDS),
     "go": Tool("go", _GO_VALUED, {}, _GO_SUBCOMMANDS, clusters=False),
     "cargo": Tool("cargo", _CARGO_VALUED, _CARGO_OPTIONS, _same("install", "build", "fetch")),
@@ -541,6 +618,8 @@ class Invocation:
     subcommand_word: ShellWord | None
     options: tuple[Opt, ...]
     operands: tuple[ShellWord, ...]  # what follows the subcommand that is no option
+    # words before the subcommand whose value dlint cannot know (``$OPTS``): options
+    unknown: tuple[ShellWord, ...] = ()
 
     def has(self, *names: str) -> bool:
         """Whether any of the options ``names`` (canonical spellings) is given."""
@@ -572,24 +651,26 @@ def tool_of(program: str) -> str | None:
     return base if base in TOOLS else None
 
 
-def _expand(tool: Tool, word: ShellWord) -> list[tuple[str, str | None]]:
+def _expand(
+    tool: Tool, word: ShellWord, aliases: Mapping[str, str], valued: frozenset[str]
+) -> list[tuple[str, str | None]]:
     """(canonical name, inline value) of each option one word holds."""
     text = word.value
     if text is None:
         return []
     if text.startswith("--"):
         name, eq, value = text.partition("=")
-        return [(tool.aliases.get(name, name), value if eq else None)]
+        return [(aliases.get(name, name), value if eq else None)]
     if not tool.clusters or len(text) == 2 or text[2:3] == "=":
         name, eq, value = text.partition("=")
-        canonical = tool.aliases.get(name, name)
+        canonical = aliases.get(name, name)
         if eq and canonical == "--quiet" and value.isdigit():
             return [(canonical, None)] * int(value)  # -q=2: quiet level two
         return [(canonical, value if eq else None)]
     out: list[tuple[str, str | None]] = []
     for i, letter in enumerate(text[1:], start=1):
-        canonical = tool.aliases.get("-" + letter, "-" + letter)
-        if canonical in tool.valued:  # the rest of the word is its value (-tfoo)
+        canonical = aliases.get("-" + letter, "-" + letter)
+        if canonical in valued:  # the rest of the word is its value (-tfoo)
             rest = text[i + 1 :].lstrip("=")
             out.append((canonical, rest or None))
             break
@@ -608,8 +689,11 @@ def parse(cmd: ShellCommand) -> Invocation | None:
     if name is None:
         return None
     tool = TOOLS[name]
+    global_aliases = {**tool.aliases, **tool.global_aliases}
+    global_valued = tool.valued if tool.global_valued is None else tool.global_valued
     options: list[Opt] = []
     operands: list[ShellWord] = []
+    unknown: list[ShellWord] = []
     subcommand: str | None = None
     sub_word: ShellWord | None = None
     expecting = True  # the next operand may still name the subcommand
@@ -619,6 +703,9 @@ def parse(cmd: ShellCommand) -> Invocation | None:
         word = argv[i]
         text = word.value
         i += 1
+        if text is None and subcommand is None and expecting and not operands:
+            unknown.append(word)  # `zypper $OPTS install`: options, most likely
+            continue
         if text is None or options_done or not text.startswith("-") or text == "-":
             known = tool.subcommands.get(text or "") if subcommand is None else text
             if expecting and not operands and known is not None:
@@ -635,15 +722,29 @@ def parse(cmd: ShellCommand) -> Invocation | None:
         if text == "--":
             options_done = True
             continue
-        for canonical, inline in _expand(tool, word):
-            if canonical in tool.valued and inline is None:
+        before = subcommand is None
+        aliases = global_aliases if before else tool.aliases
+        valued = global_valued if before else tool.valued
+        for canonical, inline in _expand(tool, word, aliases, valued):
+            if canonical in valued and inline is None:
                 value_word = argv[i] if i < len(argv) else None
                 i += 1
                 value = value_word.value if value_word is not None else None
                 options.append(Opt(canonical, word, value, value_word))
+            elif (
+                tool.boolean_words
+                and inline is None
+                and text.startswith("--")
+                and i < len(argv)
+                and argv[i].value in ("true", "false")
+            ):
+                options.append(Opt(canonical, word, argv[i].value, argv[i]))  # --audit false
+                i += 1
             else:
                 options.append(Opt(canonical, word, inline))
-    return Invocation(name, cmd, argv[0], subcommand, sub_word, tuple(options), tuple(operands))
+    return Invocation(
+        name, cmd, argv[0], subcommand, sub_word, tuple(options), tuple(operands), tuple(unknown)
+    )
 
 
 def invocations(script: ShellScript | None, *tools: str) -> Iterator[Invocation]:

@@ -62,11 +62,10 @@ def _uses(script: ShellScript) -> list[tuple[str, ShellWord]]:
         if not argv or argv[0].value is None:
             continue
         program = posixpath.basename(argv[0].value)
-        prefix = cmd.argv[: len(cmd.argv) - len(argv)]
-        looked_up = program in _LOOKUPS and any(w.value in _TOOLS for w in argv[1:])
-        if any(w.value == "command" for w in prefix) and program in _TOOLS:
-            looked_up = any((w.value or "").startswith("-") for w in prefix)
-        if looked_up:
+        lookup = program in _LOOKUPS or (
+            program == "command" and len(argv) > 1 and argv[1].value in ("-v", "-V")
+        )
+        if lookup and any(w.value in _TOOLS for w in argv[1:]):
             return []
         if program in _TOOLS and program not in found:
             found[program] = argv[0]

@@ -134,8 +134,10 @@ class _Job:
         source_map = self.script.source_map
         assert source_map is not None
         line, column = source_map.position(start)
-        if end is None or end <= start:
-            return Span(line, column, line, column + 1)
+        length = len(self.script.source)
+        if start >= length:  # at the end of the script: an empty span there
+            return Span(line, column, line, column)
+        end = min(max(end if end is not None else start, start + 1), length)
         end_line, end_column = source_map.position(end - 1)
         return Span(line, column, end_line, end_column + 1)
 

@@ -77,7 +77,11 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             action = zypper_action(inv)
             if action is None or action.name not in _ASKING:
                 continue
-            if inv.has("--non-interactive", "--no-confirm"):
+            # `-n` after the subcommand is zypper's `--name`, but hadolint takes it for
+            # the switch (its cases say so): so does dlint
+            if inv.has("--non-interactive", "--no-confirm") or any(
+                o.name == "--name" and o.word.value == "-n" for o in inv.options
+            ):
                 continue
             if fed_by_pipe(inv.command, run.script) or any(
                 may_hold_option(w, run, _SWITCHES) for w in inv.command.args
