@@ -31,6 +31,13 @@ class Span:
         end = max((self.end_line, self.end_column), (other.end_line, other.end_column))
         return Span(start[0], start[1], end[0], end[1])
 
+    def contains(self, other: Span) -> bool:
+        """Whether ``other`` lies within ``self``."""
+        return (self.line, self.column) <= (other.line, other.column) and (
+            other.end_line,
+            other.end_column,
+        ) <= (self.end_line, self.end_column)
+
 
 class Severity(enum.IntEnum):
     """How serious a finding is; higher is worse."""

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from dlint.ir.common import Span
 from dlint.ir.shell import ShellCommand, ShellScript, ShellWord
 
 
@@ -631,6 +632,16 @@ class Invocation:
 
     def values(self, name: str) -> tuple[str, ...]:
         return tuple(o.value for o in self.options if o.name == name and o.value is not None)
+
+    @property
+    def head(self) -> Span:
+        """Where a finding about the whole run goes: the program and its subcommand
+        (``apt-get -q install``), or the program alone when they are on different
+        lines."""
+        start, sub = self.program.span, self.subcommand_word
+        if sub is None or sub.span.line != start.end_line:
+            return start
+        return start.cover(sub.span)
 
 
 def _unwrapped(cmd: ShellCommand) -> tuple[ShellWord, ...]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from dlint.ir.common import Span
 from dlint.ir.dockerfile import Dockerfile, Instruction, RunMount, Stage, Variable
-from dlint.ir.shell import ShellScript, ShellWord
+from dlint.ir.shell import ShellCommand, ShellScript, ShellWord
 
 CACHE_MOUNTS = frozenset({"cache", "tmpfs"})  # mounts whose content stays out of the layer
 
@@ -60,6 +60,31 @@ class Run:
         """The words ``word`` expands to, when there is one way only."""
         found = self.expansions(word)
         return found[0] if found is not None and len(found) == 1 else None
+
+    def environment(
+        self, command: ShellCommand, program: ShellWord, name: str
+    ) -> tuple[str, ...] | None:
+        """The values ``name`` has in the environment ``program`` (a word of ``command``)
+        runs in: () when it is not set, None when dlint cannot know. ``NAME=1 pip`` and
+        ``env NAME=1 pip`` set it for the program, an earlier ``export`` for the rest of
+        the script, and an ARG or ENV of the stage for the whole script; a variable of
+        the script that is not exported stays out."""
+        before = (w for w in command.argv if w.span < program.span)
+        for word in reversed((*command.assignments, *before)):
+            key, eq, value = (word.value if word.value is not None else word.text).partition("=")
+            if eq and key == name:
+                if word.value is not None:
+                    return (value,)
+                # a ``NAME=value cmd`` prefix: the IR keeps only its source
+                return None if any(c in value for c in "$`\\") else (value.strip("\"'"),)
+        exported = any(
+            w.value == name
+            or any(a.name == name and w.span.contains(a.span) for a in self.script.assignments)
+            for c in self.script.commands
+            if c.program == "export" and c.span < command.span
+            for w in c.args
+        )
+        return self.values(name, command.span) if exported or self.variable(name) else ()
 
     def cached(self, path: str) -> bool:
         """Whether a cache or tmpfs mount of the RUN holds ``path`` (so what is written

@@ -36,14 +36,14 @@ RUN apt-get update \
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .._shared.packages import Invocation, parse
+from .._shared.packages import parse
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL3027",
@@ -69,50 +69,20 @@ _INSTEAD = {
 }  # fmt: skip
 
 
-def _invocations(df: Dockerfile, *tools: str) -> Iterator[Invocation]:
-    """The package-manager commands of every RUN and ONBUILD RUN, in file order (shell
-    form, heredoc scripts, and the one command of an exec-form RUN)."""
-    for ins in df.instructions:
-        run = ins.trigger if ins.keyword == "ONBUILD" else ins
-        if run is None or run.keyword != "RUN" or run.script is None:
-            continue
-        if run.script.dialect not in ("posix", "exec"):
-            continue
-        for cmd in run.script.commands:
-            found = parse(cmd)
-            if found is not None and found.tool in tools:
-                yield found
-
-
-def _looked_up(inv: Invocation) -> bool:
-    """``command -v apt`` (or ``-V``) only tells whether apt exists: it runs nothing.
-    (``ShellCommand.unwrapped`` reads ``command`` as a wrapper whatever its options.)"""
-    argv = inv.command.argv
-    for i, word in enumerate(argv):
-        if word.span == inv.program.span:
-            return False
-        if word.value is not None and posixpath.basename(word.value) == "command":
-            for option in argv[i + 1 :]:
-                value = option.value or ""
-                if not value.startswith("-") or value == "--":
-                    break
-                if "v" in value[1:] or "V" in value[1:]:
-                    return True
-    return False
-
-
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for inv in _invocations(df, "apt"):
-        if _looked_up(inv):
-            continue
-        sub = inv.subcommand
-        if sub is None and inv.operands and inv.operands[0].value in _INSTEAD:
-            sub = inv.operands[0].value
-        instead = _INSTEAD.get(sub or "")
-        what = f"`apt {sub}`" if sub else "`apt`"
-        advice = f"`{instead}`" if instead else "`apt-get` or `apt-cache`"
-        yield Finding(
-            inv.program.span,
-            f"{what} is meant for interactive use and its command line is not stable: "
-            f"use {advice} in a Dockerfile.",
-        )
+    for run in runs(df, ("posix", "exec")):
+        for cmd in run.script.commands:
+            inv = parse(cmd)  # `command -v apt` only looks apt up: it is no invocation
+            if inv is None or inv.tool != "apt":
+                continue
+            sub = inv.subcommand
+            if sub is None and inv.operands and inv.operands[0].value in _INSTEAD:
+                sub = inv.operands[0].value
+            instead = _INSTEAD.get(sub or "")
+            what = f"`apt {sub}`" if sub else "`apt`"
+            advice = f"`{instead}`" if instead else "`apt-get` or `apt-cache`"
+            yield Finding(
+                inv.program.span,
+                f"{what} is meant for interactive use and its command line is not stable: "
+                f"use {advice} in a Dockerfile.",
+            )

@@ -81,15 +81,17 @@ is built on its own (`docker build --target`) is not checked.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Layer, Stage, StageRef
-from dlint.ir.shell import ShellCommand, ShellScript
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile, StageRef
+from dlint.ir.shell import ShellCommand
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.packages import Invocation, parse
+from .._shared.runs import Run, runs, under
+from .._shared.stages import shipped
 
 META = RuleMeta(
     code="DL3009",
@@ -104,55 +106,28 @@ _TOOLS = ("apt-get", "apt", "aptitude")
 _LISTS = "/var/lib/apt/lists"
 _ARCHIVES = "/var/cache/apt"
 _DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
-_DISTCLEAN = frozenset({"distclean", "dist-clean"})
+_DISTCLEAN = "distclean"  # the shared table's name for `distclean` and `dist-clean`
 
 
-def _covers(target: str, path: str) -> bool:
-    """Whether a mount (or removal) at ``target`` holds ``path``."""
-    root = posixpath.normpath(target)
-    return path == root or path.startswith(root.rstrip("/") + "/")
-
-
-def _mount_targets(run: Instruction, layer: Layer | None) -> list[str]:
-    """Targets of the cache and tmpfs mounts of a RUN (or of an ONBUILD RUN trigger,
-    which has no layer here: its ``--mount`` flags are read as written)."""
-    if layer is not None:
-        return [m.target for m in layer.mounts if m.type in ("cache", "tmpfs") and m.target]
-    targets = []
-    for flag in run.flags:
-        if flag.name != "mount" or not flag.value:
-            continue
-        fields = {}
-        for part in flag.value.split(","):
-            key, _, value = part.partition("=")
-            fields[key.strip().lower()] = value.strip().strip("\"'")
-        target = fields.get("target") or fields.get("dst") or fields.get("destination")
-        if fields.get("type", "bind").lower() in ("cache", "tmpfs") and target:
-            targets.append(target)
-    return targets
-
-
-def _path(word: str) -> str | None:
-    """An absolute path an ``rm``/``find`` operand names, without a trailing ``/*``."""
-    path = word.removesuffix("*").rstrip("/") or "/"
-    return path if path.startswith("/") else None
-
-
-def _operands(cmd: ShellCommand, program: str) -> list[str] | None:
-    """The static operands of ``cmd`` when it runs ``program`` (None otherwise)."""
+def _operands(run: Run, cmd: ShellCommand, program: str) -> list[str] | None:
+    """What the words after ``program`` expand to, when ``cmd`` runs it (None otherwise);
+    a word dlint cannot know gives nothing."""
     argv = cmd.unwrapped()
     if not argv or argv[0].value is None or posixpath.basename(argv[0].value) != program:
         return None
-    return [w.value for w in argv[1:] if w.value is not None]
+    return [field for word in argv[1:] for field in run.fields(word) or ()]
 
 
-def _removes(cmd: ShellCommand, path: str) -> bool:
+def _paths(words: list[str]) -> list[str]:
+    """The absolute paths ``rm``/``find`` operands name, without a trailing ``/*``."""
+    paths = (w.removesuffix("*").rstrip("/") or "/" for w in words if not w.startswith("-"))
+    return [p for p in paths if p.startswith("/")]
+
+
+def _removes(run: Run, cmd: ShellCommand, path: str) -> bool:
     """Whether ``cmd`` is an ``rm`` of ``path`` (or of a folder holding it)."""
-    words = _operands(cmd, "rm")
-    if words is None:
-        return False
-    paths = [_path(w) for w in words if not w.startswith("-")]
-    return any(p is not None and _covers(p, path) for p in paths)
+    words = _operands(run, cmd, "rm")
+    return words is not None and any(under(path, p) for p in _paths(words))
 
 
 def _apt(cmd: ShellCommand) -> Invocation | None:
@@ -160,29 +135,29 @@ def _apt(cmd: ShellCommand) -> Invocation | None:
     return inv if inv is not None and inv.tool in _TOOLS else None
 
 
-def _removes_lists(cmd: ShellCommand) -> bool:
-    if _removes(cmd, _LISTS):
+def _removes_lists(run: Run, cmd: ShellCommand) -> bool:
+    if _removes(run, cmd, _LISTS):
         return True
-    words = _operands(cmd, "rm")
-    if words is not None and any(_covers(_LISTS, w) and any(c in w for c in "*?[") for w in words):
+    words = _operands(run, cmd, "rm")
+    if words is not None and any(under(w, _LISTS) and any(c in w for c in "*?[") for w in words):
         return True  # a pattern for the lists' files (``/var/lib/apt/lists/*.lz4``)
-    words = _operands(cmd, "find")
+    words = _operands(run, cmd, "find")
     if words is not None and ("-delete" in words or "rm" in words):
-        paths = [_path(w) for w in words if not w.startswith("-")]
-        return any(p is not None and (_covers(p, _LISTS) or _covers(_LISTS, p)) for p in paths)
+        return any(under(_LISTS, p) or under(p, _LISTS) for p in _paths(words))
     inv = _apt(cmd)
-    if inv is None:
-        return False
-    first = inv.operands[0].value if inv.operands else None
-    return inv.subcommand in _DISTCLEAN or (inv.subcommand is None and first in _DISTCLEAN)
+    return inv is not None and inv.subcommand == _DISTCLEAN
 
 
-def _removes_archives(cmd: ShellCommand) -> bool:
+def _removes_archives(run: Run, cmd: ShellCommand) -> bool:
     """``apt-get clean`` (or distclean), or an ``rm`` of ``/var/cache/apt/*``."""
-    if _removes(cmd, _ARCHIVES) or _removes(cmd, _ARCHIVES + "/archives"):
+    if _removes(run, cmd, _ARCHIVES) or _removes(run, cmd, _ARCHIVES + "/archives"):
         return True
     inv = _apt(cmd)
-    return inv is not None and inv.subcommand in ("clean", *_DISTCLEAN)
+    return inv is not None and inv.subcommand in ("clean", _DISTCLEAN)
+
+
+def _removes_docker_clean(run: Run) -> bool:
+    return any(_removes(run, cmd, _DOCKER_CLEAN) for cmd in run.script.commands)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,64 +168,45 @@ class _Left:
     lists: bool  # the package lists (else: only the downloaded packages)
 
 
-def _left(script: ShellScript, targets: list[str], docker_clean: bool) -> _Left | None:
-    """The first ``apt-get update`` of a script that leaves apt's downloads in its
-    layer. ``docker_clean``: whether the image still deletes the downloaded packages
-    when the script starts."""
-    lists_mounted = any(_covers(t, _LISTS) for t in targets)
-    archives_kept = not docker_clean or _removes_docker_clean(script)
-    if archives_kept and any(_covers(t, _ARCHIVES) for t in targets):
-        archives_kept = False
-    commands = script.commands
-    for i, cmd in enumerate(commands):
-        inv = _apt(cmd)
-        if inv is None or inv.subcommand != "update":
-            continue
-        later = commands[i + 1 :]
-        if not lists_mounted and not any(_removes_lists(c) for c in later):
+def _last(run: Run, removes: Callable[[Run, ShellCommand], bool]) -> int:
+    """The index of the last command of the script that ``removes`` (-1: none)."""
+    found = [i for i, cmd in enumerate(run.script.commands) if removes(run, cmd)]
+    return found[-1] if found else -1
+
+
+def _left(run: Run, docker_clean: bool, cleans: bool) -> _Left | None:
+    """The first ``apt-get update`` of a RUN that leaves apt's downloads in its layer.
+    ``docker_clean``: whether the image still deletes the downloaded packages when the
+    RUN starts; ``cleans``: whether the RUN removes docker-clean itself."""
+    updates = [
+        (i, inv)
+        for i, cmd in enumerate(run.script.commands)
+        if (inv := _apt(cmd)) is not None and inv.subcommand == "update"
+    ]
+    if not updates:
+        return None
+    lists_kept = not run.cached(_LISTS)
+    archives_kept = (not docker_clean or cleans) and not run.cached(_ARCHIVES)
+    # a removal counts when it comes after the update
+    lists_removed = _last(run, _removes_lists) if lists_kept else -1
+    archives_removed = _last(run, _removes_archives) if archives_kept else -1
+    for i, inv in updates:
+        if lists_kept and lists_removed < i:
             return _Left(inv, lists=True)
-        if archives_kept and not any(_removes_archives(c) for c in later):
+        if archives_kept and archives_removed < i:
             return _Left(inv, lists=False)
     return None
 
 
-def _removes_docker_clean(script: ShellScript | None) -> bool:
-    return script is not None and any(_removes(c, _DOCKER_CLEAN) for c in script.commands)
-
-
-def _reused(df: Dockerfile) -> set[int]:
-    """Indexes of the stages whose layers are in an image: the last stage and the
-    stages a later FROM builds on (-1: instructions before any FROM, when there is
-    no FROM)."""
-    if not df.stages:
-        return {-1}
-    reused = {df.stages[-1].index}
-    for stage in df.stages:
-        if isinstance(stage.base, StageRef):
-            reused.add(stage.base.index)
-    return reused
-
-
-def _inherits_removal(df: Dockerfile, stage: Stage) -> bool:
-    """Whether a stage this one is built FROM removes ``docker-clean``."""
-    seen: set[int] = set()
-    base = stage.base
-    while isinstance(base, StageRef) and base.index not in seen and base.index < len(df.stages):
-        seen.add(base.index)
-        parent = df.stages[base.index]
-        if any(_removes_docker_clean(ins.script) for ins in parent.instructions):
-            return True
-        base = parent.base
-    return False
-
-
-def _span(inv: Invocation) -> Span:
-    """The program and its subcommand (``apt-get -q install``), or the program alone when
-    they are on different lines."""
-    start, sub = inv.program.span, inv.subcommand_word
-    if sub is None or sub.span.line != start.end_line:
-        return start
-    return start.cover(sub.span)
+def _inherited(df: Dockerfile, removed: set[int]) -> set[int]:
+    """The stages built FROM a stage whose RUNs remove docker-clean (``removed``), or
+    FROM one that inherits the removal."""
+    out: set[int] = set()
+    for stage in df.stages:  # a stage comes after the stage it is built FROM
+        base = stage.base
+        if isinstance(base, StageRef) and (base.index in removed or base.index in out):
+            out.add(stage.index)
+    return out
 
 
 def _message(left: _Left, onbuild: bool) -> str:
@@ -270,25 +226,26 @@ def _message(left: _Left, onbuild: bool) -> str:
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    reused = _reused(df)
-    for stage in df.all_stages:
-        layers = {layer.instruction.span: layer for layer in stage.layers}
-        # whether docker-clean still deletes the downloaded packages, for the RUNs of
-        # this image and for the ONBUILD triggers that run in the images built from it
-        removed = _inherits_removal(df, stage)
-        removed_onbuild = removed
-        for ins in stage.instructions:
-            onbuild = ins.keyword == "ONBUILD"
-            run = ins.trigger if onbuild else ins
-            if run is None or run.keyword != "RUN" or run.script is None:
-                continue
-            if run.script.dialect not in ("posix", "exec"):
-                continue
-            if onbuild or stage.index in reused:
-                targets = _mount_targets(run, None if onbuild else layers.get(run.span))
-                left = _left(run.script, targets, not (removed_onbuild if onbuild else removed))
-                if left is not None:
-                    yield Finding(_span(left.update), _message(left, onbuild))
-            if _removes_docker_clean(run.script):
-                removed_onbuild = True
-                removed = removed or not onbuild
+    found = [(run, _removes_docker_clean(run)) for run in runs(df, ("posix", "exec"))]
+    inherited = _inherited(
+        df, {run.stage.index for run, cleans in found if cleans and not run.onbuild}
+    )
+    # the layers that end up in an image: the last stage's, and those of the stages a
+    # later FROM builds on
+    reused = shipped(df) | {s.base.index for s in df.stages if isinstance(s.base, StageRef)}
+    stage: int | None = None
+    # whether docker-clean is gone, for the RUNs of this image and for the ONBUILD
+    # triggers that run in the images built from it
+    removed = removed_onbuild = False
+    for run, cleans in found:
+        if run.stage.index != stage:
+            stage = run.stage.index
+            removed = removed_onbuild = stage in inherited
+        onbuild = run.onbuild is not None
+        if onbuild or stage in reused:
+            left = _left(run, not (removed_onbuild if onbuild else removed), cleans)
+            if left is not None:
+                yield Finding(left.update.head, _message(left, onbuild))
+        if cleans:
+            removed_onbuild = True
+            removed = removed or not onbuild

@@ -12,9 +12,10 @@ and line continuations, with the options before or after the subcommand,
 alone or grouped (`-qy`).
 
 Not reported: a command fed by `yes |`, one run with `--simulate`/`-s` (it
-asks nothing), and commands in a stage where an earlier instruction (of the
-stage or of a stage it is built `FROM`) writes `APT::Get::Assume-Yes "true"`
-into apt's configuration.
+asks nothing) or with options dlint cannot know before the subcommand
+(`apt-get $APT_OPTS install`: they may hold `-y`), and commands in a stage
+where an earlier instruction (of the stage or of a stage it is built `FROM`)
+writes `APT::Get::Assume-Yes "true"` into apt's configuration.
 
 ## Why is this bad?
 During a build nobody answers the prompt: its standard input is empty, so apt
@@ -52,14 +53,15 @@ RUN apt-get update \
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
-from dlint.ir.shell import ShellCommand
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.apt_config import configured
 from .._shared.packages import Invocation, parse
+from .._shared.runs import Run
 
 META = RuleMeta(
     code="DL3014",
@@ -85,62 +87,6 @@ _CONFIG = re.compile(
 )
 
 
-def _scripted(ins: Instruction) -> Instruction | None:
-    """The RUN an instruction runs: itself, or the trigger of ONBUILD RUN."""
-    run = ins.trigger if ins.keyword == "ONBUILD" else ins
-    if run is None or run.keyword != "RUN" or run.script is None:
-        return None
-    return run if run.script.dialect in ("posix", "exec") else None
-
-
-def _configures(words: Iterable[str]) -> bool:
-    return any(_CONFIG.search(w) for w in words)
-
-
-def _written(ins: Instruction) -> list[str]:
-    """The heredoc bodies an instruction writes as data (``COPY <<EOF``, ``cat <<EOF >
-    file``); a body run as the RUN's script is read through its commands instead."""
-    target = ins.trigger if ins.keyword == "ONBUILD" and ins.trigger is not None else ins
-    commands = target.script.commands if target.script is not None else ()
-    return [
-        doc.content
-        for doc in target.heredocs
-        if not any(doc.body.line <= c.span.line <= doc.body.end_line for c in commands)
-    ]
-
-
-def _command_configures(cmd: ShellCommand) -> bool:
-    """Whether a command writes the setting (``echo '...' > /etc/apt/apt.conf.d/...``);
-    an ``-o`` option of apt itself lasts for that one command only."""
-    if parse(cmd) is not None:
-        return False
-    return _configures(w.value for w in cmd.args if w.value is not None)
-
-
-def _instruction_configures(ins: Instruction) -> bool:
-    """Whether an instruction writes the setting to a file (``echo``, ``printf``, a
-    heredoc)."""
-    if _configures(_written(ins)):
-        return True
-    run = _scripted(ins)
-    return (
-        run is not None
-        and run.script is not None
-        and any(_command_configures(cmd) for cmd in run.script.commands)
-    )
-
-
-def _inherited(df: Dockerfile, stage: Stage, seen: frozenset[int] = frozenset()) -> bool:
-    """Whether a stage this one is built FROM configures the setting."""
-    base = stage.base
-    if not isinstance(base, StageRef) or base.index in seen or base.index >= len(df.stages):
-        return False
-    parent = df.stages[base.index]
-    if any(_instruction_configures(ins) for ins in parent.instructions):
-        return True
-    return _inherited(df, parent, seen | {base.index})
-
-
 def _assumes_yes(inv: Invocation) -> bool:
     if inv.has("--yes"):
         return True
@@ -159,54 +105,34 @@ def _assumes_yes(inv: Invocation) -> bool:
     return quiet >= 2  # apt-get(8): quiet level 2 implies -y
 
 
-def _fed_by_yes(inv: Invocation, commands: tuple[ShellCommand, ...]) -> bool:
-    """``yes | apt-get install ...``: a ``yes`` earlier in the same pipeline."""
-    cmd = inv.command
-    if cmd.pipeline is None:
-        return False
-    return any(
-        other.pipeline == cmd.pipeline
-        and other.nested == cmd.nested
-        and other.span < cmd.span
-        and other.program == "yes"
-        for other in commands
-    )
-
-
-def _span(inv: Invocation) -> Span:
-    """The program and its subcommand (``apt-get -q install``), or the program alone when
-    they are on different lines."""
-    start, sub = inv.program.span, inv.subcommand_word
-    if sub is None or sub.span.line != start.end_line:
-        return start
-    return start.cover(sub.span)
+def _findings(run: Run, configured_from: int | None) -> Iterator[Finding]:
+    """The commands of a RUN that stop at the prompt, from the ``configured_from``-th
+    command on configured to answer it (None: not configured)."""
+    fed: set[int] = set()  # pipelines with a ``yes`` so far
+    for i, cmd in enumerate(run.script.commands):
+        if cmd.program == "yes" and cmd.pipeline is not None:
+            fed.add(cmd.pipeline)
+        if configured_from is not None and i >= configured_from:
+            return
+        inv = parse(cmd)
+        if (
+            inv is None
+            or inv.tool not in _TOOLS
+            or inv.subcommand not in _ASKING
+            or inv.unknown
+            or inv.has("--simulate")
+            or _assumes_yes(inv)
+            or cmd.pipeline in fed
+        ):
+            continue
+        what = f"{inv.tool} {inv.subcommand}"
+        yield Finding(
+            inv.head,
+            f"`{what}` without `-y` stops at its confirmation prompt, which nobody answers "
+            f"during a build: write `{what} -y`.",
+        )
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for stage in df.all_stages:
-        configured = _inherited(df, stage)
-        for ins in stage.instructions:
-            run = _scripted(ins)
-            if run is not None and run.script is not None:
-                commands = run.script.commands
-                for cmd in commands:
-                    configured = configured or _command_configures(cmd)
-                    inv = parse(cmd)
-                    if (
-                        inv is None
-                        or inv.tool not in _TOOLS
-                        or inv.subcommand not in _ASKING
-                        or configured
-                        or inv.has("--simulate")
-                        or _assumes_yes(inv)
-                        or _fed_by_yes(inv, commands)
-                    ):
-                        continue
-                    what = f"{inv.tool} {inv.subcommand}"
-                    yield Finding(
-                        _span(inv),
-                        f"`{what}` without `-y` stops at its confirmation prompt, which "
-                        f"nobody answers during a build: write `{what} -y`.",
-                    )
-            if _configures(_written(ins)):
-                configured = True
+    for run, configured_from in configured(df, _CONFIG):
+        yield from _findings(run, configured_from)

@@ -8,10 +8,12 @@ aptitude's `-R`/`--without-recommends`). Found in `RUN` and `ONBUILD RUN`,
 through `sudo`/`env` prefixes, `sh -c '...'`, heredoc scripts and line
 continuations, with the options before or after `install`.
 
-Not reported: an install run with `--simulate`/`-s`, and installs in a stage
-where an earlier instruction (of the stage or of a stage it is built `FROM`)
-writes `APT::Install-Recommends "false"` (or `"0"`) into apt's configuration,
-the usual `/etc/apt/apt.conf.d/` drop-in.
+Not reported: an install run with `--simulate`/`-s` or with options dlint
+cannot know before `install` (`apt-get $APT_OPTS install`: they may hold
+`--no-install-recommends`), and installs in a stage where an earlier
+instruction (of the stage or of a stage it is built `FROM`) writes
+`APT::Install-Recommends "false"` (or `"0"`) into apt's configuration, the
+usual `/etc/apt/apt.conf.d/` drop-in.
 
 ## Why is this bad?
 By default apt installs a package's "Recommends" as well as its dependencies:
@@ -49,14 +51,15 @@ RUN apt-get update \
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
-from dlint.ir.shell import ShellCommand
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.apt_config import configured
 from .._shared.packages import Invocation, parse
+from .._shared.runs import Run
 
 META = RuleMeta(
     code="DL3015",
@@ -75,62 +78,6 @@ _CONFIG = re.compile(
 )
 
 
-def _scripted(ins: Instruction) -> Instruction | None:
-    """The RUN an instruction runs: itself, or the trigger of ONBUILD RUN."""
-    run = ins.trigger if ins.keyword == "ONBUILD" else ins
-    if run is None or run.keyword != "RUN" or run.script is None:
-        return None
-    return run if run.script.dialect in ("posix", "exec") else None
-
-
-def _configures(words: Iterable[str]) -> bool:
-    return any(_CONFIG.search(w) for w in words)
-
-
-def _written(ins: Instruction) -> list[str]:
-    """The heredoc bodies an instruction writes as data (``COPY <<EOF``, ``cat <<EOF >
-    file``); a body run as the RUN's script is read through its commands instead."""
-    target = ins.trigger if ins.keyword == "ONBUILD" and ins.trigger is not None else ins
-    commands = target.script.commands if target.script is not None else ()
-    return [
-        doc.content
-        for doc in target.heredocs
-        if not any(doc.body.line <= c.span.line <= doc.body.end_line for c in commands)
-    ]
-
-
-def _command_configures(cmd: ShellCommand) -> bool:
-    """Whether a command writes the setting (``echo '...' > /etc/apt/apt.conf.d/...``);
-    an ``-o`` option of apt itself lasts for that one command only."""
-    if parse(cmd) is not None:
-        return False
-    return _configures(w.value for w in cmd.args if w.value is not None)
-
-
-def _instruction_configures(ins: Instruction) -> bool:
-    """Whether an instruction writes the setting to a file (``echo``, ``printf``, a
-    heredoc)."""
-    if _configures(_written(ins)):
-        return True
-    run = _scripted(ins)
-    return (
-        run is not None
-        and run.script is not None
-        and any(_command_configures(cmd) for cmd in run.script.commands)
-    )
-
-
-def _inherited(df: Dockerfile, stage: Stage, seen: frozenset[int] = frozenset()) -> bool:
-    """Whether a stage this one is built FROM configures the setting."""
-    base = stage.base
-    if not isinstance(base, StageRef) or base.index in seen or base.index >= len(df.stages):
-        return False
-    parent = df.stages[base.index]
-    if any(_instruction_configures(ins) for ins in parent.instructions):
-        return True
-    return _inherited(df, parent, seen | {base.index})
-
-
 def _skips_recommends(inv: Invocation) -> bool:
     if inv.has("--no-install-recommends", "-R", "--without-recommends"):
         return True
@@ -144,42 +91,30 @@ def _skips_recommends(inv: Invocation) -> bool:
     return False
 
 
-def _span(inv: Invocation) -> Span:
-    """The program and its subcommand (``apt-get -q install``), or the program alone when
-    they are on different lines."""
-    start, sub = inv.program.span, inv.subcommand_word
-    if sub is None or sub.span.line != start.end_line:
-        return start
-    return start.cover(sub.span)
+def _findings(run: Run, configured_from: int | None) -> Iterator[Finding]:
+    """The installs of a RUN that take the recommended packages, from the
+    ``configured_from``-th command on configured not to (None: not configured)."""
+    for i, cmd in enumerate(run.script.commands):
+        if configured_from is not None and i >= configured_from:
+            return
+        inv = parse(cmd)
+        if (
+            inv is None
+            or inv.tool not in _TOOLS
+            or inv.subcommand != "install"
+            or inv.unknown
+            or inv.has("--simulate")
+            or _skips_recommends(inv)
+        ):
+            continue
+        flag = "--without-recommends" if inv.tool == "aptitude" else "--no-install-recommends"
+        yield Finding(
+            inv.head,
+            f"`{inv.tool} install` also installs the packages recommended by those you name: "
+            f"add `{flag}` and name the ones you need.",
+        )
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for stage in df.all_stages:
-        configured = _inherited(df, stage)
-        for ins in stage.instructions:
-            run = _scripted(ins)
-            if run is not None and run.script is not None:
-                for cmd in run.script.commands:
-                    configured = configured or _command_configures(cmd)
-                    inv = parse(cmd)
-                    if (
-                        inv is None
-                        or inv.tool not in _TOOLS
-                        or inv.subcommand != "install"
-                        or configured
-                        or inv.has("--simulate")
-                        or _skips_recommends(inv)
-                    ):
-                        continue
-                    flag = (
-                        "--without-recommends"
-                        if inv.tool == "aptitude"
-                        else ("--no-install-recommends")
-                    )
-                    yield Finding(
-                        _span(inv),
-                        f"`{inv.tool} install` also installs the packages recommended by those "
-                        f"you name: add `{flag}` and name the ones you need.",
-                    )
-            if _configures(_written(ins)):
-                configured = True
+    for run, configured_from in configured(df, _CONFIG):
+        yield from _findings(run, configured_from)

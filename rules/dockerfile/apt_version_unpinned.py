@@ -13,7 +13,12 @@ a `.deb` file or a path (`./tool.deb`, `/tmp/pkgs/x.deb`), a package marked
 for removal (`pkg-`), the value of `-t`/`--target-release` and of other options
 that take one (`-o Dpkg::Options::=--force-confold`), an install run with
 `--simulate`/`-s` (it installs nothing), and a word that is only a variable
-(`$PACKAGES`, `"${deps}"`, `$(cat packages.txt)`): what it holds is unknown.
+dlint cannot know (`$PACKAGES`, `"${deps}"`, `$(cat packages.txt)`): what it
+holds is unknown.
+
+A variable the script sets itself is read: `fetchDeps="gnupg dirmngr"; apt-get
+install -y $fetchDeps` reports each package it holds without a version, on
+`$fetchDeps`.
 
 ## Why is this bad?
 Without a version, `apt-get install` takes whatever the mirror has on the day
@@ -45,29 +50,26 @@ RUN apt-get update \
   `aptitude install`, which take the same `package=version` pins (DL3027 tells
   to replace `apt`, and the pins are still missing once it is replaced).
 - hadolint reports a word that is only a variable (`$PACKAGES`) as an unpinned
-  package; dlint cannot know what it holds and does not report it.
+  package; dlint does not, unless the script sets it: it cannot know what an
+  ARG or the base image puts there.
 - `apt-get install -s` (simulate) installs nothing and is not reported.
 - hadolint reads the first word of each command only; dlint also reads
   `apt-get` run through `sudo`, `env` or `xargs` (`... | xargs apt-get install
   -y --reinstall man` installs `man` unpinned).
 - hadolint reports the `RUN` once; dlint reports each unpinned package.
-
-## Known limitations
-Packages listed in a shell variable set earlier in the same script
-(`deps="curl wget"; apt-get install $deps`) are not seen.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
 
-from .._shared.packages import Invocation, parse
+from .._shared.operands import names, show
+from .._shared.packages import parse
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL3008",
@@ -79,54 +81,30 @@ META = RuleMeta(
 )
 
 _TOOLS = ("apt-get", "apt", "aptitude")
-# a word that is one expansion and nothing else: its value is unknown
-_ONLY_EXPANSION = re.compile(r"""^(["']?)(\$(\w+|\{[^{}]*\}|\(.*\))|`.*`)\1$""", re.DOTALL)
 
 
-def _invocations(df: Dockerfile, *tools: str) -> Iterator[Invocation]:
-    """The package-manager commands of every RUN and ONBUILD RUN, in file order (shell
-    form, heredoc scripts, and the one command of an exec-form RUN)."""
-    for ins in df.instructions:
-        run = ins.trigger if ins.keyword == "ONBUILD" else ins
-        if run is None or run.keyword != "RUN" or run.script is None:
-            continue
-        if run.script.dialect not in ("posix", "exec"):
-            continue
-        for cmd in run.script.commands:
-            found = parse(cmd)
-            if found is not None and found.tool in tools:
-                yield found
-
-
-def _name(word: ShellWord) -> str:
-    """The package a word names, as written but without its quotes."""
-    if word.value is not None:
-        return word.value
-    text = word.text
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        return text[1:-1]
-    return text
-
-
-def _unpinned(word: ShellWord) -> bool:
+def _unpinned(name: str) -> bool:
     """Whether an operand of ``apt-get install`` is a package named without a version."""
-    if word.value is None and _ONLY_EXPANSION.match(word.text):
-        return False
-    text = _name(word)
-    if not text or "=" in text or "/" in text:
+    if not name or "=" in name or "/" in name:
         return False  # pinned, from a release (pkg/suite) or a path
-    return not (text.endswith((".deb", "-")) or text.startswith("-"))
+    return not (name.endswith((".deb", "-")) or name.startswith("-"))
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for inv in _invocations(df, *_TOOLS):
-        if inv.subcommand != "install" or inv.has("--simulate"):
-            continue
-        for word in inv.operands:
-            if _unpinned(word):
-                name = _name(word)
-                yield Finding(
-                    word.span,
-                    f"`{name}` is installed without a version: pin it (`{name}=<version>`) so "
-                    "that every build installs the version you tested.",
-                )
+    for run in runs(df, ("posix", "exec")):
+        for cmd in run.script.commands:
+            inv = parse(cmd)
+            if inv is None or inv.tool not in _TOOLS:
+                continue
+            if inv.subcommand != "install" or inv.has("--simulate"):
+                continue
+            for word in inv.operands:
+                for name, sources, origin in names(run, word):
+                    shown = show(name, sources)
+                    if _unpinned(name):
+                        yield Finding(
+                            word.span,
+                            f"`{shown}`{origin} is installed without a version: pin it "
+                            f"(`{shown}=<version>`) so that every build installs the version "
+                            "you tested.",
+                        )

@@ -74,7 +74,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .yum_not_noninteractive import FILLING, RPM_CACHES, rpm_action, rpm_clean, uncleaned
+from .._shared.rpm import FILLING, RPM_CACHES, rpm_action, rpm_clean, uncleaned
 
 META = RuleMeta(
     code="DL3040",
@@ -84,7 +84,6 @@ META = RuleMeta(
     tags=("image-size", "dnf"),
     precision="high",
 )
-
 _DNF = {"dnf": frozenset({"dnf", "yum"}), "microdnf": frozenset({"microdnf"})}
 
 

@@ -10,9 +10,11 @@ packages or module streams) without `-y` or `--assumeyes`, in `RUN` and
 
 Not reported: a command with `--setopt=assumeyes=1`, one whose standard input
 is piped in (`yes | dnf install ...`), one with a word holding a value chosen
-at build time (`dnf install $DNF_OPTS ...` with `ARG DNF_OPTS`: it may hold
-`-y`), and any dnf command after a `RUN` of the same stage (or of a stage it is
-built on) wrote `assumeyes=1` into a configuration file (`/etc/dnf/dnf.conf`).
+at build time (`dnf install $DNF_OPTS ...` with `ARG DNF_OPTS` and no default:
+it may hold `-y`) or holding `-y` (an `ARG`'s default, an `ENV`, or a variable
+the `RUN` sets before the command: `OPTS=-y && dnf install $OPTS ...`), and
+any dnf command after a `RUN` of the same stage (or of a stage it is built on)
+wrote `assumeyes=1` into a configuration file (`/etc/dnf/dnf.conf`).
 
 ## Why is this bad?
 Without `-y`, dnf (and recent versions of microdnf) asks for a confirmation
@@ -39,12 +41,11 @@ RUN dnf install -y httpd-2.4.62 && dnf clean all
   `sh -c` or a heredoc script.
 - dlint accepts what does answer the prompt, where hadolint reports:
   `--setopt=assumeyes=1`, `assumeyes=1` written into a configuration file, a
-  piped answer, and options in an `ARG` or in an `ENV` that holds `-y`.
+  piped answer, and options in an `ARG`, or in an `ENV` or a variable the
+  `RUN` sets that holds `-y`.
 
 ## Known limitations
-`dnf5` and `tdnf` are not checked. dlint does not read the variables a `RUN`
-sets itself (nor does hadolint): `OPTS=-y && dnf install $OPTS httpd` is
-reported.
+`dnf5` and `tdnf` are not checked.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .yum_not_noninteractive import unconfirmed
+from .._shared.rpm import unconfirmed
 
 META = RuleMeta(
     code="DL3038",

@@ -9,15 +9,19 @@ digit (`httpd-2.4.62`, `httpd-2.4.62-1.fc40.x86_64`, `openssl-1:3.2.2`; not
 `java-21-openjdk`, whose dashes belong to the name, nor `httpd-2*`). A
 `module install` needs a stream: `name:<stream>`.
 
-A package written with a variable is read with the variable's value when an
-`ENV` of the stage (or of a stage it is built on) sets it (`ENV
-GIT_VERSION=2.45.2` then `git-core-$GIT_VERSION`). A variable an `ARG`
-declares earlier in the file, and a command substitution, stand for a version
-chosen at build time: the package is pinned when the variable comes after a
-dash (`kernel-devel-$(uname -r)`), not when it is the whole name
-(`$PACKAGES`). A variable nothing defines is empty: `git-core-$GIT_VERSION`
-with no `ARG` or `ENV` for it is reported. An `ONBUILD RUN` sees the `ENV`s of
-its stage and the `ONBUILD ARG`s and `ONBUILD ENV`s before it.
+A package written with a variable is read with the variable's value when the
+`RUN` sets it before the command (`V=2.45.2 && dnf install -y git-core-$V`, or
+a list: `PKGS="bash tzdata" && microdnf install -y ${PKGS}`), or else when an
+`ENV` of the stage (or of a stage it is built on) does (`ENV
+GIT_VERSION=2.45.2` then `git-core-$GIT_VERSION`). Each package a variable
+holds is judged, and the word that holds it is reported with the packages that
+are not pinned. A variable an `ARG` declares earlier in the file, and a
+command substitution, stand for a version chosen at build time: the package is
+pinned when the variable comes after a dash (`kernel-devel-$(uname -r)`), not
+when it is the whole name (`$PACKAGES`). A variable nothing defines is empty:
+`git-core-$GIT_VERSION` with no `ARG` or `ENV` for it is reported. An `ONBUILD
+RUN` sees the `ENV`s of its stage and the `ONBUILD ARG`s and `ONBUILD ENV`s
+before it.
 
 Not reported: `.rpm` files, groups and module profiles (`@development`),
 options, and the values of options (`--enablerepo crb`).
@@ -59,8 +63,8 @@ RUN dnf install -y tomcat-10.1.25 && dnf clean all
 
 ## Known limitations
 `dnf5` and `tdnf` are not checked. A variable set only by the base image's
-`ENV`, or by the `RUN` itself (`V=2.45.2 && dnf install -y git-core-$V`), is
-unknown to dlint: a package pinned with it is reported, as hadolint does.
+`ENV` is unknown to dlint: a package pinned with it is reported, as hadolint
+does.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .yum_not_noninteractive import rpm_message, rpm_packages, unpinned
+from .._shared.rpm import rpm_packages, unpinned
 
 META = RuleMeta(
     code="DL3041",
@@ -84,5 +88,4 @@ META = RuleMeta(
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for inv, word, bad, unknown in unpinned(df, ("dnf", "microdnf"), rpm_packages):
-        yield Finding(word.span, rpm_message(inv, word, bad, unknown))
+    yield from unpinned(df, ("dnf", "microdnf"), rpm_packages)

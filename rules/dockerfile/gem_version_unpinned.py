@@ -7,8 +7,11 @@ Reports each gem a `gem install` (or `gem i`) names without a version, in
 Not reported: installs given a version with `-v`/`--version` (it applies to
 the gem named), local `.gem` files, gems from a Gemfile (`gem install -g`),
 the build options after `--` (`gem install nokogiri:1.16.5 --
---use-system-libraries`), and a word that is only a variable (`gem install
-"$GEM"`): what it holds is not known.
+--use-system-libraries`), and a word that is only a variable dlint cannot know
+(`gem install "$GEM"`): what it holds is not known.
+
+A variable the script sets itself is read: `GEMS="bundler rake" && gem
+install $GEMS` reports each gem it holds without a version, on `$GEMS`.
 
 A gem whose name is written with a variable part (`"rubocop-${PLUGIN}"`) is
 reported: its written text names no version. A version in the written text
@@ -38,7 +41,8 @@ RUN gem install bundler:2.5.6
   `--user-install bundler`); dlint knows which of gem's options take a value,
   and skips only those values (`--install-dir /opt/gems`, `--source URL`).
 - Local `.gem` files are not reported, nor is a word that is only a variable
-  (`"$GEM"`, as in the apt and apk rules): hadolint reports both.
+  the script does not set (`"$GEM"`, as in the apt and apk rules): hadolint
+  reports both.
 - `-v=2.5.6` gives a version (gem reads `=2.5.6` as the requirement);
   hadolint does not read that spelling.
 - gem run through `sudo` is checked; hadolint does not see it.
@@ -50,12 +54,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction
+from dlint.ir.dockerfile import Dockerfile
 from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.operands import names, show
 from .._shared.packages import Invocation, invocations
-from .pip_version_unpinned import written
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL3028",
@@ -66,12 +71,9 @@ META = RuleMeta(
     precision="high",
 )
 
-# gem options that take a value (some an optional one) but are missing from the shared
-# table.
-_EXTRA_VALUED = frozenset(
-    {"-P", "--trust-policy", "--config-file", "--target-rbconfig", "--document", "-B",
-     "--bulk-threshold", "-p", "--http-proxy"}
-)  # fmt: skip
+# gem options that take a value (``--document`` an optional one) and that the shared
+# table does not know yet.
+_MORE_VALUED = frozenset({"--config-file", "--target-rbconfig", "--document"})
 # What follows an option as its value when it is written ``--option true``.
 _BOOLEAN_VALUES = frozenset({"true", "false"})
 
@@ -80,45 +82,34 @@ def _gems(inv: Invocation) -> list[ShellWord]:
     """The operands that name gems: not the values of options the shared table misses,
     nor what follows ``--`` (options for the gem's build: ``-- --use-system-libraries``)."""
     argv = inv.command.argv
-    values: set[Span] = set()
+    skipped: set[Span] = set()
     for i, word in enumerate(argv[:-1]):
         text = word.value or ""
         if text == "--":
-            values.update(w.span for w in argv[i + 1 :])
+            skipped.update(w.span for w in argv[i + 1 :])
             break
         following = argv[i + 1]
-        if text in _EXTRA_VALUED or (
+        if text in _MORE_VALUED or (
             text.startswith("--") and "=" not in text and following.value in _BOOLEAN_VALUES
         ):
-            values.add(following.span)
-    return [w for w in inv.operands if w.span not in values]
-
-
-def _runs(df: Dockerfile) -> Iterator[Instruction]:
-    for ins in df.instructions:
-        if ins.keyword == "RUN":
-            yield ins
-        elif ins.keyword == "ONBUILD" and ins.trigger and ins.trigger.keyword == "RUN":
-            yield ins.trigger
+            skipped.add(following.span)
+    return [w for w in inv.operands if w.span not in skipped]
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for run in _runs(df):
+    for run in runs(df):
         for inv in invocations(run.script, "gem"):
             if inv.subcommand != "install" or inv.has("--version", "--file"):
                 continue
             for word in _gems(inv):
-                text = written(word)
-                if text is None:
-                    continue  # only a variable: its value is not known
-                gem = text.text
-                if not gem or gem.startswith("-") or ":" in gem or gem.endswith(".gem"):
-                    continue  # an option, pinned (``bundler:2.5``), or a local file
-                if any(":" in e for e in text.expansions):
-                    continue  # the version comes with a variable: ``rake${V:+:$V}``
-                shown = text.show(gem)
-                yield Finding(
-                    word.span,
-                    f"`{shown}` is installed without a version: write "
-                    f"`gem install {shown}:<version>` or add `-v <version>`.",
-                )
+                for gem, sources, origin in names(run, word):
+                    if not gem or gem.startswith("-") or ":" in gem or gem.endswith(".gem"):
+                        continue  # an option, pinned (``bundler:2.5``), or a local file
+                    if any(":" in e for e in sources):
+                        continue  # the version comes with a variable: ``rake${V:+:$V}``
+                    shown = show(gem, sources)
+                    yield Finding(
+                        word.span,
+                        f"`{shown}`{origin} is installed without a version: write "
+                        f"`gem install {shown}:<version>` or add `-v <version>`.",
+                    )

@@ -21,8 +21,11 @@ Not reported:
   `go mod ...`): the go command then builds the version `go.mod` requires
   and never fetches a newer one (`go get pkg` does, and stays reported);
 - `pkg@none` (`go get` removes that dependency), a version written with a
-  variable (`pkg@$VERSION`), and a word that is only a variable (`"$PKG"`):
-  what it holds is not known.
+  variable dlint cannot know (`pkg@$VERSION`), and a word that is only such a
+  variable (`"$PKG"`): what it holds is not known.
+
+A variable the script sets itself is read: `V=latest && go install
+golang.org/x/tools/gopls@$V` is reported, on the word that uses it.
 
 A package whose path is written with a variable part
 (`example.com/tools/${TOOL}`) is reported when it has no version, and so is
@@ -54,7 +57,7 @@ RUN go install golang.org/x/tools/gopls@v0.16.2
   main.go`) are the build's own code or the standard library: hadolint
   reports them.
 - A word that is only a variable (`"$PKG"`) is not reported, as in the apt and
-  apk rules: hadolint reports it.
+  apk rules, unless the script sets it: hadolint reports it.
 - hadolint reports `go install pkg` and `go run pkg` even where `go.mod` pins
   `pkg`.
 - Each unpinned package is reported at its own place, not the whole `RUN`.
@@ -72,12 +75,13 @@ import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Layer, Stage, StageRef
+from dlint.ir.dockerfile import Dockerfile, Layer, Stage, StageRef
 from dlint.ir.shell import ShellScript, ShellWord
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.operands import HOLE, names, show
 from .._shared.packages import Invocation, invocations
-from .pip_version_unpinned import HOLE, written
+from .._shared.runs import Run, runs
 
 META = RuleMeta(
     code="DL3062",
@@ -89,8 +93,6 @@ META = RuleMeta(
 )
 
 _MOVING = frozenset({"", "latest", "upgrade", "patch", "master", "main", "HEAD"})
-# go build flags that take a value but are missing from the shared table.
-_EXTRA_VALUED = frozenset({"-gccgoflags", "-coverprofile", "-cpuprofile", "-memprofile"})
 _MODULE_FILES = ("go.mod", "go.work")
 
 
@@ -112,16 +114,9 @@ def _gopath_package(workdir: str) -> str | None:
     return rest if sep and rest else None
 
 
-def _packages(inv: Invocation) -> list[ShellWord]:
+def _packages(inv: Invocation) -> tuple[ShellWord, ...]:
     """The operands that name packages (``go run``: the first only)."""
-    argv = inv.command.argv
-    values = {argv[i + 1].span for i, word in enumerate(argv[:-1]) if word.value in _EXTRA_VALUED}
-    operands = [w for w in inv.operands if w.span not in values]
-    return operands[:1] if inv.subcommand == "run" else operands
-
-
-def _before(a: Span, b: Span) -> bool:
-    return (a.line, a.column) < (b.line, b.column)
+    return inv.operands[:1] if inv.subcommand == "run" else inv.operands
 
 
 def _is_module_file(path: str | None) -> bool:
@@ -131,7 +126,7 @@ def _is_module_file(path: str | None) -> bool:
 def _runs_go_mod(script: ShellScript | None, until: Span | None = None) -> bool:
     """Whether the script runs ``go mod ...`` (before ``until``, if given)."""
     return any(
-        inv.subcommand == "mod" and (until is None or _before(inv.command.span, until))
+        inv.subcommand == "mod" and (until is None or inv.command.span < until)
         for inv in invocations(script, "go")
     )
 
@@ -150,79 +145,86 @@ def _brings_module(df: Dockerfile, layer: Layer) -> bool:
     return False
 
 
-def _chain(df: Dockerfile, stage: Stage) -> list[Stage]:
-    """The stage and the stages it is built from, nearest first."""
-    chain = [stage]
-    base = stage.base
-    while isinstance(base, StageRef) and 0 <= base.index < len(df.stages):
-        parent = df.stages[base.index]
-        if parent in chain:
-            break
-        chain.append(parent)
-        base = parent.base
-    return chain
+class _Modules:
+    """Where a go.mod comes into each stage, worked out once per stage."""
 
+    def __init__(self, df: Dockerfile) -> None:
+        self.df = df
+        self.first: dict[int, Span | None] = {}  # stage -> its first step with a go.mod
+        self.anywhere: dict[int, bool] = {}  # stage -> a go.mod in it or a stage below it
 
-def _has_module(df: Dockerfile, stage: Stage, layer: Layer, cmd_span: Span) -> bool:
-    """Whether a go.mod is there when the command at ``cmd_span`` runs."""
-    if any(
-        m.type == "bind" and (_is_module_file(m.source) or _is_module_file(m.target))
-        for m in layer.mounts
-    ):
-        return True
-    if _runs_go_mod(layer.script, cmd_span):
-        return True
-    for i, current in enumerate(_chain(df, stage)):
-        for other in current.layers:
-            if i == 0 and not _before(other.instruction.span, layer.instruction.span):
-                break
-            if _brings_module(df, other):
-                return True
-    return False
+    def _first(self, stage: Stage) -> Span | None:
+        if stage.index not in self.first:
+            self.first[stage.index] = next(
+                (s.instruction.span for s in stage.layers if _brings_module(self.df, s)), None
+            )
+        return self.first[stage.index]
 
+    def _parent(self, stage: Stage) -> Stage | None:
+        """The stage ``stage`` is built FROM (None: an image, or none)."""
+        base = stage.base
+        if isinstance(base, StageRef) and 0 <= base.index < stage.index:
+            return self.df.stages[base.index]
+        return None
 
-def _runs(df: Dockerfile) -> Iterator[tuple[Instruction, Stage | None, Layer | None]]:
-    """Each RUN (ONBUILD triggers too) with its stage and layer, when known."""
-    layers = {
-        layer.instruction.span: (stage, layer) for stage in df.all_stages for layer in stage.layers
-    }
-    for ins in df.instructions:
-        if ins.keyword == "RUN":
-            stage, layer = layers.get(ins.span, (None, None))
-            yield ins, stage, layer
-        elif ins.keyword == "ONBUILD" and ins.trigger and ins.trigger.keyword == "RUN":
-            yield ins.trigger, None, None
+    def _anywhere(self, stage: Stage | None) -> bool:
+        """Whether a go.mod comes in a stage or the stages it is built on (each stage
+        worked out once: ``ancestry`` per RUN would grow with RUNs x stages)."""
+        chain: list[Stage] = []
+        while stage is not None and stage.index not in self.anywhere:
+            chain.append(stage)
+            stage = self._parent(stage)
+        found = stage is not None and self.anywhere[stage.index]
+        for s in reversed(chain):
+            found = found or self._first(s) is not None
+            self.anywhere[s.index] = found
+        return found
+
+    def there(self, run: Run, layer: Layer, until: Span) -> bool:
+        """Whether a go.mod is there when the command at ``until`` of ``run`` runs."""
+        if any(
+            m.type == "bind" and (_is_module_file(m.source) or _is_module_file(m.target))
+            for m in run.mounts
+        ):
+            return True
+        if _runs_go_mod(run.script, until):
+            return True
+        first = self._first(run.stage)
+        if first is not None and first < layer.instruction.span:
+            return True
+        return self._anywhere(self._parent(run.stage))
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for run, stage, layer in _runs(df):
+    layers = {layer.instruction.span: layer for stage in df.all_stages for layer in stage.layers}
+    modules = _Modules(df)
+    for run in runs(df):
+        # an ONBUILD trigger runs in another build: its folder and go.mod are unknown
+        layer = layers.get(run.instruction.span) if run.onbuild is None else None
         gopath_package = _gopath_package(layer.workdir) if layer is not None else None
         for inv in invocations(run.script, "go"):
             if inv.subcommand not in ("install", "get", "run"):
                 continue
-            module: bool | None = None  # computed when needed
+            module: bool | None = None  # worked out when needed
             for word in _packages(inv):
-                text = written(word)
-                if text is None:
-                    continue  # only a variable: its value is not known
-                spec = text.text
-                if not spec or spec.startswith("-") or any("@" in e for e in text.expansions):
-                    continue  # an option, or a version that comes with a variable
-                path, at, version = spec.partition("@")
-                if HOLE in version or (at and version not in _MOVING):
-                    continue  # a version (``pkg@$VERSION``), or ``pkg@none``: a removal
-                if HOLE in path.split("/", 1)[0]:
-                    if not at:
-                        continue  # ``$GOPATH/src/app``, ``${REPO}/cmd/x``: where is unknown
-                elif _local(path, gopath_package, inv.subcommand == "get"):
-                    continue
-                if not at and inv.subcommand != "get" and stage is not None and layer is not None:
-                    if module is None:
-                        module = _has_module(df, stage, layer, inv.command.span)
-                    if module:
+                for spec, sources, origin in names(run, word):
+                    if not spec or spec.startswith("-") or any("@" in e for e in sources):
+                        continue  # an option, or a version that comes with a variable
+                    path, at, version = spec.partition("@")
+                    if HOLE in version or (at and version not in _MOVING):
+                        continue  # a version (``pkg@$VERSION``), or ``pkg@none``: a removal
+                    if HOLE in path.split("/", 1)[0]:
+                        if not at:
+                            continue  # ``$GOPATH/src/app``, ``${REPO}/cmd/x``: where is unknown
+                    elif _local(path, gopath_package, inv.subcommand == "get"):
                         continue
-                yield Finding(
-                    word.span,
-                    f"`{text.show(spec)}` has no pinned version: write "
-                    f"`{text.show(path)}@<version>` (a release tag or a commit).",
-                )
+                    if not at and inv.subcommand != "get" and layer is not None:
+                        if module is None:
+                            module = modules.there(run, layer, inv.command.span)
+                        if module:
+                            continue
+                    yield Finding(
+                        word.span,
+                        f"`{show(spec, sources)}`{origin} has no pinned version: write "
+                        f"`{show(path, sources)}@<version>` (a release tag or a commit).",
+                    )

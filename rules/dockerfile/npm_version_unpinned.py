@@ -10,7 +10,12 @@ Not reported: a bare `npm install` (it installs what `package.json` and the
 lock file say), versions, ranges and tags (`express@^4`, `@scope/pkg@1.2`,
 `pkg@next`), tarballs (`.tgz`, `.tar`, `.tar.gz`), local folders (`.`,
 `./pkg`, `../pkg`, `/opt/pkg`, `~/pkg`, `file:...`, `$DIR/pkg`), and a word
-that is only a variable (`npm install "$PKG"`): what it holds is not known.
+that is only a variable dlint cannot know (`npm install "$PKG"`): what it
+holds is not known.
+
+A variable the script sets itself is read: `PKGS="pnpm typescript" && npm
+install -g $PKGS` reports each package it holds without a version, on
+`$PKGS`.
 
 A package whose name is written with a variable part (`"eslint-plugin-${X}"`)
 is reported: its written text names no version. A version in the written
@@ -43,7 +48,7 @@ RUN npm install --global pnpm@9.12.1
 - `file:` specs, `.`, `..` and `$DIR/pkg` are local folders: hadolint
   reports them.
 - A word that is only a variable (`"$PKG"`) is not reported, as in the apt and
-  apk rules: hadolint reports it.
+  apk rules, unless the script sets it: hadolint reports it.
 - hadolint reads only `npm install` written out, as the first word after
   `npm`; dlint also reads its aliases (`npm i`, `npm add`, `npm it`...), and
   `npm --prefix /app install`, `sudo npm install` and `/usr/local/bin/npm
@@ -60,12 +65,13 @@ import re
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction
+from dlint.ir.dockerfile import Dockerfile
 from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.operands import HOLE, names, show
 from .._shared.packages import Invocation, invocations
-from .pip_version_unpinned import HOLE, written
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL3016",
@@ -76,21 +82,19 @@ META = RuleMeta(
     precision="high",
 )
 
+# package specs (npm's syntax, not shell: the word is read through the IR first)
 _GIT = re.compile(r"^(?:git\+[a-z]+://|git://|git@|(?:github|gitlab|bitbucket|gist):)", re.I)
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _TARBALLS = (".tar", ".tar.gz", ".tgz")
 _FOLDERS = ("/", "./", "../", "~/", "file:")
 _NO_VERSION = frozenset({"", "latest", "*", "x"})
-# npm options that take a value but are missing from the shared table.
-_EXTRA_VALUED = frozenset(
-    {"--only", "--location", "--install-strategy", "--audit-level", "--fetch-retries",
-     "--fetch-timeout", "--fetch-retry-mintimeout", "--fetch-retry-maxtimeout",
-     "--maxsockets", "--before", "--proxy", "--https-proxy", "--globalconfig", "--cafile",
-     "--ca", "--cert", "--key", "--otp", "--script-shell", "--node-options", "--cpu",
-     "--os", "--libc"}
+# npm options that take a value and that the shared table does not know yet.
+_MORE_VALUED = frozenset(
+    {"--install-strategy", "--audit-level", "--fetch-retries", "--fetch-timeout",
+     "--fetch-retry-mintimeout", "--fetch-retry-maxtimeout", "--maxsockets",
+     "--globalconfig", "--cafile", "--ca", "--cert", "--key", "--otp", "--script-shell",
+     "--node-options"}
 )  # fmt: skip
-# Boolean options npm lets take ``true``/``false`` as the next word.
-_BOOLEAN_VALUES = frozenset({"true", "false"})
 
 
 def _unpinned(spec: str) -> str | None:
@@ -124,44 +128,25 @@ def _unpinned(spec: str) -> str | None:
 def _packages(inv: Invocation) -> list[ShellWord]:
     """The operands, without the values of options the shared table misses."""
     argv = inv.command.argv
-    values = set()
-    for i, word in enumerate(argv[:-1]):
-        following = argv[i + 1]
-        if word.value in _EXTRA_VALUED or (
-            (word.value or "").startswith("--")
-            and "=" not in (word.value or "")
-            and following.value in _BOOLEAN_VALUES
-        ):
-            values.add(following.span)
+    values = {argv[i + 1].span for i, word in enumerate(argv[:-1]) if word.value in _MORE_VALUED}
     return [w for w in inv.operands if w.span not in values]
 
 
-def _runs(df: Dockerfile) -> Iterator[Instruction]:
-    for ins in df.instructions:
-        if ins.keyword == "RUN":
-            yield ins
-        elif ins.keyword == "ONBUILD" and ins.trigger and ins.trigger.keyword == "RUN":
-            yield ins.trigger
-
-
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for run in _runs(df):
+    for run in runs(df):
         for inv in invocations(run.script, "npm"):
             if inv.subcommand != "install":
                 continue
             for word in _packages(inv):
-                text = written(word)
-                if text is None:
-                    continue  # only a variable: its value is not known
-                spec = text.text
-                if not spec or spec.startswith("-") or any("@" in e for e in text.expansions):
-                    continue  # an option, or a version that comes with a variable
-                wanted = _unpinned(spec)
-                if wanted is None:
-                    continue
-                what = "a ref" if wanted.endswith("#<commit or tag>") else "a version"
-                yield Finding(
-                    word.span,
-                    f"`{text.show(spec)}` is installed without {what}: write "
-                    f"`{text.show(wanted)}`.",
-                )
+                for spec, sources, origin in names(run, word):
+                    if not spec or spec.startswith("-") or any("@" in e for e in sources):
+                        continue  # an option, or a version that comes with a variable
+                    wanted = _unpinned(spec)
+                    if wanted is None:
+                        continue
+                    what = "a ref" if wanted.endswith("#<commit or tag>") else "a version"
+                    yield Finding(
+                        word.span,
+                        f"`{show(spec, sources)}`{origin} is installed without {what}: "
+                        f"write `{show(wanted, sources)}`.",
+                    )

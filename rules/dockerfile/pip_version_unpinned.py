@@ -14,8 +14,11 @@ Not reported:
   source archives (`.whl`, `.tar.gz`, `.zip`...), URLs;
 - VCS URLs pinned to a ref (`git+https://host/org/repo.git@v1.2#egg=repo`);
 - `--no-index` installs, which can only pick from local wheel folders;
-- a word that is only a variable (`pip install "$PKG"`, `$(cat list)`): what
-  it holds is not known.
+- a word that is only a variable dlint cannot know (`pip install "$PKG"`,
+  `$(cat list)`): what it holds is not known.
+
+A variable the script sets itself is read: `PKGS="flask gunicorn" && pip
+install $PKGS` reports each package it holds without a version, on `$PKGS`.
 
 A package whose name is written with a variable part
 (`"tensorflow${TF_SUFFIX}"`) is reported: its written text names no version.
@@ -48,7 +51,7 @@ RUN pip install --no-cache-dir flask==3.0.3 gunicorn==22.0.0
   `PIP_CONSTRAINT` are not reported: they install local files, or versions a
   constraints file fixes. hadolint reports them.
 - A word that is only a variable (`"$PKG"`) is not reported, as in the apt and
-  apk rules: hadolint reports it.
+  apk rules, unless the script sets it: hadolint reports it.
 - Operators in an environment marker (`"pkg; python_version<'3.9'"`) do not
   pin the package.
 - The values of pip options hadolint does not know take one (`--timeout 60`,
@@ -67,14 +70,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
-from dlint.ir.shell import ShellCommand, ShellWord
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile
+from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.operands import names, show
 from .._shared.packages import Invocation, invocations
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL3013",
@@ -87,111 +91,12 @@ META = RuleMeta(
 
 _OPERATORS = ("===", "==", "~=", "!=", ">=", "<=", ">", "<")
 _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".tar")
+# requirement syntax (PEP 508), not shell: the word is read through the IR first
 _VCS = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z+-]*:|^(?:git|svn)://", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z0-9\x00][A-Za-z0-9._\x00-]*(?:\[[^\]]*\])?")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-# Options that take a value but are missing from the shared pip table
-# (``--build`` of old pips, pipx's own options).
-_EXTRA_VALUED = frozenset(
-    {"-b", "--build", "--build-dir", "--build-directory", "--use-feature", "--use-deprecated", "--keyring-provider",
-     "--resume-retries", "--log-file", "--pip-args", "--suffix", "--spec", "--preinstall"}
-)  # fmt: skip
-
-
-HOLE = "\x00"  # stands for an expansion in the static text of a word
-
-
-@dataclass(frozen=True, slots=True)
-class Written:
-    """A word's static text (quotes removed), with a ``HOLE`` for each expansion."""
-
-    text: str
-    expansions: tuple[str, ...] = ()  # the source of each expansion, in order
-
-    def show(self, text: str) -> str:
-        """``text`` (this word's text, or a prefix of it) with its expansions written back."""
-        if HOLE not in text:
-            return text
-        parts = iter(self.expansions)
-        return "".join(next(parts, "$?") if ch == HOLE else ch for ch in text)
-
-
-def written(word: ShellWord) -> Written | None:
-    """How a package word is written: its static text, expansions standing in as holes.
-
-    None for a word that is only expansions (``$PKG``, ``"${PKG}"``, ``$(cat f)``): what
-    it holds is unknown. A word with static text (``"tensorflow${SUFFIX}"``,
-    ``flask==${VERSION}``) is judged on that text, each expansion read as part of a
-    name, never as a version. (The IR keeps a word's value only when it is all static,
-    so the word's source is read here, one character at a time.)"""
-    if word.value is not None:
-        return Written(word.value)
-    text, expansions = _lex(word.text)
-    if not text.replace(HOLE, "").strip():
-        return None
-    return Written(text, tuple(expansions))
-
-
-def _lex(source: str) -> tuple[str, list[str]]:
-    """Quote removal over one word's source, each expansion replaced by a HOLE."""
-    out: list[str] = []
-    expansions: list[str] = []
-    i, n, quoted = 0, len(source), False
-    while i < n:
-        ch = source[i]
-        if ch == "\\":
-            following = source[i + 1 : i + 2]
-            if quoted and following not in ("$", "`", '"', "\\", "\n"):
-                out.append(ch)
-            elif following != "\n":
-                out.append(following)
-            i += 2
-        elif ch == '"':
-            quoted = not quoted
-            i += 1
-        elif ch == "'" and not quoted:
-            end = source.find("'", i + 1)
-            end = n if end < 0 else end
-            out.append(source[i + 1 : end])
-            i = end + 1
-        elif ch == "$" and not quoted and source[i + 1 : i + 2] in ("'", '"'):
-            i += 1  # $'...' and $"...": quoting, read as quotes
-        elif ch in ("$", "`") and (end := _expansion_end(source, i)) > i + 1:
-            expansions.append(source[i:end])
-            out.append(HOLE)
-            i = end
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out), expansions
-
-
-def _expansion_end(source: str, i: int) -> int:
-    """Where the expansion at ``source[i]`` (``$`` or a backquote) ends (``i + 1``: none)."""
-    if source[i] == "`":
-        j = i + 1
-        while j < len(source) and source[j] != "`":
-            j += 2 if source[j] == "\\" else 1
-        return min(j + 1, len(source))
-    following = source[i + 1 : i + 2]
-    if following in ("{", "("):
-        closing = "}" if following == "{" else ")"
-        depth, j = 0, i + 1
-        while j < len(source):
-            if source[j] == following:
-                depth += 1
-            elif source[j] == closing:
-                depth -= 1
-                if depth == 0:
-                    return j + 1
-            j += 2 if source[j] == "\\" else 1
-        return len(source)
-    if following.isdigit() or (following and following in "@*#?$!-"):
-        return i + 2
-    j = i + 1
-    while j < len(source) and (source[j].isalnum() or source[j] == "_"):
-        j += 1
-    return j
+# Options that take a value and that the shared pip table does not know yet.
+_MORE_VALUED = frozenset({"--log-file", "--resume-retries", "--build-directory", "--preinstall"})
 
 
 def _vcs_pinned(url: str) -> bool:
@@ -204,7 +109,6 @@ def _vcs_pinned(url: str) -> bool:
 
 def _pinned(spec: str) -> bool:
     """Whether one requirement pins its version (or names a local file or a path)."""
-    spec = spec.strip()
     if _VCS.match(spec):
         return _vcs_pinned(spec)
     _name, at, target = spec.partition("@")
@@ -221,101 +125,30 @@ def _pinned(spec: str) -> bool:
     return any(op in requirement for op in _OPERATORS)
 
 
-def _message(spec: str, word: Written) -> str:
-    shown = word.show(spec)
-    vcs = _VCS.match(spec) or _VCS.match(spec.partition("@")[2].strip())
-    if vcs:
-        return f"`{shown}` is installed from a VCS URL without a ref: add `@<tag or commit>`."
+def _message(spec: str, sources: tuple[str, ...], origin: str) -> str:
+    shown = show(spec, sources)
+    if _VCS.match(spec) or _VCS.match(spec.partition("@")[2].strip()):
+        return (
+            f"`{shown}`{origin} is installed from a VCS URL without a ref: add `@<tag or commit>`."
+        )
     name = _NAME.match(spec)
-    pinned = f"{word.show(name[0]) if name else shown}==<version>"
+    pinned = f"{show(name[0], sources) if name else shown}==<version>"
     return (
-        f"`{shown}` is installed without a version: pin it (`{pinned}`) "
+        f"`{shown}`{origin} is installed without a version: pin it (`{pinned}`) "
         "or install from a requirements or constraints file."
     )
-
-
-def _scope(df: Dockerfile, stage: Stage, ins: Instruction, onbuild: bool) -> dict[str, str]:
-    """Variables a RUN sees from ENV and ARG (an ONBUILD trigger: the whole stage's)."""
-    if onbuild:
-        return dict(stage.env)
-    env: dict[str, str] = {}
-    base = stage.base
-    if isinstance(base, StageRef) and 0 <= base.index < len(df.stages):
-        env.update(df.stages[base.index].env)
-    for other in stage.instructions:
-        if other is ins:
-            break
-        if other.keyword == "ENV":
-            for i, (key, value, _eq) in enumerate(other.pairs):
-                expanded = other.expanded
-                env[key.value] = expanded[3 * i + 1] if expanded else value.value
-        elif other.keyword == "ARG":
-            for name, default in other.declarations:
-                if default is not None and name.value not in env:
-                    env[name.value] = _unquote(default.value)
-    return env
-
-
-def _unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        return text[1:-1]
-    return text
-
-
-def _assignment(word: ShellWord) -> tuple[str, str] | None:
-    """``NAME=value`` of an assignment word (quotes removed; a HOLE for an expansion)."""
-    text = written(word)
-    name, eq, value = text.text.partition("=") if text is not None else ("", "", "")
-    if not eq or not name.replace("_", "a").isalnum():
-        return None
-    return name, value
-
-
-def _before(a: Span, b: Span) -> bool:
-    return (a.line, a.column) < (b.line, b.column)
-
-
-def _inline(inv: Invocation, commands: tuple[ShellCommand, ...], name: str) -> str | None:
-    """The value ``name`` gets for this command from the shell: ``NAME=1 pip``,
-    ``env NAME=1 pip``, or an earlier ``export NAME=1`` of the same script."""
-    cmd = inv.command
-    words = list(cmd.assignments)
-    words += [w for w in cmd.argv if _before(w.span, inv.program.span)]
-    for other in commands:
-        if other.program == "export" and _before(other.span, cmd.span):
-            words += list(other.args)
-    found = None
-    for word in words:
-        pair = _assignment(word)
-        if pair is not None and pair[0] == name:
-            found = pair[1]
-    return found
 
 
 def _packages(inv: Invocation) -> list[ShellWord]:
     """The operands, without the values of options the shared table misses."""
     argv = inv.command.argv
-    values = {argv[i + 1].span for i, word in enumerate(argv[:-1]) if word.value in _EXTRA_VALUED}
+    values = {argv[i + 1].span for i, word in enumerate(argv[:-1]) if word.value in _MORE_VALUED}
     return [w for w in inv.operands if w.span not in values]
 
 
-def _runs(df: Dockerfile) -> Iterator[tuple[Stage, Instruction, Instruction, bool]]:
-    """(stage, instruction in the stage, the RUN, whether it is an ONBUILD trigger)."""
-    for stage in df.all_stages:
-        for ins in stage.instructions:
-            if ins.keyword == "RUN":
-                yield stage, ins, ins, False
-            elif ins.keyword == "ONBUILD" and ins.trigger and ins.trigger.keyword == "RUN":
-                yield stage, ins, ins.trigger, True
-
-
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for stage, ins, run, onbuild in _runs(df):
-        script = run.script
-        if script is None:
-            continue
-        scope: dict[str, str] | None = None
-        for inv in invocations(script, "pip", "pipx"):
+    for run in runs(df):
+        for inv in invocations(run.script, "pip", "pipx"):
             if inv.subcommand != "install":
                 continue
             if inv.has("--requirement", "--constraint", "--no-index"):
@@ -323,18 +156,13 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             packages = _packages(inv)
             if any(w.value == "." for w in packages) or "." in inv.values("--editable"):
                 continue
-            if scope is None:
-                scope = _scope(df, stage, ins, onbuild)
-            constraint = _inline(inv, script.commands, "PIP_CONSTRAINT")
-            if constraint or (constraint is None and scope.get("PIP_CONSTRAINT")):
+            if any(run.environment(inv.command, inv.program, "PIP_CONSTRAINT") or ()):
                 continue
             for word in packages:
-                text = written(word)
-                if text is None:
-                    continue  # only a variable: its value is not known
-                spec = text.text.strip()
-                if not spec or spec.startswith("-") or _pinned(spec):
-                    continue  # an option (``--target=$DIR``), or pinned
-                if any(op in e for e in text.expansions for op in _OPERATORS):
-                    continue  # the version comes with a variable: ``pkg${V:+==$V}``
-                yield Finding(word.span, _message(spec, text))
+                for text, sources, origin in names(run, word):
+                    spec = text.strip()
+                    if not spec or spec.startswith("-") or _pinned(spec):
+                        continue  # an option (``--target=$DIR``), or pinned
+                    if any(op in e for e in sources for op in _OPERATORS):
+                        continue  # the version comes with a variable: ``pkg${V:+==$V}``
+                    yield Finding(word.span, _message(spec, sources, origin))

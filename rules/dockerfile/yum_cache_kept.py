@@ -65,7 +65,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .yum_not_noninteractive import FILLING, RPM_CACHES, rpm_action, rpm_clean, uncleaned
+from .._shared.rpm import FILLING, RPM_CACHES, rpm_action, rpm_clean, uncleaned
 
 META = RuleMeta(
     code="DL3032",
@@ -75,7 +75,6 @@ META = RuleMeta(
     tags=("image-size", "yum"),
     precision="high",
 )
-
 _YUM = {"yum": frozenset({"yum", "dnf"})}
 
 

@@ -9,15 +9,19 @@ version characters, the last part starting with a digit (`httpd-2.4.6`,
 dashes belong to the name, nor `httpd-2*`). A `yum module install` needs a
 stream: `name:<stream>`.
 
-A package written with a variable is read with the variable's value when an
-`ENV` of the stage (or of a stage it is built on) sets it (`ENV
-HTTPD_VERSION=2.4.6` then `httpd-$HTTPD_VERSION`). A variable an `ARG`
-declares earlier in the file, and a command substitution, stand for a version
-chosen at build time: the package is pinned when the variable comes after a
-dash (`kernel-devel-$(uname -r)`), not when it is the whole name
-(`$PACKAGES`). A variable nothing defines is empty: `httpd-$HTTPD_VERSION`
-with no `ARG` or `ENV` for it is reported. An `ONBUILD RUN` sees the `ENV`s of
-its stage and the `ONBUILD ARG`s and `ONBUILD ENV`s before it.
+A package written with a variable is read with the variable's value when the
+`RUN` sets it before the command (`V=2.4.6 && yum install -y httpd-$V`, or a
+list: `PKGS="httpd mod_ssl" && yum install -y $PKGS`), or else when an `ENV`
+of the stage (or of a stage it is built on) does (`ENV HTTPD_VERSION=2.4.6`
+then `httpd-$HTTPD_VERSION`). Each package a variable holds is judged, and the
+word that holds it is reported with the packages that are not pinned. A
+variable an `ARG` declares earlier in the file, and a command substitution,
+stand for a version chosen at build time: the package is pinned when the
+variable comes after a dash (`kernel-devel-$(uname -r)`), not when it is the
+whole name (`$PACKAGES`). A variable nothing defines is empty:
+`httpd-$HTTPD_VERSION` with no `ARG` or `ENV` for it is reported. An `ONBUILD
+RUN` sees the `ENV`s of its stage and the `ONBUILD ARG`s and `ONBUILD ENV`s
+before it.
 
 Not reported: `.rpm` files, groups and module profiles (`@development`),
 options, and the values of options (`--enablerepo epel`).
@@ -58,9 +62,8 @@ RUN yum install -y httpd-2.4.6 && yum clean all
   checked too.
 
 ## Known limitations
-A variable set only by the base image's `ENV`, or by the `RUN` itself
-(`V=2.4.6 && yum install -y httpd-$V`), is unknown to dlint: a package pinned
-with it is reported, as hadolint does.
+A variable set only by the base image's `ENV` is unknown to dlint: a package
+pinned with it is reported, as hadolint does.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .yum_not_noninteractive import rpm_message, rpm_packages, unpinned
+from .._shared.rpm import rpm_packages, unpinned
 
 META = RuleMeta(
     code="DL3033",
@@ -84,5 +87,4 @@ META = RuleMeta(
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for inv, word, bad, unknown in unpinned(df, ("yum",), rpm_packages):
-        yield Finding(word.span, rpm_message(inv, word, bad, unknown))
+    yield from unpinned(df, ("yum",), rpm_packages)

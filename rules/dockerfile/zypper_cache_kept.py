@@ -63,8 +63,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .._shared.packages import Invocation
-from .yum_not_noninteractive import Action, uncleaned, zypper_action
+from .._shared.rpm import ZYPPER_CACHES, Action, uncleaned, zypper_action
 
 META = RuleMeta(
     code="DL3036",
@@ -74,21 +73,18 @@ META = RuleMeta(
     tags=("image-size", "zypper"),
     precision="high",
 )
-
 _FILLING = frozenset(
     {"install", "update", "dist-upgrade", "patch", "source-install", "install-new-recommends"}
 )
 _ZYPPER = {"zypper": frozenset({"zypper"})}
 
 
-def _clean(inv: Invocation, action: Action) -> bool:
+def _clean(action: Action) -> bool:
     return action.name == "clean"
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for _inv, action in uncleaned(
-        df, _ZYPPER, zypper_action, _FILLING, _clean, ("/var/cache/zypp",)
-    ):
+    for _inv, action in uncleaned(df, _ZYPPER, zypper_action, _FILLING, _clean, ZYPPER_CACHES):
         yield Finding(
             action.span,
             f"`zypper {action.written}` leaves zypper's cache in the image: run `zypper clean -a` "

@@ -36,7 +36,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .yum_not_noninteractive import commands, runs, zypper_action
+from .._shared.rpm import calls, zypper_action
 
 META = RuleMeta(
     code="DL3035",
@@ -49,12 +49,11 @@ META = RuleMeta(
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for run in runs(df):
-        for inv in commands(run, "zypper"):
-            action = zypper_action(inv)
-            if action is not None and action.name == "dist-upgrade":
-                yield Finding(
-                    action.span,
-                    f"`zypper {action.written}` upgrades the whole distribution in the image: "
-                    "build from a base image of the release you want instead.",
-                )
+    for _run, inv in calls(df, "zypper"):
+        action = zypper_action(inv)
+        if action is not None and action.name == "dist-upgrade":
+            yield Finding(
+                action.span,
+                f"`zypper {action.written}` upgrades the whole distribution in the image: "
+                "build from a base image of the release you want instead.",
+            )

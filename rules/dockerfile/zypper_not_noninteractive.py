@@ -9,8 +9,10 @@ non-interactive switch: `--non-interactive` (`-n`), or the subcommand's
 
 Not reported: a command whose standard input is piped in
 (`yes | zypper install ...`), and one with a word holding a value chosen at
-build time (`zypper $ZYPPER_OPTS install ...` with `ARG ZYPPER_OPTS`: it may
-hold `-n`).
+build time (`zypper $ZYPPER_OPTS install ...` with `ARG ZYPPER_OPTS` and no
+default: it may hold `-n`) or holding a switch (an `ARG`'s default, an `ENV`,
+or a variable the `RUN` sets before the command:
+`OPTS=-n && zypper $OPTS install ...`).
 
 ## Why is this bad?
 Without a non-interactive switch, zypper asks for a confirmation before it
@@ -42,7 +44,6 @@ Like hadolint, dlint accepts `-n` anywhere in the command, but after the
 subcommand zypper reads `-n` as `--name`: write the global
 `--non-interactive` before the subcommand. (`patch`'s
 `--non-interactive-include-reboot-patches` alone is no switch: it is reported.)
-dlint does not read the variables a `RUN` sets itself (nor does hadolint).
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
-from .yum_not_noninteractive import commands, fed_by_pipe, may_hold_option, runs, zypper_action
+from .._shared.rpm import DIALECTS, Expander, answered, zypper_action
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL3034",
@@ -63,7 +65,6 @@ META = RuleMeta(
     tags=("reliability", "zypper"),
     precision="high",
 )
-
 _SWITCHES = ("-n", "--non-interactive", "-y", "--no-confirm")
 _ASKING = frozenset(
     {"install", "remove", "update", "dist-upgrade", "patch", "source-install",
@@ -72,10 +73,11 @@ _ASKING = frozenset(
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for run in runs(df):
-        for inv in commands(run, "zypper"):
+    expander = Expander(df)
+    for run in runs(df, DIALECTS):
+        for inv, fed, _configured in answered(run, "zypper"):
             action = zypper_action(inv)
-            if action is None or action.name not in _ASKING:
+            if action is None or action.name not in _ASKING or fed:
                 continue
             # `-n` after the subcommand is zypper's `--name`, but hadolint takes it for
             # the switch (its cases say so): so does dlint
@@ -83,9 +85,7 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                 o.name == "--name" and o.word.value == "-n" for o in inv.options
             ):
                 continue
-            if fed_by_pipe(inv.command, run.script) or any(
-                may_hold_option(w, run, _SWITCHES) for w in inv.command.args
-            ):
+            if any(expander.may_hold(run, w, _SWITCHES) for w in inv.command.args):
                 continue
             yield Finding(
                 action.span,

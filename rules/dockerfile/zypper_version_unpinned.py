@@ -9,11 +9,14 @@ way (`httpd-2.4.58`: what follows the name's dash is a version, its last part
 starting with a digit; not `java-17-openjdk`, whose dashes belong to the
 name).
 
-A package written with a variable is read with the variable's value when an
-`ENV` of the stage (or of a stage it is built on) sets it. A variable an `ARG`
-declares earlier in the file, and a command substitution, stand for a version
-chosen at build time: the package is pinned when the variable comes after
-`=` or a dash (`tomcat=$TOMCAT_VERSION`), not when it is the whole name.
+A package written with a variable is read with the variable's value when the
+`RUN` sets it before the command (`PKGS="vim=9.1 jq" && zypper -n in $PKGS`),
+or else when an `ENV` of the stage (or of a stage it is built on) does. Each
+package a variable holds is judged, and the word that holds it is reported
+with the packages that are not pinned. A variable an `ARG` declares earlier in
+the file, and a command substitution, stand for a version chosen at build
+time: the package is pinned when the variable comes after `=` or a dash
+(`tomcat=$TOMCAT_VERSION`), not when it is the whole name.
 
 Not reported: `.rpm` files, packages marked for removal (`!name`, `~name`),
 installs of patches (`-t patch`), options, and the values of options
@@ -50,9 +53,8 @@ RUN zypper --non-interactive install tomcat=9.0.89 && zypper clean -a
   checked too.
 
 ## Known limitations
-A variable set only by the base image's `ENV`, or by the `RUN` itself, is
-unknown to dlint: a package pinned with it (`httpd-$HTTPD_VERSION`) is
-reported, as hadolint does.
+A variable set only by the base image's `ENV` is unknown to dlint: a package
+pinned with it (`httpd-$HTTPD_VERSION`) is reported, as hadolint does.
 """
 
 from __future__ import annotations
@@ -65,14 +67,7 @@ from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.packages import Invocation
-from .yum_not_noninteractive import (
-    BUILD_TIME,
-    PackageTest,
-    describe,
-    unpinned,
-    version_like,
-    zypper_action,
-)
+from .._shared.rpm import MARK, Pin, unpinned, version_like, zypper_action
 
 META = RuleMeta(
     code="DL3037",
@@ -94,57 +89,42 @@ def _pinned(piece: str) -> bool:
     piece = piece.lstrip("+")
     if any(c in piece for c in _OPERATOR_CHARS) or piece.endswith(".rpm"):
         return True
-    if BUILD_TIME in piece:  # name-$VERSION: zypper reads it as name=$VERSION
+    if MARK in piece:  # name-$VERSION: zypper reads it as name=$VERSION
         return "-" in piece
     name, sep, version = piece.partition("-")
     return bool(sep and name) and version_like(version)
 
 
-def _yes(piece: str) -> bool:
-    return True
+def _form(name: str) -> str:
+    return f"{name.lstrip('+')}=<version>"
 
 
-def _type_word(inv: Invocation) -> tuple[str | None, tuple[int, int] | None]:
-    """The package type ``-t``/``--type`` asks for, and where its value is written when
-    it is a word of its own (the shared table reads ``-t`` as ``--terse``)."""
-    argv = inv.command.unwrapped()
-    for opt in inv.options:
-        written = opt.word.value or ""
-        if written.startswith("--type="):
-            return written.partition("=")[2], None
-        if written in ("-t", "--type"):
-            for i, word in enumerate(argv[:-1]):
-                if word.span == opt.word.span:
-                    after = argv[i + 1]
-                    return after.value, (after.span.line, after.span.column)
-    return None, None
+_PACKAGE = Pin(_pinned, _form)
+_CONDITION = Pin(lambda piece: True, _form)  # a name with its condition in the next words
 
 
-def _packages(inv: Invocation) -> Iterator[tuple[ShellWord, PackageTest]]:
+def _packages(inv: Invocation) -> Iterator[tuple[ShellWord, Pin]]:
     action = zypper_action(inv)
     if action is None or action.name != "install":
         return
-    kind, where = _type_word(inv)
-    if kind in _NOT_PINNED:
+    if any(kind in _NOT_PINNED for kind in inv.values("--type")):
         return
-    words = [w for w in action.operands if (w.span.line, w.span.column) != where]
+    words = action.operands
     i = 0
     while i < len(words):
         word = words[i]
-        text = word.literal
-        following = words[i + 1].literal if i + 1 < len(words) else ""
+        text = word.value or ""
+        following = (words[i + 1].value or "") if i + 1 < len(words) else ""
         if text and text[-1] in _OPERATOR_CHARS:  # `name>=` `1.2`: one condition
-            yield word, _yes
+            yield word, _CONDITION
             i += 2
         elif following and following[0] in _OPERATOR_CHARS:  # `name` `>=` `1.2`
-            yield word, _yes
+            yield word, _CONDITION
             i += 2 if following.rstrip(_OPERATOR_CHARS) else 3
         else:
-            yield word, _pinned
+            yield word, _PACKAGE
             i += 1
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for _inv, word, bad, unknown in unpinned(df, ("zypper",), _packages):
-        message = describe(word, bad, unknown, lambda name: f"{name.lstrip('+')}=<version>")
-        yield Finding(word.span, message)
+    yield from unpinned(df, ("zypper",), _packages)
