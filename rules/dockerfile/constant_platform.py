@@ -52,7 +52,7 @@ RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
 
 from __future__ import annotations
 
-import re
+import string
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
@@ -69,7 +69,7 @@ META = RuleMeta(
     buildkit=("FromPlatformFlagConstDisallowed",),
 )
 
-_COMPONENT = re.compile(r"^[a-z0-9_-]+$")
+_COMPONENT = frozenset(string.ascii_lowercase + string.digits + "_-")  # what a part may hold
 # BuildKit's automatic platform arguments: a value using one follows the build
 _AUTOMATIC = (
     "BUILDPLATFORM",
@@ -130,7 +130,7 @@ _ARCHES = {
 def _parse(platform: str) -> tuple[str, str] | None:
     """(os, architecture) of a platform string, as containerd reads it; None if unreadable."""
     parts = platform.strip().lower().split("/")
-    if not 1 <= len(parts) <= 3 or not all(_COMPONENT.match(p) for p in parts):
+    if not 1 <= len(parts) <= 3 or not all(p and set(p) <= _COMPONENT for p in parts):
         return None
     if len(parts) == 1:
         if parts[0] in _OSES:

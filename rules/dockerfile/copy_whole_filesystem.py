@@ -58,7 +58,7 @@ import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction, Layer, Stage, StageRef
+from dlint.ir.dockerfile import Dockerfile, Instruction, Layer, StageRef
 from dlint.ir.image import DEFAULT_REGISTRY, ImageRef
 from dlint.ir.text import clip
 from dlint.rule import Finding, RuleMeta
@@ -80,6 +80,8 @@ def _root(path: str) -> bool:
 
 
 def _paths(ins: Instruction, escape: str) -> list[str]:
+    """The arguments after substitution (an ONBUILD trigger's as written, quotes removed:
+    it is substituted in the image built from this one)."""
     if ins.expanded is not None and len(ins.expanded) == len(ins.args):
         return list(ins.expanded)
     return [w.value if ins.json else unquote(w.value, escape) for w in ins.args]
@@ -89,11 +91,13 @@ def _paths(ins: Instruction, escape: str) -> list[str]:
 _PARTIAL_IMAGES = frozenset({"tonistiigi/xx"})
 
 Ref = StageRef | ImageRef | None  # None: scratch
+# for each stage, whether it holds only some files, not a whole filesystem (None: not
+# known, such as an image named by a variable with no known value)
+Partial = dict[int, bool | None]
 
 
-def _ref_partial(df: Dockerfile, ref: Ref, seen: frozenset[int]) -> bool | None:
-    """Whether what ``ref`` names holds only some files, not a whole filesystem (None:
-    not known, such as an image named by a variable with no known value)."""
+def _ref_partial(ref: Ref, partial: Partial) -> bool | None:
+    """Whether what ``ref`` names holds only some files."""
     if ref is None:
         return True
     if isinstance(ref, ImageRef):
@@ -102,16 +106,40 @@ def _ref_partial(df: Dockerfile, ref: Ref, seen: frozenset[int]) -> bool | None:
         return ref.registry == DEFAULT_REGISTRY and (
             ref.repository in _PARTIAL_IMAGES or ref.repository == "library/scratch"
         )
-    if ref.index in seen or not 0 <= ref.index < len(df.stages):
-        return None
-    stage = df.stages[ref.index]
-    return _stage_partial(df, stage, len(stage.instructions), seen | {ref.index})
+    return partial.get(ref.index)
 
 
-def _copy_source(df: Dockerfile, ins: Instruction, layer: Layer | None) -> Ref | str:
-    """What a COPY's ``--from`` names; ``"unknown"`` when it cannot be told."""
-    if layer is not None:
-        return layer.copy_from
+def _received(layer: Layer, partial: Partial) -> bool | None:
+    """Whether a stage that holds only some files still does after ``layer``: not after
+    an ADD (an archive may well be a root filesystem), nor after a COPY of the root of
+    a whole filesystem."""
+    if layer.kind == "add":
+        return False
+    if layer.kind != "copy" or layer.copy_from is None:
+        return True
+    if not any(_root(source.path) for source in layer.sources):
+        return True
+    return _ref_partial(layer.copy_from, partial)
+
+
+def _partials(df: Dockerfile) -> Partial:
+    """Which stages hold only some files: those that start from scratch (or from such a
+    stage) and receive no whole filesystem. A stage is built from earlier stages only,
+    so one pass in file order finds them all."""
+    partial: Partial = {}
+    for stage in df.stages:
+        state = _ref_partial(stage.base, partial)
+        for layer in stage.layers:
+            if state is not True:
+                break
+            state = _received(layer, partial)
+        partial[stage.index] = state
+    return partial
+
+
+def _trigger_source(df: Dockerfile, ins: Instruction) -> Ref | str:
+    """What the ``--from`` of an ONBUILD COPY names (the IR resolves it for COPY
+    only); ``"unknown"`` when it cannot be told."""
     flag = ins.flag("from")
     value = flag.value if flag is not None else None
     if not value or "$" in value:
@@ -125,64 +153,43 @@ def _copy_source(df: Dockerfile, ins: Instruction, layer: Layer | None) -> Ref |
     return ImageRef.parse(value, ins.span)
 
 
-def _stage_partial(df: Dockerfile, stage: Stage, upto: int, seen: frozenset[int]) -> bool | None:
-    """Whether a stage, after its first ``upto`` instructions, holds only some files:
-    it starts from scratch (or from such a stage) and received no whole filesystem."""
-    base = _ref_partial(df, stage.base, seen)
-    if base is not True:
-        return base
-    layers = {layer.instruction.span: layer for layer in stage.layers}
-    for ins in stage.instructions[:upto]:
-        if ins.keyword == "ADD":
-            return False  # an archive may well be a root filesystem
-        if ins.keyword != "COPY" or ins.flag("from") is None:
-            continue
-        if not any(_root(p) for p in _paths(ins, df.escape)[:-1]):
-            continue
-        source = _copy_source(df, ins, layers.get(ins.span))
-        partial = None if isinstance(source, str) else _ref_partial(df, source, seen)
-        if partial is not True:
-            return partial
-    return True
-
-
-def _copies(df: Dockerfile) -> Iterator[tuple[Stage, int, Instruction, Layer | None]]:
-    """Each COPY with ``--from`` (ONBUILD too), with its stage, its position there and its
-    layer (None for ONBUILD)."""
-    for stage in df.all_stages:
-        layers = {layer.instruction.span: layer for layer in stage.layers}
-        for i, ins in enumerate(stage.instructions):
-            if ins.keyword == "COPY" and ins.flag("from") is not None:
-                yield stage, i, ins, layers.get(ins.span)
-            elif ins.keyword == "ONBUILD" and ins.trigger and ins.trigger.keyword == "COPY":
-                yield stage, i, ins.trigger, None
+def _finding(
+    df: Dockerfile, ins: Instruction, source: Ref | str, partial: Partial
+) -> Finding | None:
+    """A finding for a COPY --from whose source holds a whole filesystem and that copies
+    its root onto ``/``."""
+    flag = ins.flag("from")
+    if flag is None or not flag.value or len(ins.args) < 2:
+        return None
+    paths = _paths(ins, df.escape)
+    if not _root(paths[-1]):
+        return None
+    first = next((i for i, p in enumerate(paths[:-1]) if _root(p)), None)
+    if first is None or isinstance(source, str) or _ref_partial(source, partial) is not False:
+        return None  # the source holds a few files only, or is not known
+    return Finding(
+        ins.args[first].span.cover(ins.args[-1].span),
+        f"COPY --from={clip(flag.value)} copies a whole filesystem onto `/`, over this "
+        "stage's own files: copy only the files the image needs (or build FROM that "
+        "stage).",
+    )
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for stage, position, ins, layer in _copies(df):
-        flag = ins.flag("from")
-        if flag is None or not flag.value or len(ins.args) < 2:
-            continue
-        paths = _paths(ins, df.escape)
-        if not _root(paths[-1]):
-            continue
-        first = next((i for i, p in enumerate(paths[:-1]) if _root(p)), None)
-        if first is None:
-            continue
-        source = _copy_source(df, ins, layer)
-        if isinstance(source, str) or _ref_partial(df, source, frozenset()) is not False:
-            continue  # the source holds a few files only, or is not known
-        # a stage built directly FROM scratch that holds nothing yet: nothing to overwrite
-        if (
-            ins is stage.instructions[position]
-            and stage.from_instruction is not None
-            and stage.base is None
-            and _stage_partial(df, stage, position, frozenset()) is True
-        ):
-            continue
-        yield Finding(
-            ins.args[first].span.cover(ins.args[-1].span),
-            f"COPY --from={clip(flag.value)} copies a whole filesystem onto `/`, over this "
-            "stage's own files: copy only the files the image needs (or build FROM that "
-            "stage).",
-        )
+    partial = _partials(df)
+    for stage in df.all_stages:
+        # a stage built directly FROM scratch holds nothing to overwrite until it
+        # receives a whole filesystem
+        empty = stage.from_instruction is not None and stage.base is None
+        for layer in stage.layers:
+            if layer.kind == "copy" and not empty:
+                finding = _finding(df, layer.instruction, layer.copy_from, partial)
+                if finding is not None:
+                    yield finding
+            empty = empty and _received(layer, partial) is True
+        for ins in stage.instructions:
+            trigger = ins.trigger
+            if ins.keyword == "ONBUILD" and trigger is not None and trigger.keyword == "COPY":
+                finding = _finding(df, trigger, _trigger_source(df, trigger), partial)
+                if finding is not None:
+                    yield finding

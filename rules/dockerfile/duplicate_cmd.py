@@ -31,8 +31,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction
+from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.instructions import repeats
 
 META = RuleMeta(
     code="DL4003",
@@ -45,16 +47,9 @@ META = RuleMeta(
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for stage in df.all_stages:
-        first: Instruction | None = None
-        for ins in stage.instructions:
-            if ins.keyword != "CMD":
-                continue
-            if first is None:
-                first = ins
-                continue
-            yield Finding(
-                ins.span,
-                f"Another CMD in this stage (the first is on line {first.span.line}): only the "
-                "last CMD takes effect; keep one.",
-            )
+    for first, again in repeats(df, "CMD"):
+        yield Finding(
+            again.span,
+            f"Another CMD in this stage (the first is on line {first.span.line}): only the "
+            "last CMD takes effect; keep one.",
+        )

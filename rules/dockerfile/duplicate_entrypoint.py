@@ -32,8 +32,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction
+from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.instructions import repeats
 
 META = RuleMeta(
     code="DL4004",
@@ -46,16 +48,9 @@ META = RuleMeta(
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for stage in df.all_stages:
-        first: Instruction | None = None
-        for ins in stage.instructions:
-            if ins.keyword != "ENTRYPOINT":
-                continue
-            if first is None:
-                first = ins
-                continue
-            yield Finding(
-                ins.span,
-                f"Another ENTRYPOINT in this stage (the first is on line {first.span.line}): only the "
-                "last ENTRYPOINT takes effect; keep one.",
-            )
+    for first, again in repeats(df, "ENTRYPOINT"):
+        yield Finding(
+            again.span,
+            f"Another ENTRYPOINT in this stage (the first is on line {first.span.line}): only the "
+            "last ENTRYPOINT takes effect; keep one.",
+        )

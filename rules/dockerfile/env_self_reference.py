@@ -44,11 +44,14 @@ the base image's value (which is still not the value of the other pair).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef, Word
+from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, Word
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.instructions import references
 
 META = RuleMeta(
     code="DL3044",
@@ -58,44 +61,6 @@ META = RuleMeta(
     tags=("correctness", "variables"),
     precision="high",
 )
-
-_NAME_START = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
-_NAME_CHARS = _NAME_START + "0123456789"
-
-
-def _references(raw: str, escape: str) -> Iterator[tuple[str, int, int]]:
-    """(name, start, end) of each ``$NAME`` / ``${NAME...}`` that Docker substitutes in
-    ``raw`` (a word as written: quotes and escapes still in it)."""
-    i, quote = 0, None
-    while i < len(raw):
-        c = raw[i]
-        if c == escape and quote != "'":
-            i += 2
-            continue
-        if c in "\"'" and quote in (None, c):
-            quote = None if quote else c
-            i += 1
-            continue
-        if c != "$" or quote == "'":
-            i += 1
-            continue
-        if raw.startswith("${", i):
-            j = i + 2
-            while j < len(raw) and raw[j] in _NAME_CHARS:
-                j += 1
-            name = raw[i + 2 : j]
-            close = raw.find("}", j)
-            end = close + 1 if close >= 0 else len(raw)
-            if name and name[0] in _NAME_START:
-                yield name, i, end
-            i = end
-            continue
-        j = i + 1
-        if j < len(raw) and raw[j] in _NAME_START:
-            while j < len(raw) and raw[j] in _NAME_CHARS:
-                j += 1
-            yield raw[i + 1 : j], i, j
-        i = max(j, i + 1)
 
 
 def _sub_span(word: Word, start: int, end: int) -> Span:
@@ -107,39 +72,44 @@ def _sub_span(word: Word, start: int, end: int) -> Span:
     return span
 
 
-def _inherited(df: Dockerfile, stage: Stage) -> set[str]:
-    """Variables a stage starts with: the ENV of the stages it is built from (and, for the
-    instructions before any FROM, the global ARGs)."""
-    if stage.from_instruction is None:
-        return {name.value for ins in df.global_args for name, _ in ins.declarations}
-    base = stage.base
-    if isinstance(base, StageRef) and 0 <= base.index < len(df.stages):
-        return {key for key, _ in df.stages[base.index].env}
-    return set()
+def _global_args(df: Dockerfile) -> dict[str, tuple[int, int]]:
+    """Where each ARG before the first FROM is first declared. The instructions before
+    any FROM (``Dockerfile.orphan``) see them all, but ``Stage.variables`` of the orphan
+    holds only those with a value declared before its first instruction."""
+    out: dict[str, tuple[int, int]] = {}
+    for ins in df.global_args:
+        for name, _default in ins.declarations:
+            out.setdefault(name.value, (ins.span.line, ins.span.column))
+    return out
 
 
-def _check_env(ins: Instruction, known: set[str], escape: str) -> Iterator[Finding]:
+def _check_env(
+    df: Dockerfile, stage: Stage, ins: Instruction, global_args: dict[str, tuple[int, int]]
+) -> Iterator[Finding]:
     pairs = ins.pairs
-    for i, (_key, value, _eq) in enumerate(pairs):
-        # the names the other pairs set: this pair may read its own old value
-        others = {k.value for j, (k, _v, _e) in enumerate(pairs) if j != i}
-        for name, start, end in _references(value.value, escape):
-            if name not in others or name in known:
+    keys = Counter(key.value for key, _value, _eq in pairs)
+    for key, value, _eq in pairs:
+        for ref in references(value.value, df.escape):
+            # the names the other pairs set: this pair may read its own old value
+            if keys[ref.name] - (ref.name == key.value) == 0:
                 continue
+            if stage.variables.at(ref.name, ins.span) is not None:
+                continue  # an ENV or ARG before this one set it
+            declared = global_args.get(ref.name) if stage.from_instruction is None else None
+            if declared is not None and declared < (ins.span.line, ins.span.column):
+                continue
+            text = value.value[ref.start : ref.end]
             yield Finding(
-                _sub_span(value, start, end),
-                f"`{value.value[start:end]}` reads the value `{name}` had before this ENV, "
-                "not the one this ENV sets (Docker substitutes the values before setting "
-                f"any): set `{name}` in an ENV of its own before this one.",
+                _sub_span(value, ref.start, ref.end),
+                f"`{text}` reads the value `{ref.name}` had before this ENV, not the one "
+                "this ENV sets (Docker substitutes the values before setting any): set "
+                f"`{ref.name}` in an ENV of its own before this one.",
             )
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
+    global_args = _global_args(df) if df.orphan is not None else {}
     for stage in df.all_stages:
-        known = _inherited(df, stage)
         for ins in stage.instructions:
             if ins.keyword == "ENV":
-                yield from _check_env(ins, known, df.escape)
-                known.update(key.value for key, _value, _eq in ins.pairs)
-            elif ins.keyword == "ARG":
-                known.update(name.value for name, _default in ins.declarations)
+                yield from _check_env(df, stage, ins, global_args)

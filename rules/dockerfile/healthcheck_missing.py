@@ -49,8 +49,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Stage, StageRef
+from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.instructions import last
+from .._shared.stages import ancestry, used
 
 META = RuleMeta(
     code="DL3057",
@@ -63,47 +66,15 @@ META = RuleMeta(
 )
 
 
-def _used_stages(df: Dockerfile) -> set[int]:
-    """Indexes of the stages a later stage builds on, copies from or mounts."""
-    used: set[int] = set()
-    for stage in df.stages:
-        if isinstance(stage.base, StageRef):
-            used.add(stage.base.index)
-        for layer in stage.layers:
-            if isinstance(layer.copy_from, StageRef):
-                used.add(layer.copy_from.index)
-            for mount in layer.mounts:
-                if isinstance(mount.from_ref, StageRef):
-                    used.add(mount.from_ref.index)
-    return used
-
-
-def _has_healthcheck(df: Dockerfile, stage: Stage) -> bool:
-    seen: set[int] = set()
-    current: Stage | None = stage
-    while current is not None and current.index not in seen:
-        seen.add(current.index)
-        if any(ins.keyword == "HEALTHCHECK" for ins in current.instructions):
-            return True
-        base = current.base
-        current = (
-            df.stages[base.index]
-            if isinstance(base, StageRef) and 0 <= base.index < len(df.stages)
-            else None
-        )
-    return False
-
-
 def check(df: Dockerfile) -> Iterator[Finding]:
-    used = _used_stages(df)
+    later = used(df)
+    checked = {s.index for s in df.stages if last(s, "HEALTHCHECK") is not None}
     for stage in df.stages:
-        if stage.index in used or stage.from_instruction is None:
-            continue
-        if _has_healthcheck(df, stage):
+        if stage.index in later or any(s.index in checked for s in ancestry(df, stage)):
             continue
         what = f"Stage `{stage.name}`" if stage.name else f"Stage {stage.index}"
         yield Finding(
-            stage.from_instruction.span,
+            stage.head.span,
             f"{what} has no HEALTHCHECK: add one (or `HEALTHCHECK NONE` to say "
             "there is none on purpose) so Docker can tell when the service stops answering.",
         )

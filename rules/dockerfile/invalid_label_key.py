@@ -50,6 +50,7 @@ from dlint.ir.dockerfile import Dockerfile
 from dlint.ir.text import clip
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.instructions import references
 from .._shared.labels import Label, labels
 
 META = RuleMeta(
@@ -88,9 +89,9 @@ def _problem(key: str) -> str | None:
     return None
 
 
-def _finding(label: Label, raw: str, substituted: bool) -> Finding | None:
+def _finding(label: Label, raw: str, escape: str, substituted: bool) -> Finding | None:
     """A finding for one label's key; ``raw`` is the key as written."""
-    if not label.key_known or (not substituted and "$" in raw):
+    if not label.key_known or (not substituted and references(raw, escape)):
         return Finding(
             label.key_span,
             f"Label key `{clip(raw)}` uses a variable with no known value: write the key "
@@ -118,6 +119,6 @@ def check(df: Dockerfile) -> Iterator[Finding]:
         # an ONBUILD trigger's variables are substituted in the image built from this one
         pairs = target.pairs
         for (key, _value, _eq), label in zip(pairs, labels(target, df.escape), strict=True):
-            finding = _finding(label, key.value, substituted=trigger is None)
+            finding = _finding(label, key.value, df.escape, substituted=trigger is None)
             if finding is not None:
                 yield finding

@@ -30,7 +30,6 @@ EXPOSE 8000
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity, Span
@@ -47,30 +46,33 @@ META = RuleMeta(
 )
 
 _MAX_PORT = 65535
-# [ip:][host-port:]port[-port][/protocol]: the container port is after the last ``:``
-_PORT = re.compile(r"(?P<low>\d+)(?:-(?P<high>\d+))?(?:/[A-Za-z]*)?")
 
 
 def _unknown(ins: Instruction, word: Word) -> bool:
-    """Whether ``word`` uses a variable that has no known value here."""
+    """Whether ``word`` uses a variable that has no known value here (the IR keeps
+    them for the whole instruction)."""
     return any(f"${n}" in word.value or "${" + n in word.value for n in ins.unresolved)
 
 
-def _ports(ins: Instruction) -> Iterator[tuple[Word, str, int, int]]:
-    """(word, port as written, offset of the port in the word's value, port number)."""
+def _ports(ins: Instruction) -> Iterator[tuple[Word, str, int]]:
+    """(word, port as written, offset of the port in the word's value) for each port of
+    ``[ip:][host-port:]port[-port][/protocol]``: the container port is after the last
+    ``:``."""
     for i, word in enumerate(ins.args):
         if _unknown(ins, word):
             continue
         value = ins.expanded[i] if ins.expanded and i < len(ins.expanded) else word.value
         value = value.strip("\"'")
         start = value.rfind(":") + 1
-        m = _PORT.fullmatch(value, start)
-        if m is None:
+        ports, _, protocol = value[start:].partition("/")
+        if protocol and not (protocol.isascii() and protocol.isalpha()):
             continue
-        for group in ("low", "high"):
-            digits = m.group(group)
-            if digits is not None:
-                yield word, digits, m.start(group), int(digits)
+        low, dash, high = ports.partition("-")
+        if not low.isdecimal() or (dash and not high.isdecimal()):
+            continue
+        yield word, low, start
+        if dash:
+            yield word, high, start + len(low) + 1
 
 
 def _span(word: Word, offset: int, length: int) -> Span:
@@ -86,8 +88,8 @@ def check(df: Dockerfile) -> Iterator[Finding]:
     for ins in df.instructions:
         if ins.keyword != "EXPOSE":
             continue
-        for word, digits, offset, port in _ports(ins):
-            if port > _MAX_PORT:
+        for word, digits, offset in _ports(ins):
+            if int(digits) > _MAX_PORT:
                 also = f" (`{word.value}`)" if "$" in word.value else ""
                 yield Finding(
                     _span(word, offset, len(digits)),

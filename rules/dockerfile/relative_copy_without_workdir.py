@@ -49,15 +49,16 @@ same). `ADD` is not checked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
+from dlint.ir.dockerfile import Dockerfile, Instruction, Stage
 from dlint.ir.text import clip
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.instructions import last, references
 from .._shared.labels import unquote
+from .._shared.stages import ancestry
 
 META = RuleMeta(
     code="DL3045",
@@ -67,8 +68,6 @@ META = RuleMeta(
     tags=("correctness", "portability"),
     precision="high",
 )
-
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _absolute(path: str) -> bool:
@@ -86,10 +85,11 @@ def _relative_destination(ins: Instruction, escape: str, substituted: bool) -> s
     plain = raw.strip("\"'")  # as written: `C:\app` keeps its backslash
     if _absolute(plain):
         return None
-    if "$" not in raw:
+    names = {ref.name for ref in references(raw, escape)}
+    if not names:
         return raw if ins.json else unquote(raw, escape)
     expanded = ins.expanded if substituted else None
-    if expanded is not None and not set(_VARIABLE.findall(raw)) & set(ins.unresolved):
+    if expanded is not None and not names.intersection(ins.unresolved):
         return None if _absolute(expanded[-1]) else expanded[-1]
     if plain.startswith("$") or plain[1:2] == ":":
         return None  # the variable's value decides
@@ -97,22 +97,13 @@ def _relative_destination(ins: Instruction, escape: str, substituted: bool) -> s
     return plain
 
 
-def _known_workdir(df: Dockerfile, stage: Stage) -> bool:
+def _known_workdir(df: Dockerfile, stage: Stage, workdirs: set[int]) -> bool:
     """Whether the stage starts in a known directory: a stage it is built from sets a
     WORKDIR, or it is built from ``scratch`` (which starts in ``/``)."""
     if stage.from_instruction is None:
         return False
-    seen: set[int] = set()
-    base = stage.base
-    while isinstance(base, StageRef) and 0 <= base.index < len(df.stages):
-        if base.index in seen:
-            return False
-        seen.add(base.index)
-        parent = df.stages[base.index]
-        if any(ins.keyword == "WORKDIR" for ins in parent.instructions):
-            return True
-        base = parent.base
-    return base is None
+    chain = ancestry(df, stage)
+    return any(s.index in workdirs for s in chain[1:]) or chain[-1].base is None
 
 
 def _finding(ins: Instruction, dest: str) -> Finding:
@@ -124,9 +115,9 @@ def _finding(ins: Instruction, dest: str) -> Finding:
     )
 
 
-def _stage(df: Dockerfile, stage: Stage) -> Iterator[Finding]:
-    inherited = _known_workdir(df, stage)
-    anywhere = inherited or any(ins.keyword == "WORKDIR" for ins in stage.instructions)
+def _stage(df: Dockerfile, stage: Stage, workdirs: set[int]) -> Iterator[Finding]:
+    inherited = _known_workdir(df, stage, workdirs)
+    anywhere = inherited or stage.index in workdirs
     workdir = inherited
     onbuild_workdir = False
     for ins in stage.instructions:
@@ -147,5 +138,6 @@ def _stage(df: Dockerfile, stage: Stage) -> Iterator[Finding]:
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
+    workdirs = {s.index for s in df.all_stages if last(s, "WORKDIR") is not None}
     for stage in df.all_stages:
-        yield from _stage(df, stage)
+        yield from _stage(df, stage, workdirs)

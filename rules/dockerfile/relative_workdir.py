@@ -44,12 +44,13 @@ COPY . .
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction, StageRef
+from dlint.ir.dockerfile import Dockerfile, Instruction
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.stages import ancestry
 
 META = RuleMeta(
     code="DL3000",
@@ -60,8 +61,6 @@ META = RuleMeta(
     precision="very-high",
     buildkit=("WorkdirRelativePath",),
 )
-
-_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def _path(ins: Instruction) -> str | None:
@@ -74,26 +73,31 @@ def _path(ins: Instruction) -> str | None:
 
 
 def _absolute(path: str) -> bool:
-    return path.startswith(("/", "\\")) or bool(_DRIVE.match(path))
+    """``/app``, or a Windows path: ``\\app``, ``C:\\app``, ``C:/app``."""
+    drive = path[:1]
+    return path.startswith(("/", "\\")) or (
+        path[1:2] == ":" and drive.isascii() and drive.isalpha()
+    )
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    workdir_set: dict[int, bool] = {}  # stage index -> a WORKDIR has run in its lineage
+    first: dict[int, Instruction] = {}  # stage index -> its first WORKDIR
     for stage in df.all_stages:
-        base = stage.base
-        done = isinstance(base, StageRef) and workdir_set.get(base.index, False)
-        for ins in stage.instructions:
-            if ins.keyword != "WORKDIR" or not ins.args:
-                continue
-            if not done:
-                path = _path(ins)
-                if path is not None and path and not _absolute(path):
-                    written = ins.args[0].value
-                    shown = f"`{written}` (`{path}`)" if "$" in written else f"`{path}`"
-                    yield Finding(
-                        ins.args[0].span,
-                        f"WORKDIR {shown} is relative, so it depends on the base "
-                        "image's working directory: use an absolute path.",
-                    )
-            done = True
-        workdir_set[stage.index] = done
+        found = next((i for i in stage.instructions if i.keyword == "WORKDIR" and i.args), None)
+        if found is not None:
+            first[stage.index] = found
+    for stage in df.all_stages:
+        ins = first.get(stage.index)
+        path = _path(ins) if ins is not None else None
+        if ins is None or not path or _absolute(path):
+            continue
+        # a stage built on others starts where they left it: set, when one has a WORKDIR
+        if any(parent.index in first for parent in ancestry(df, stage)[1:]):
+            continue
+        written = ins.args[0].value
+        shown = f"`{written}` (`{path}`)" if "$" in written else f"`{path}`"
+        yield Finding(
+            ins.args[0].span,
+            f"WORKDIR {shown} is relative, so it depends on the base "
+            "image's working directory: use an absolute path.",
+        )

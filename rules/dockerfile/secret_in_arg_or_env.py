@@ -59,6 +59,8 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile, Instruction, Word
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.instructions import references
+
 META = RuleMeta(
     code="DL3064",
     name="secret-in-arg-or-env",
@@ -94,7 +96,6 @@ _OTHER_WORDS = {"token": ("iz", "is"), "secret": ("ar",), "password": ("less",)}
 _POINTERS = frozenset({"file", "files", "path", "dir", "public", "version"})
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _words(name: str) -> list[str]:
@@ -128,10 +129,10 @@ def _image_users(df: Dockerfile) -> set[str]:
     """The variables a USER instruction reads: they name the image's own account, which
     the image configuration shows anyway."""
     return {
-        name
+        ref.name
         for ins in df.instructions
         if ins.keyword == "USER" and ins.args
-        for name in _VARIABLE.findall(ins.args[0].value)
+        for ref in references(ins.args[0].value, df.escape)
     }
 
 

@@ -56,13 +56,14 @@ CMD ["npm", "start"]
 
 from __future__ import annotations
 
-import re
+import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
-from dlint.ir.image import ImageRef
+from dlint.ir.dockerfile import Dockerfile, Instruction, Stage
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.stages import ancestry
 
 META = RuleMeta(
     code="DL3025",
@@ -74,31 +75,40 @@ META = RuleMeta(
     buildkit=("JSONArgsRecommended",),
 )
 
-_WINDOWS_IMAGES = ("windows", "nanoserver", "servercore")
-_JSON_LIKE = re.compile(r"^\s*\[\s*[\"']")
-_POSIX_SHELLS = ("sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox")
-
-
-def _windows_image(df: Dockerfile, stage: Stage) -> bool:
-    base = stage.base
-    return df.escape == "`" or (
-        isinstance(base, ImageRef) and any(w in base.text.lower() for w in _WINDOWS_IMAGES)
-    )
+# the IR gives the shell of a RUN (its script's dialect), not of a CMD: read SHELL here
+_POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
 
 
 def _posix(shell: Instruction) -> bool:
+    """Whether a SHELL instruction switches to a POSIX shell (one not in JSON form
+    changes nothing)."""
     if not shell.json or not shell.args:
         return True
-    program = shell.args[0].value.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    program = posixpath.basename(shell.args[0].value.replace("\\", "/")).lower()
     return program.removesuffix(".exe") in _POSIX_SHELLS
+
+
+def _inherited(df: Dockerfile, stage: Stage, shells: dict[int, Instruction]) -> bool:
+    """Whether a stage starts with a POSIX shell: the last SHELL of the stages it is
+    built on, else its image's (not on Windows)."""
+    if shells:  # else no stage changes its shell
+        for parent in ancestry(df, stage)[1:]:
+            if parent.index in shells:
+                return _posix(shells[parent.index])
+    return not stage.windows
+
+
+def _exec(command: str) -> bool:
+    """``exec program ...``: the shell replaces itself with the program."""
+    return command.split(maxsplit=1)[:1] == ["exec"]
 
 
 def _shell_form(ins: Instruction) -> tuple[str, Span, str] | None:
     """An instruction in shell form: its name, the command's span and the command."""
     if ins.json or not ins.args:
         return None
-    if ins.keyword == "CMD" and ins.text.split(None, 1)[:1] == ["exec"]:
-        return None  # the shell replaces itself with the program, which gets the signals
+    if ins.keyword == "CMD" and _exec(ins.text):
+        return None  # the program replaces the shell and gets the signals
     if ins.keyword in ("CMD", "ENTRYPOINT"):
         return ins.keyword, ins.text_span, ins.text
     if ins.keyword == "HEALTHCHECK" and ins.args[0].value.upper() == "CMD" and len(ins.args) > 1:
@@ -107,8 +117,14 @@ def _shell_form(ins: Instruction) -> tuple[str, Span, str] | None:
     return None
 
 
+def _json_like(command: str) -> bool:
+    """Text that opens a JSON array of strings (``['a', 'b']``, ``["a"`` with no ``]``)."""
+    rest = command.lstrip()
+    return rest.startswith("[") and rest[1:].lstrip()[:1] in ('"', "'")
+
+
 def _message(name: str, command: str) -> str:
-    if _JSON_LIKE.match(command):
+    if _json_like(command):
         return (
             f"{name} looks like a JSON array but is not valid JSON (JSON needs double "
             "quotes and a closing `]`), so Docker runs it through a shell: fix the array."
@@ -125,20 +141,22 @@ def _message(name: str, command: str) -> str:
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    posix: dict[int, bool] = {}  # stage index -> its shell at the end is a POSIX one
+    shells: dict[int, Instruction] = {}  # stage index -> its last SHELL
     for stage in df.all_stages:
-        base = stage.base
-        if isinstance(base, StageRef) and base.index in posix:
-            shell_ok = posix[base.index]
-        else:
-            shell_ok = not _windows_image(df, stage)
         for ins in stage.instructions:
             if ins.keyword == "SHELL":
-                shell_ok = _posix(ins)
+                shells[stage.index] = ins
+    for stage in df.all_stages:
+        posix: bool | None = None  # None: the shell it starts with, worked out when needed
+        for ins in stage.instructions:
+            if ins.keyword == "SHELL":
+                posix = _posix(ins)
                 continue
             found = _shell_form(ins)
-            if found is None or not shell_ok:
+            if found is None:
                 continue
-            name, span, command = found
-            yield Finding(span, _message(name, command))
-        posix[stage.index] = shell_ok
+            if posix is None:
+                posix = _inherited(df, stage, shells)
+            if posix:
+                name, span, command = found
+                yield Finding(span, _message(name, command))

@@ -73,16 +73,18 @@ META = RuleMeta(
 )
 
 
-def _later(df: Dockerfile, stage: Stage, name: str) -> Stage | None:
+def _later(df: Dockerfile, stage: Stage, name: str, named: dict[str, Stage]) -> Stage | None:
     """The stage ``name`` names when it is defined after ``stage``."""
     if name.isdigit():
         index = int(name)
         return df.stages[index] if stage.index < index < len(df.stages) else None
-    found = df.stage_named(name)
+    found = named.get(name.lower())
     return found if found is not None and found.index > stage.index else None
 
 
-def _finding(df: Dockerfile, stage: Stage, layer: Layer, flag: Flag) -> Finding | None:
+def _finding(
+    df: Dockerfile, stage: Stage, layer: Layer, flag: Flag, named: dict[str, Stage]
+) -> Finding | None:
     ref = layer.copy_from
     if not isinstance(ref, ImageRef) or ref.unresolved:
         return None
@@ -95,7 +97,7 @@ def _finding(df: Dockerfile, stage: Stage, layer: Layer, flag: Flag) -> Finding 
         return None
     span = flag.value_span or flag.span
     shown = f"`{name}` (`{flag.value}`)" if "$" in (flag.value or "") else f"`{name}`"
-    later = _later(df, stage, name)
+    later = _later(df, stage, name, named)
     if later is not None:
         line = later.head.span.line
         return Finding(
@@ -118,6 +120,10 @@ def _finding(df: Dockerfile, stage: Stage, layer: Layer, flag: Flag) -> Finding 
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
+    named: dict[str, Stage] = {}  # stage name -> the first stage of that name
+    for stage in reversed(df.stages):
+        if stage.name is not None:
+            named[stage.name] = stage
     for stage in df.all_stages:
         for layer in stage.layers:
             if layer.kind != "copy" or isinstance(layer.copy_from, StageRef):
@@ -125,6 +131,6 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             flag = layer.instruction.flag("from")
             if flag is None or not flag.value:
                 continue
-            found = _finding(df, stage, layer, flag)
+            found = _finding(df, stage, layer, flag, named)
             if found is not None:
                 yield found

@@ -46,16 +46,17 @@ know. `ONBUILD USER` is not checked (nor is it by hadolint).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+from pathlib import PureWindowsPath
 
 from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
-from dlint.ir.image import ImageRef
+from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, Word
 from dlint.ir.text import clip
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.instructions import Reference, last, references
 from .._shared.labels import unquote
+from .._shared.stages import ancestry
 
 META = RuleMeta(
     code="DL3066",
@@ -66,100 +67,56 @@ META = RuleMeta(
     precision="high",
 )
 
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
-# base image names that mean Windows (the parser's own hint list: not in the IR)
-_WINDOWS_IMAGES = ("windows", "nanoserver", "servercore")
+# the users of a Windows image: they have no numeric ids
 _WINDOWS_USERS = frozenset({"containeruser", "containeradministrator"})
-
-
-def _user_part(raw: str) -> str:
-    """``raw`` up to its first ``:`` that is not inside ``${...}``."""
-    depth = 0
-    for i, c in enumerate(raw):
-        if raw.startswith("${", i):
-            depth += 1
-        elif c == "}" and depth:
-            depth -= 1
-        elif c == ":" and not depth:
-            return raw[:i]
-    return raw
+_WINDOWS_SHELLS = frozenset({"cmd", "powershell"})
 
 
 def _windows(df: Dockerfile, stage: Stage) -> bool:
-    """Whether a stage builds a Windows image (by its base images or its shell)."""
-    if df.escape == "`":
-        return True
-    seen: set[int] = set()
-    current: Stage | None = stage
-    while current is not None and current.index not in seen:
-        seen.add(current.index)
-        for ins in current.instructions:
-            if ins.keyword == "SHELL" and ins.args:
-                program = ins.args[0].value.lower().replace("\\", "/").rsplit("/", 1)[-1]
-                if program.removesuffix(".exe") in ("cmd", "powershell"):
-                    return True
-        base = current.base
-        if isinstance(base, ImageRef):
-            return any(hint in base.text.lower() for hint in _WINDOWS_IMAGES)
-        current = (
-            df.stages[base.index]
-            if isinstance(base, StageRef) and 0 <= base.index < len(df.stages)
-            else None
-        )
-    return False
+    """Whether a stage builds a Windows image: by its base image or the file's escape
+    (``Stage.windows``), or by a SHELL of it or of a stage it is built from that runs
+    ``cmd`` or ``powershell`` (which ``Stage.windows`` does not count)."""
+    return stage.windows or any(
+        ins.keyword == "SHELL"
+        and ins.args
+        and PureWindowsPath(ins.args[0].value.lower()).stem in _WINDOWS_SHELLS
+        for s in ancestry(df, stage)
+        for ins in s.instructions
+    )
 
 
-def _user(ins: Instruction, escape: str, args: set[str]) -> str | None:
-    """The user part of a USER, as Docker reads it; None when it is not known."""
-    if not ins.args:
-        return None
-    raw = _user_part(ins.args[0].value)
-    if "$" not in raw:
-        return unquote(raw, escape)
-    names = set(_VARIABLE.findall(raw))
-    if ins.expanded is None or names & (args | set(ins.unresolved)):
-        return None  # from a build argument, or unknown
-    return _user_part(ins.expanded[0])
+def _user_part(raw: str, refs: tuple[Reference, ...]) -> str:
+    """``raw`` up to its first ``:`` that is not inside a variable reference."""
+    start = 0
+    for ref in refs:
+        colon = raw.find(":", start, ref.start)
+        if colon >= 0:
+            return raw[:colon]
+        start = max(start, ref.end)
+    colon = raw.find(":", start)
+    return raw if colon < 0 else raw[:colon]
 
 
-def _span(ins: Instruction) -> Span:
-    word = ins.args[0]
-    part = _user_part(word.value)
+def _user(
+    stage: Stage, ins: Instruction, part: str, refs: tuple[Reference, ...], escape: str
+) -> str | None:
+    """The user part of a USER as Docker reads it; None when it is not known or comes
+    from a build argument (the build can set it to a number)."""
+    names = [ref.name for ref in refs if ref.start < len(part)]
+    if not names:
+        return unquote(part, escape)
+    for name in names:
+        variable = stage.variables.at(name, ins.span)
+        if variable is None or variable.value is None or variable.kind == "arg":
+            return None
+    return ins.expanded[0].partition(":")[0] if ins.expanded else None
+
+
+def _span(word: Word, part: str) -> Span:
     span = word.span
     if span.line == span.end_line and span.end_column - span.column == len(word.value):
         return Span(span.line, span.column, span.line, span.column + len(part))
     return span
-
-
-def _last_user(stage: Stage, args: set[str]) -> tuple[Instruction, set[str]] | None:
-    """The last USER of a stage, with the build arguments declared before it."""
-    found: tuple[Instruction, set[str]] | None = None
-    for ins in stage.instructions:
-        if ins.keyword == "ARG":
-            args = args | {name.value for name, _default in ins.declarations}
-        elif ins.keyword == "USER":
-            found = (ins, args)
-    return found
-
-
-def _effective_user(
-    df: Dockerfile, stage: Stage, global_args: set[str]
-) -> tuple[Stage, Instruction, set[str]] | None:
-    """The USER an image built from ``stage`` runs as (its own, or its parents')."""
-    seen: set[int] = set()
-    current: Stage | None = stage
-    while current is not None and current.index not in seen:
-        seen.add(current.index)
-        found = _last_user(current, global_args)
-        if found is not None:
-            return current, found[0], found[1]
-        base = current.base
-        current = (
-            df.stages[base.index]
-            if isinstance(base, StageRef) and 0 <= base.index < len(df.stages)
-            else None
-        )
-    return None
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
@@ -167,18 +124,22 @@ def check(df: Dockerfile) -> Iterator[Finding]:
     final = df.stages[-1] if df.stages else df.orphan
     if final is None:
         return
-    global_args = {name.value for ins in df.global_args for name, _ in ins.declarations}
-    effective = _effective_user(df, final, global_args)
-    if effective is None:
+    # the last USER of the stage, or of the nearest stage it is built from that has one
+    found = next(
+        ((s, ins) for s in ancestry(df, final) if (ins := last(s, "USER")) is not None), None
+    )
+    if found is None:
         return
-    owner, ins, args = effective
-    if _windows(df, owner):
+    stage, ins = found
+    if not ins.args or _windows(df, stage):
         return
-    user = _user(ins, df.escape, args)
+    refs = references(ins.args[0].value, df.escape)
+    part = _user_part(ins.args[0].value, refs)
+    user = _user(stage, ins, part, refs, df.escape)
     if not user or (user.isascii() and user.isdigit()) or user.lower() in _WINDOWS_USERS:
         return
     yield Finding(
-        _span(ins),
+        _span(ins.args[0], part),
         f"USER `{clip(user)}` is a name, not a numeric UID: tools outside the image cannot "
         "resolve it (Kubernetes' runAsNonRoot refuses it); use the numeric UID (and GID).",
     )
