@@ -38,7 +38,7 @@ UNSUPPRESSIBLE = "parse-error"
 
 # Comments are read with string operations and single-pass patterns only: a
 # comment is text from a stranger, and may be a megabyte of spaces.
-_DLINT = re.compile(r"#\s*dlint\s*:")
+DLINT_PRAGMA = re.compile(r"#\s*dlint\s*:")
 # hadolint's grammar: codes of the letters D, L, S, C and digits, separated by commas;
 # a pragma with anything else in its list is no pragma (hadolint's Pragma.hs)
 _HADOLINT_CODES = re.compile(r"[DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*")
@@ -56,7 +56,7 @@ def _after(text: str, word: str, *, space: bool = False, case: bool = True) -> s
     return rest.lstrip()
 
 
-def _dlint_body(body: str) -> tuple[bool, list[str]] | None:
+def dlint_pragma_body(body: str) -> tuple[bool, list[str]] | None:
     """(global, selectors) of ``[global] ignore=A,B [-- reason]``; None when malformed."""
     head, eq, rest = body.partition("=")
     words = head.split()
@@ -77,7 +77,7 @@ def check_directive(raw: str) -> str | None:
     return rest.rstrip() if rest is not None else None
 
 
-def _hadolint(raw: str) -> tuple[str, list[str]] | None:
+def hadolint_pragma(raw: str) -> tuple[str, list[str]] | None:
     """(reach, codes) of ``# hadolint [global|stage] ignore=DL3008,DL3009``, or None;
     reach is "next" (the next instruction), "global" or "stage"."""
     rest = _after(raw.strip(), "#")
@@ -171,11 +171,11 @@ def _by_buildkit(selectors: Iterable[str], rules: list[Rule]) -> tuple[str, ...]
 
 def _dlint_pragma(path: str, line: int, col: int, text: str, rules: list[Rule],
                   scope: Span | None) -> Suppression | None:  # fmt: skip
-    m = _DLINT.search(text)
+    m = DLINT_PRAGMA.search(text)
     if m is None:
         return None
     comment = Span(line, col + m.start(), line, col + len(text.rstrip()))
-    body = _dlint_body(text[m.end() :].strip())
+    body = dlint_pragma_body(text[m.end() :].strip())
     if body is None:
         return Suppression(path, "dlint", (), comment, scope, malformed=True)
     is_global, selectors = body
@@ -229,7 +229,7 @@ def dockerfile(df: Dockerfile, rules: list[Rule]) -> list[Suppression]:
             comment = Span(lineno, col, lineno, len(raw.rstrip()) + 1)
             out.append(Suppression(df.path, "buildkit", codes, comment, scope))
             continue
-        hadolint = _hadolint(raw)
+        hadolint = hadolint_pragma(raw)
         if hadolint is not None:
             reach, names = hadolint
             codes = _by_hadolint(names, rules)
@@ -344,7 +344,7 @@ def compose(path: str, text: str, rules: list[Rule]) -> list[Suppression]:
         if at < 0:
             continue
         comment = raw[at:]
-        if _DLINT.search(comment) is None:
+        if DLINT_PRAGMA.search(comment) is None:
             continue
         own_line = not raw[:at].strip()
         scope = _compose_scope(lineno, own_line, lines, starts, below)

@@ -7,8 +7,10 @@ context (by name: `.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tbz2`, `.tar.xz`,
 `.txz`...; when the destination itself is an archive name, that name) and
 reports the `COPY` of each one that a later `RUN` of the stage extracts: with
 `tar -x` (`-xzf`, `xzf`, `--extract`, `--get`), or with a decompressor
-(`gunzip`, `zcat`, `bunzip2`, `unxz`, `gzip -d`, `xz -d`...). The finding is
-at the archive's name in the `COPY`.
+(`gunzip`, `zcat`, `bunzip2`, `unxz`, `gzip -d`, `xz -d`...). The names and
+options the `RUN` gives may be held in variables the script or the stage sets
+(`tar -xzf /tmp/app-${VERSION}.tar.gz`); a word whose value dlint cannot know
+is left out. The finding is at the archive's name in the `COPY`.
 
 Not reported: builder stages whose layers do not reach the image (stages that
 later ones only `COPY --from`), `COPY --from` (ADD cannot extract from
@@ -53,9 +55,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Layer, Stage, StageRef
-from dlint.ir.shell import ShellCommand, ShellWord
+from dlint.ir.dockerfile import Dockerfile, Layer
+from dlint.ir.shell import ShellCommand
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.runs import Run, runs
+from .._shared.stages import shipped
 
 META = RuleMeta(
     code="DL3010",
@@ -84,59 +89,47 @@ _NOT_LIKE_ADD = ("--strip", "--transform", "--xform", "--exclude", "--wildcards"
 class _Archive:
     name: str  # base name, as the RUN would spell it
     span: Span  # where the COPY writes it
-    copy: Instruction
+    line: int  # the line of the COPY
 
 
-def _basename(text: str) -> str:
-    text = text.strip("\"'")
-    return text.replace("\\", "/").rsplit("/", 1)[-1]
+def _basename(path: str) -> str:
+    return posixpath.basename(path.strip("\"'").replace("\\", "/"))
 
 
 def _is_tar(name: str) -> bool:
     return name.endswith(_TAR_NAMES)
 
 
-def _copied(ins: Instruction) -> list[_Archive]:
+def _archive_name(name: str) -> bool:
+    return _is_tar(name) or name.endswith(_COMPRESSED)
+
+
+def _copied(layer: Layer) -> list[_Archive]:
     """The archives a COPY brings in from the build context."""
-    if ins.keyword != "COPY" or ins.json or ins.flag("from") is not None or len(ins.args) < 2:
+    ins = layer.instruction
+    if ins.keyword != "COPY" or layer.copy_from is not None or len(ins.args) < 2:
         return []
-    heredocs = {f"<<{h.name}" for h in ins.heredocs} | {f"<<-{h.name}" for h in ins.heredocs}
-    values = ins.expanded or tuple(a.value for a in ins.args)
-    words = [
-        (values[i] if "$" in a.value and i < len(values) else a.value, a.span)
+    # A name as written, unless a variable is substituted in it: BuildKit would also
+    # drop the backslashes of a Windows path, which hadolint (and the RUN) keep.
+    expanded = ins.expanded or ()
+    names = [
+        _basename(expanded[i] if "$" in a.value and i < len(expanded) else a.value)
         for i, a in enumerate(ins.args)
     ]
-    *sources, (dest, dest_span) = words
-    if _is_tar(_basename(dest)) or _basename(dest).endswith(_COMPRESSED):
-        return [_Archive(_basename(dest), dest_span, ins)]
+    line = ins.span.line
+    if _archive_name(names[-1]):
+        return [_Archive(names[-1], ins.args[-1].span, line)]
     return [
-        _Archive(_basename(text), span, ins)
-        for text, span in sources
-        if text not in heredocs
-        and "*" not in text
-        and (_is_tar(_basename(text)) or _basename(text).endswith(_COMPRESSED))
+        _Archive(name, source.span, line)
+        for name, source in zip(names[:-1], layer.sources, strict=True)
+        if source.kind == "context" and "*" not in source.path and _archive_name(name)
     ]
 
 
-def _operands(argv: tuple[ShellWord, ...]) -> list[str]:
-    """Base names of the words that are no option (and of ``--file=`` values)."""
-    out = []
-    for w in argv[1:]:
-        value = w.value
-        if value is None:
-            continue
-        if value.startswith("--file="):
-            out.append(_basename(value[len("--file=") :]))
-        elif not value.startswith("-"):
-            out.append(_basename(value))
-    return out
-
-
-def _tar_extracts(argv: tuple[ShellWord, ...]) -> bool:
+def _tar_extracts(args: list[str]) -> bool:
     """Whether a tar command line extracts to disk, the way ADD would."""
-    values = [w.value or "" for w in argv[1:]]
     extract = False
-    for i, v in enumerate(values):
+    for i, v in enumerate(args):
         if v.startswith("--"):
             if v.startswith(_NOT_LIKE_ADD):
                 return False
@@ -152,70 +145,56 @@ def _tar_extracts(argv: tuple[ShellWord, ...]) -> bool:
     return extract
 
 
-def _extracted(cmd: ShellCommand) -> tuple[set[str], bool]:
-    """(base names a command extracts, whether tar does it)."""
+def _extracted(run: Run, cmd: ShellCommand) -> tuple[list[str], bool]:
+    """(base names a command extracts, whether tar does it). Words whose value dlint
+    cannot know are left out."""
     argv = cmd.unwrapped()
     if not argv or argv[0].value is None:
-        return set(), False
+        return [], False
     program = posixpath.basename(argv[0].value)
+    args = [text for word in argv[1:] for text in run.fields(word) or ()]
+    operands = list(dict.fromkeys(
+        _basename(a[len("--file="):]) if a.startswith("--file=") else _basename(a)
+        for a in args
+        if a.startswith("--file=") or not a.startswith("-")
+    ))  # fmt: skip
     if program == "tar":
-        return (set(_operands(argv)), True) if _tar_extracts(argv) else (set(), False)
+        return (operands, True) if _tar_extracts(args) else ([], False)
     if program in _DECOMPRESSORS or (
         program in _DECOMPRESS_WITH_D
-        and any(
-            (w.value or "") == "--decompress"
-            or ((w.value or "").startswith("-") and not (w.value or "").startswith("--")
-                and "d" in (w.value or ""))
-            for w in argv[1:]
-        )
-    ):  # fmt: skip
-        return set(_operands(argv)), False
-    return set(), False
-
-
-def _stage_findings(layers: tuple[Layer, ...]) -> Iterator[Finding]:
-    archives: list[_Archive] = []
-    reported: set[Span] = set()
-    for layer in layers:
-        if layer.kind == "copy":
-            archives.extend(_copied(layer.instruction))
-            continue
-        if layer.kind != "run" or layer.script is None or not archives:
-            continue
-        for cmd in layer.script.commands:
-            names, by_tar = _extracted(cmd)
-            for archive in archives:
-                if archive.span in reported or archive.name not in names:
-                    continue
-                if not by_tar and not _is_tar(archive.name):
-                    continue  # a compressed file that is no tar archive: ADD keeps it as is
-                reported.add(archive.span)
-                line = layer.instruction.span.line
-                yield Finding(
-                    archive.span,
-                    f"`{archive.name}` is copied in, then extracted by the RUN at line {line}: "
-                    "copy it with ADD instead, which extracts a local tar archive in one step "
-                    "and keeps no copy of it in a layer.",
-                )
-
-
-def _shipped(df: Dockerfile) -> list[Stage]:
-    """The last stage (the image a plain ``docker build`` makes) and the stages it is
-    built ``FROM``, whose layers it carries."""
-    stages = df.all_stages
-    if not stages:
-        return []
-    chain = [stages[-1]]
-    base = stages[-1].base
-    while isinstance(base, StageRef) and 0 <= base.index < len(df.stages):
-        parent = df.stages[base.index]
-        if any(parent is s for s in chain):
-            break
-        chain.append(parent)
-        base = parent.base
-    return chain[::-1]
+        and any(a == "--decompress" or (a[:1] == "-" and a[1:2] != "-" and "d" in a) for a in args)
+    ):
+        return operands, False
+    return [], False
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for stage in _shipped(df):
-        yield from _stage_findings(stage.layers)
+    image = shipped(df)
+    copied: dict[tuple[int, str], list[_Archive]] = {}  # (stage, name) -> archives, in order
+    for stage in df.all_stages:
+        if stage.index in image:
+            for layer in stage.layers:
+                for archive in _copied(layer):
+                    copied.setdefault((stage.index, archive.name), []).append(archive)
+    reported: dict[tuple[int, str], int] = {}  # how many of them are reported (the first ones)
+    for run in runs(df, dialects=("posix", "exec")):
+        if run.onbuild is not None or run.stage.index not in image:
+            continue
+        line = run.instruction.span.line
+        for cmd in run.script.commands:
+            names, by_tar = _extracted(run, cmd)
+            for name in names:
+                if not by_tar and not _is_tar(name):
+                    continue  # a compressed file that is no tar archive: ADD keeps it as is
+                key = (run.stage.index, name)
+                archives = copied.get(key, [])
+                i = reported.get(key, 0)
+                while i < len(archives) and archives[i].line < line:
+                    yield Finding(
+                        archives[i].span,
+                        f"`{name}` is copied in, then extracted by the RUN at line {line}: "
+                        "copy it with ADD instead, which extracts a local tar archive in one "
+                        "step and keeps no copy of it in a layer.",
+                    )
+                    i += 1
+                reported[key] = i

@@ -3,7 +3,8 @@
 ## What it does
 Reports each `ln` in a `RUN` (or `ONBUILD RUN`), also through `sudo`, whose
 link name is `/bin/sh` (or `/usr/bin/sh`, the same file on merged-`/usr`
-systems), at that operand.
+systems), at that operand, also when a variable the script or the stage sets
+holds the link name (`SH=/bin/sh; ln -sf /bin/bash $SH`).
 
 ## Why is this bad?
 `/bin/sh` is the shell of every `RUN` in shell form, and of every script in
@@ -38,9 +39,11 @@ import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction
-from dlint.ir.shell import ShellScript, ShellWord
+from dlint.ir.dockerfile import Dockerfile
+from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL4005",
@@ -54,14 +57,6 @@ META = RuleMeta(
 _SYSTEM_SH = frozenset({"/bin/sh", "/usr/bin/sh"})
 _SHORT_VALUED = frozenset("St")  # -S SUFFIX, -t DIRECTORY
 _LONG_VALUED = frozenset({"--suffix", "--target-directory"})
-
-
-def _runs(df: Dockerfile) -> Iterator[tuple[Instruction, ShellScript]]:
-    """Each RUN with its script, ``ONBUILD RUN`` triggers included."""
-    for ins in df.instructions:
-        run = ins.trigger if ins.keyword == "ONBUILD" else ins
-        if run is not None and run.keyword == "RUN" and run.script is not None:
-            yield run, run.script
 
 
 def _link_name(args: tuple[ShellWord, ...]) -> ShellWord | None:
@@ -98,17 +93,18 @@ def _link_name(args: tuple[ShellWord, ...]) -> ShellWord | None:
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for _ins, script in _runs(df):
-        for cmd in script.commands:
-            argv = cmd.unwrapped()
-            if not argv or argv[0].value is None or posixpath.basename(argv[0].value) != "ln":
+    for run in runs(df, dialects=("posix", "exec")):
+        for cmd in run.script.calls("ln"):
+            link = _link_name(cmd.unwrapped()[1:])
+            fields = run.fields(link) if link is not None else None  # one word, or unknown
+            if link is None or fields is None or len(fields) != 1:
                 continue
-            link = _link_name(argv[1:])
-            if link is None or link.value is None:
+            if posixpath.normpath(fields[0]) not in _SYSTEM_SH:
                 continue
-            if posixpath.normpath(link.value) in _SYSTEM_SH:
-                yield Finding(
-                    link.span,
-                    f"`ln` replaces {link.value}, the shell of every RUN: set the shell with "
-                    'a SHELL instruction (`SHELL ["/bin/bash", "-c"]`) instead.',
-                )
+            names = ", ".join(f"`${n}`" for n in dict.fromkeys(link.variables))
+            held = f" (from {names})" if names else ""
+            yield Finding(
+                link.span,
+                f"`ln` replaces {fields[0]}{held}, the shell of every RUN: set the shell with "
+                'a SHELL instruction (`SHELL ["/bin/bash", "-c"]`) instead.',
+            )

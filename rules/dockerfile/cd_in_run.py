@@ -37,9 +37,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction
-from dlint.ir.shell import ShellScript
+from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL3003",
@@ -51,17 +52,9 @@ META = RuleMeta(
 )
 
 
-def _runs(df: Dockerfile) -> Iterator[tuple[Instruction, ShellScript]]:
-    """Each RUN with its script, ``ONBUILD RUN`` triggers included."""
-    for ins in df.instructions:
-        run = ins.trigger if ins.keyword == "ONBUILD" else ins
-        if run is not None and run.keyword == "RUN" and run.script is not None:
-            yield run, run.script
-
-
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for _ins, script in _runs(df):
-        cds = [c for c in script.commands if not c.nested and c.program == "cd"]
+    for run in runs(df, dialects=("posix", "exec")):
+        cds = [c for c in run.script.commands if not c.nested and c.program == "cd"]
         if not cds:
             continue
         more = len(cds) - 1

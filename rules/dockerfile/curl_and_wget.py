@@ -37,9 +37,11 @@ import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction
+from dlint.ir.dockerfile import Dockerfile
 from dlint.ir.shell import ShellScript, ShellWord
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL4001",
@@ -72,39 +74,24 @@ def _uses(script: ShellScript) -> list[tuple[str, ShellWord]]:
     return sorted(found.items(), key=lambda item: (item[1].span.line, item[1].span.column))
 
 
-def _check_runs(runs: list[Instruction]) -> Iterator[Finding]:
-    seen: dict[str, int] = {}  # tool -> line of its first use
-    for run in runs:
-        assert run.script is not None
+def check(df: Dockerfile) -> Iterator[Finding]:
+    # tool -> line of its first use, per stage, for its RUNs and its ONBUILD RUNs apart
+    seen: dict[tuple[int, bool], dict[str, int]] = {}
+    for run in runs(df, dialects=("posix", "exec")):
         uses = _uses(run.script)
-        new = [(tool, word) for tool, word in uses if tool not in seen]
+        if not uses:
+            continue
+        first = seen.setdefault((run.stage.index, run.onbuild is not None), {})
+        new = [(tool, word) for tool, word in uses if tool not in first]
         for tool, word in uses:
-            seen.setdefault(tool, word.span.line)
-        if not uses or len(seen) < 2:
+            first.setdefault(tool, word.span.line)
+        if len(first) < 2:
             continue
         # the tool this RUN adds (the second one, when it adds both), else its first one
         tool, word = new[-1] if new else uses[0]
         other = "wget" if tool == "curl" else "curl"
         yield Finding(
             word.span,
-            f"This stage uses both `curl` and `wget` (`{other}` at line {seen[other]}): "
+            f"This stage uses both `curl` and `wget` (`{other}` at line {first[other]}): "
             "use one of them.",
         )
-
-
-def check(df: Dockerfile) -> Iterator[Finding]:
-    for stage in df.all_stages:
-        runs: list[Instruction] = []
-        triggers: list[Instruction] = []
-        for ins in stage.instructions:
-            if ins.keyword == "RUN" and ins.script is not None:
-                runs.append(ins)
-            elif (
-                ins.keyword == "ONBUILD"
-                and ins.trigger is not None
-                and ins.trigger.keyword == "RUN"
-                and ins.trigger.script is not None
-            ):
-                triggers.append(ins.trigger)
-        yield from _check_runs(runs)
-        yield from _check_runs(triggers)

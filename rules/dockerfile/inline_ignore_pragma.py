@@ -4,8 +4,12 @@
 Off by default. Reports each comment line that suppresses findings:
 hadolint's `# hadolint ignore=DL3008`, `# hadolint global ignore=...` and
 `# hadolint stage ignore=...`, and dlint's own `# dlint: ignore=...` and
-`# dlint: global ignore=...`, at the comment. Other comments, including
-`# hadolint shell=...`, are not reported.
+`# dlint: global ignore=...`, at the comment: exactly the comments dlint's
+engine takes as suppressions. Other comments are not reported: `# hadolint
+shell=...`, a hadolint pragma whose list holds something other than codes
+(`# hadolint ignore=DL3008;x`, lower-case `dl3008`), which hadolint and dlint
+ignore, and a malformed `# dlint:` comment, which `unused-suppression`
+reports.
 
 ## Why is this bad?
 Teams that agree on a rule set in a reviewed config file do not want anyone
@@ -30,9 +34,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+
 hadolint reports only its next-instruction pragma, `# hadolint ignore=...`;
 dlint also reports `# hadolint global ignore=...` and `# hadolint stage
 ignore=...`, which opt out of a rule for a whole file or stage, and dlint's
-own suppressions, since each is an inline opt-out all the same. Like dlint's
-engine, it also counts pragmas that name codes in lower case, which hadolint
-ignores.
+own suppressions, since each is an inline opt-out all the same.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from collections.abc import Iterator
 from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
+from dlint.suppress import DLINT_PRAGMA, check_directive, dlint_pragma_body, hadolint_pragma
 
 META = RuleMeta(
     code="DL1001",
@@ -53,71 +56,48 @@ META = RuleMeta(
     default_enabled=False,
 )
 
-_BLANKS = " \t"
+
+def _hadolint(raw: str) -> str | None:
+    """The kind of ``# hadolint [global|stage] ignore=DL3008,...`` pragma a line is."""
+    found = hadolint_pragma(raw)
+    if found is None:
+        return None
+    reach = found[0]
+    return "hadolint ignore" if reach == "next" else f"hadolint {reach} ignore"
 
 
-def _skip(text: str, word: str, *, blank_after: bool = False) -> str | None:
-    """``text`` after ``word`` and the blanks that follow; None if it does not start so
-    (or, with ``blank_after``, if no blank follows)."""
-    if not text.startswith(word):
+def _dlint(comment: str) -> str | None:
+    """The kind of ``# dlint: [global] ignore=A,B [-- reason]`` suppression a comment
+    is (None: none, or a malformed one, which suppresses nothing)."""
+    m = DLINT_PRAGMA.search(comment)
+    body = dlint_pragma_body(comment[m.end() :].strip()) if m is not None else None
+    if body is None:
         return None
-    rest = text[len(word) :]
-    if blank_after and rest[:1] not in (" ", "\t"):
-        return None
-    return rest.lstrip(_BLANKS)
+    return "dlint: global ignore" if body[0] else "dlint: ignore"
 
 
-def _hadolint(body: str) -> str | None:
-    """The kind of hadolint ignore pragma ``body`` (after ``#``) is, or None."""
-    rest = _skip(body.lstrip(_BLANKS), "hadolint", blank_after=True)
-    if rest is None:
+def _kind(raw: str) -> str | None:
+    """The kind of suppression a comment line is, read in the engine's order."""
+    if check_directive(raw) is not None:  # BuildKit's `# check=`: neither kind
         return None
-    kind = "ignore"
-    for reach in ("global", "stage"):
-        after = _skip(rest, reach, blank_after=True)
-        if after is not None:
-            kind, rest = f"{reach} ignore", after
-            break
-    rest = _skip(rest, "ignore")
-    rest = _skip(rest, "=") if rest is not None else None
-    if rest is None:
-        return None
-    codes = rest.partition("#")[0].strip()
-    if not codes or any(not (ch.isalnum() or ch in "_,- \t") for ch in codes):
-        return None
-    return f"hadolint {kind}"
-
-
-def _dlint(body: str) -> str | None:
-    """The kind of dlint suppression ``body`` (after ``#``) is, or None."""
-    rest = _skip(body.lstrip(_BLANKS), "dlint")
-    rest = _skip(rest, ":") if rest is not None else None
-    if rest is None:
-        return None
-    head, eq, _ = rest.partition("=")
-    words = head.split()
-    if not eq or words not in (["ignore"], ["global", "ignore"]):
-        return None
-    return "dlint: " + " ".join(words)
+    return _hadolint(raw) or _dlint(raw.lstrip())
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
     inside: set[int] = set()
     for ins in df.instructions:
-        inside.update(range(ins.span.line + 1, ins.span.end_line + 1))
-        inside.add(ins.span.line)
+        inside.update(range(ins.span.line, ins.span.end_line + 1))
     for index, raw in enumerate(df.lines):
         lineno = index + 1
         stripped = raw.lstrip()
         if lineno in inside or not stripped.startswith("#"):
             continue
-        kind = _hadolint(stripped[1:]) or _dlint(stripped[1:])
+        kind = _kind(raw)
         if kind is None:
             continue
         column = 1 + len(raw) - len(stripped)
-        span = Span(lineno, column, lineno, len(raw.rstrip()) + 1)
         yield Finding(
-            span,
+            Span(lineno, column, lineno, len(raw.rstrip()) + 1),
             f"Inline `# {kind}=` pragma: fix the finding, or turn the rule off in the "
             "config file, where exceptions are reviewed.",
         )

@@ -71,9 +71,11 @@ import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
+from dlint.ir.dockerfile import Dockerfile
 from dlint.ir.shell import ShellCommand, ShellScript
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL4006",
@@ -91,7 +93,7 @@ _PIPEFAIL_SHELLS = frozenset({"bash", "zsh", "ash"})
 _ENDLESS = frozenset({"yes"})
 
 
-def _sets_pipefail(words: list[str]) -> bool:
+def _sets_pipefail(words: tuple[str, ...]) -> bool:
     """Whether shell options ``-o pipefail`` (also ``-eo pipefail``) are among ``words``."""
     return any(
         words[i + 1] == "pipefail"
@@ -102,28 +104,13 @@ def _sets_pipefail(words: list[str]) -> bool:
     )
 
 
-def _shell_pipefail(ins: Instruction) -> bool:
-    """Whether a SHELL instruction runs bash, zsh or ash with ``-o pipefail``."""
-    if not ins.json or not ins.args:
+def _shell_pipefail(shell: tuple[str, ...]) -> bool:
+    """Whether the SHELL (or ``#!`` line) running a script is bash, zsh or ash with
+    ``-o pipefail``."""
+    if not shell:
         return False
-    words = [a.value for a in ins.args]
-    program = posixpath.basename(words[0].replace("\\", "/")).lower()
-    return program in _PIPEFAIL_SHELLS and _sets_pipefail(words[1:])
-
-
-def _set_pipefail(cmd: ShellCommand) -> bool:
-    return cmd.program == "set" and _sets_pipefail([w.literal for w in cmd.args])
-
-
-def _shebang(ins: Instruction) -> bool:
-    """``RUN <<EOF`` whose body starts with ``#!``: BuildKit runs it as a program of its
-    own, without the SHELL."""
-    return (
-        len(ins.heredocs) == 1
-        and len(ins.args) == 1
-        and ins.args[0].span == ins.heredocs[0].marker
-        and ins.heredocs[0].text.startswith("#!")
-    )
+    program = posixpath.basename(shell[0].replace("\\", "/")).lower()
+    return program in _PIPEFAIL_SHELLS and _sets_pipefail(shell[1:])
 
 
 def _inside(span: Span, outer: Span) -> bool:
@@ -133,80 +120,57 @@ def _inside(span: Span, outer: Span) -> bool:
     ) <= (outer.end_line, outer.end_column)
 
 
-def _hidden(members: list[ShellCommand], commands: list[ShellCommand]) -> ShellCommand | None:
-    """The first command of a pipeline whose failure pipefail would report: one before
-    the last, other than ``yes``, when the pipeline's status is not thrown away anyway
-    (as in a command substitution among another command's arguments)."""
-    first = members[0]
-    for other in commands:
-        if other.pipeline != first.pipeline and _inside(first.span, other.span):
-            return None
-    direct = [
-        m
-        for m in members
-        if not any(o is not m and o.span != m.span and _inside(m.span, o.span) for o in members)
-    ]
-    for member in direct[:-1]:
-        if member.program not in _ENDLESS:
-            return member
-    return None
-
-
 def _hidden_pipe(script: ShellScript) -> ShellCommand | None:
-    """The first command whose failure a pipe hides, unless the script runs
-    ``set -o pipefail`` before it."""
+    """The first command whose failure a pipe hides (one before the last of its
+    pipeline, other than ``yes``), unless the script runs ``set -o pipefail`` before it.
+
+    A pipeline inside a command substitution that is an argument of another command is
+    left out (its status is dropped with or without pipefail), as are the commands in
+    the substitutions of a pipeline's own commands (they share its number)."""
     commands = [c for c in script.commands if not c.nested]
-    pipelines: dict[int, list[ShellCommand]] = {}
-    for cmd in commands:
-        if cmd.pipeline is not None:
-            pipelines.setdefault(cmd.pipeline, []).append(cmd)
-    for cmd in commands:
-        if _set_pipefail(cmd):
+    # The command each one is written in, if any (its ``$(...)``): commands come in
+    # source order, each before those written inside it.
+    outer: list[int | None] = []
+    stack: list[int] = []
+    for i, cmd in enumerate(commands):
+        while stack and not (
+            commands[stack[-1]].span != cmd.span and _inside(cmd.span, commands[stack[-1]].span)
+        ):
+            stack.pop()
+        outer.append(stack[-1] if stack else None)
+        stack.append(i)
+    pipelines: dict[int, list[int]] = {}  # the commands each pipeline is made of
+    for i, cmd in enumerate(commands):
+        if cmd.pipeline is None:
+            continue
+        o = outer[i]
+        if o is None or commands[o].pipeline != cmd.pipeline:
+            pipelines.setdefault(cmd.pipeline, []).append(i)
+    for i, cmd in enumerate(commands):
+        if cmd.program == "set" and _sets_pipefail(tuple(w.literal for w in cmd.args)):
             return None
         members = pipelines.get(cmd.pipeline) if cmd.pipeline is not None else None
-        if members and members[0] is cmd:
-            hidden = _hidden(members, commands)
-            if hidden is not None:
-                return hidden
+        if not members or members[0] != i or (cmd.substituted and outer[i] is not None):
+            continue
+        for m in members[:-1]:
+            if commands[m].program not in _ENDLESS:
+                return commands[m]
     return None
-
-
-def _stage(stage: Stage, inherited: bool) -> tuple[list[Finding], bool]:
-    """Findings of one stage, and whether its SHELL has pipefail at its end."""
-    pipefail = inherited
-    findings: list[Finding] = []
-    for ins in stage.instructions:
-        if ins.keyword == "SHELL":
-            pipefail = _shell_pipefail(ins)
-            continue
-        script = ins.script
-        if ins.keyword != "RUN" or script is None or script.dialect != "posix":
-            continue
-        if pipefail and not _shebang(ins):
-            continue
-        cmd = _hidden_pipe(script)
-        if cmd is None:
-            continue
-        name = f"`{cmd.program}`" if cmd.program else "the first command"
-        findings.append(
-            Finding(
-                cmd.span,
-                "Without pipefail only the last command of this pipe sets its status, so "
-                f"the failure of {name} goes unnoticed: set "
-                '`SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN, or start it '
-                "with `set -o pipefail &&`.",
-            )
-        )
-    return findings, pipefail
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    ends: list[bool] = []  # per stage: pipefail at its end
-    for stage in df.all_stages:
-        inherited = False
-        if isinstance(stage.base, StageRef) and stage.base.index < len(ends):
-            inherited = ends[stage.base.index]
-        findings, end = _stage(stage, inherited)
-        if stage.from_instruction is not None:
-            ends.append(end)
-        yield from findings
+    for run in runs(df):
+        # an ONBUILD trigger runs under the SHELL of the image built from this one
+        if run.onbuild is not None or _shell_pipefail(run.script.shell):
+            continue
+        cmd = _hidden_pipe(run.script)
+        if cmd is None:
+            continue
+        name = f"`{cmd.program}`" if cmd.program else "the first command"
+        yield Finding(
+            cmd.span,
+            "Without pipefail only the last command of this pipe sets its status, so "
+            f"the failure of {name} goes unnoticed: set "
+            '`SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN, or start it '
+            "with `set -o pipefail &&`.",
+        )

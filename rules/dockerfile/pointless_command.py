@@ -44,9 +44,10 @@ import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction
-from dlint.ir.shell import ShellCommand, ShellScript, ShellWord
+from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL3001",
@@ -73,50 +74,20 @@ _WHY = {
 _VIM_BATCH = ("-e", "-E", "-s", "-es", "-Es", "-c", "--cmd", "-S")
 
 
-def _runs(df: Dockerfile) -> Iterator[tuple[Instruction, ShellScript]]:
-    """Each RUN with its script, ``ONBUILD RUN`` triggers included."""
-    for ins in df.instructions:
-        run = ins.trigger if ins.keyword == "ONBUILD" else ins
-        if run is not None and run.keyword == "RUN" and run.script is not None:
-            yield run, run.script
-
-
-def _program(cmd: ShellCommand) -> tuple[str, ShellWord] | None:
-    """The program a command runs (through wrappers) and its word; None for a lookup
-    such as ``command -v ps``."""
-    argv = cmd.unwrapped()
-    if not argv or argv[0].value is None:
-        return None
-    prefix = cmd.argv[: len(cmd.argv) - len(argv)]
-    names = [posixpath.basename(w.value or "") for w in prefix]
-    if "command" in names:
-        after = prefix[names.index("command") + 1 :]
-        if any((w.value or "").startswith("-") and "v" in (w.value or "").lower() for w in after):
-            return None
-    return posixpath.basename(argv[0].value), argv[0]
-
-
-def _batch_vim(cmd: ShellCommand, word: ShellWord) -> bool:
-    args = cmd.argv[cmd.argv.index(word) + 1 :]
-    return any((a.value or "").startswith("+") or (a.value or "") in _VIM_BATCH for a in args)
-
-
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for ins, script in _runs(df):
-        ssh_mount = any(
-            f.name == "mount" and "type=ssh" in (f.value or "").replace(" ", "") for f in ins.flags
-        )
-        for cmd in script.commands:
-            found = _program(cmd)
-            if found is None or found[0] not in _WHY:
+    for run in runs(df, dialects=("posix", "exec")):
+        ssh_agent = any(m.type == "ssh" for m in run.mounts)
+        for cmd in run.script.calls(*_WHY):  # not `command -v ps`, a lookup
+            argv = cmd.unwrapped()
+            name = posixpath.basename(argv[0].value or "")
+            if name == "ssh" and ssh_agent:
                 continue
-            name, word = found
-            if name == "vim" and _batch_vim(cmd, word):
-                continue
-            if name == "ssh" and ssh_mount:
+            if name == "vim" and any(
+                (a.value or "").startswith("+") or a.value in _VIM_BATCH for a in argv[1:]
+            ):
                 continue
             yield Finding(
-                word.span,
+                argv[0].span,
                 f"`{name}` {_WHY[name]}: remove it from the build, or run it when the "
                 "container starts.",
             )

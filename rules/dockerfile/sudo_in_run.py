@@ -40,9 +40,10 @@ import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction
-from dlint.ir.shell import ShellScript
+from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.runs import runs
 
 META = RuleMeta(
     code="DL3004",
@@ -54,26 +55,17 @@ META = RuleMeta(
 )
 
 
-def _runs(df: Dockerfile) -> Iterator[tuple[Instruction, ShellScript]]:
-    """Each RUN with its script, ``ONBUILD RUN`` triggers included."""
-    for ins in df.instructions:
-        run = ins.trigger if ins.keyword == "ONBUILD" else ins
-        if run is not None and run.keyword == "RUN" and run.script is not None:
-            yield run, run.script
-
-
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for _ins, script in _runs(df):
-        for cmd in script.commands:
-            argv = cmd.argv
-            inner = cmd.unwrapped()
-            wrappers = argv[: len(argv) - len(inner)]
-            for word in wrappers:
-                if word.value is not None and posixpath.basename(word.value) == "sudo":
-                    yield Finding(
-                        word.span,
-                        "`sudo` in a build step: run the step as root with `USER root` "
-                        "(and switch back after it), or drop privileges at run time with "
-                        "`gosu`/`su-exec`.",
-                    )
-                    break
+    for run in runs(df, dialects=("posix", "exec")):
+        for cmd in run.script.commands:
+            wrappers = cmd.argv[: len(cmd.argv) - len(cmd.unwrapped())]
+            sudo = next(
+                (w for w in wrappers if w.value and posixpath.basename(w.value) == "sudo"), None
+            )
+            if sudo is not None:
+                yield Finding(
+                    sudo.span,
+                    "`sudo` in a build step: run the step as root with `USER root` "
+                    "(and switch back after it), or drop privileges at run time with "
+                    "`gosu`/`su-exec`.",
+                )

@@ -2,9 +2,10 @@
 
 ## What it does
 Reports each `useradd` in a `RUN` (or `ONBUILD RUN`) that sets a UID of six
-digits or more (`-u 100000`, `--uid=123456`, `-u$UID` when the stage gives
-`UID` a value) and has no `-l`/`--no-log-init`, at the UID option. A UID
-held in a variable whose value is unknown is not reported.
+digits or more (`-u 100000`, `--uid=123456`, `-u$UID` when the script or the
+stage gives `UID` a value) and has no `-l`/`--no-log-init`, at the UID option;
+the message names the variable the UID comes from. A UID held in a variable
+whose value is unknown is not reported.
 
 ## Why is this bad?
 `useradd` records the new user in `/var/log/lastlog` and `/var/log/faillog`,
@@ -27,22 +28,23 @@ RUN useradd --no-log-init -u 123456 -m app
 
 ## Differences from hadolint
 hadolint measures the UID as written, so `-u ${APP_UID}` counts as a long UID
-whatever the variable holds; dlint uses the value an `ARG` default or an
-`ENV` of the stage gives it, and stays silent when the value is unknown.
+whatever the variable holds; dlint uses the value the script itself, an
+`ARG` default or an `ENV` of the stage gives it, and stays silent when the
+value is unknown.
 hadolint also misses the long form `--uid` and a UID written against its
 option (`-u123456`).
 """
 
 from __future__ import annotations
 
-import posixpath
-import re
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
-from dlint.ir.shell import ShellCommand, ShellWord
+from dlint.ir.dockerfile import Dockerfile
+from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.runs import Run, runs
 
 META = RuleMeta(
     code="DL3046",
@@ -60,18 +62,28 @@ _LONG_VALUED = frozenset(
      "--skel", "--key", "--password", "--root", "--prefix", "--shell", "--uid", "--selinux-user",
      "--selinux-range"}
 )  # fmt: skip
-_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+
+_Token = tuple[str, ShellWord]  # a word the shell passes to useradd, and the word written
 
 
-def _uid_and_log_init(argv: tuple[ShellWord, ...]) -> tuple[list[ShellWord], str | None, bool]:
-    """(words holding the UID option, its value as written, whether -l is given)."""
-    uid: list[ShellWord] = []
-    value: str | None = None
+def _tokens(run: Run, words: tuple[ShellWord, ...]) -> list[_Token]:
+    """The words ``words`` expand to, each with the word it comes from; a word dlint
+    cannot expand stays as written."""
+    out: list[_Token] = []
+    for word in words:
+        fields = run.fields(word)
+        out.extend((text, word) for text in (fields if fields is not None else (word.literal,)))
+    return out
+
+
+def _uid_and_log_init(args: list[_Token]) -> tuple[list[_Token], bool]:
+    """(the tokens of the UID option, its value last; whether -l is given)."""
+    uid: list[_Token] = []
     no_log_init = False
-    i = 1
-    while i < len(argv):
-        word = argv[i]
-        text = word.literal
+    i = 0
+    while i < len(args):
+        token = args[i]
+        text = token[0]
         i += 1
         if text == "--":
             break
@@ -80,10 +92,8 @@ def _uid_and_log_init(argv: tuple[ShellWord, ...]) -> tuple[list[ShellWord], str
             if name == "--no-log-init":
                 no_log_init = True
             elif name in _LONG_VALUED:
-                given = inline if eq else (argv[i].literal if i < len(argv) else None)
                 if name == "--uid":
-                    uid = [word] if eq or i >= len(argv) else [word, argv[i]]
-                    value = given
+                    uid = [(inline, token[1])] if eq else [token, *args[i : i + 1]]
                 if not eq:
                     i += 1
             continue
@@ -94,83 +104,29 @@ def _uid_and_log_init(argv: tuple[ShellWord, ...]) -> tuple[list[ShellWord], str
                 no_log_init = True
             if letter in _SHORT_VALUED:
                 rest = text[j + 1 :]
-                given = rest if rest else (argv[i].literal if i < len(argv) else None)
                 if letter == "u":
-                    uid = [word] if rest or i >= len(argv) else [word, argv[i]]
-                    value = given
+                    uid = [(rest, token[1])] if rest else [token, *args[i : i + 1]]
                 if not rest:
                     i += 1
                 break
-    return uid, value, no_log_init
-
-
-def _known(df: Dockerfile, stage: Stage, before: Instruction) -> dict[str, str | None]:
-    """Variables with the value they hold when ``before`` runs (None: unknown). An
-    ``ONBUILD`` trigger runs in another build: only ENV values reach it."""
-    env: dict[str, str | None] = {}
-    args: dict[str, str | None] = {}
-    if isinstance(stage.base, StageRef) and stage.base.index < len(df.stages):
-        env.update(df.stages[stage.base.index].env)
-    global_defaults: dict[str, str | None] = {}
-    for arg in df.global_args:
-        for name, default in arg.declarations:
-            global_defaults[name.value] = default.value if default is not None else None
-    for ins in stage.instructions:
-        if ins is before:
-            break
-        if ins.keyword == "ARG":
-            for name, default in ins.declarations:
-                found = default.value if default is not None else global_defaults.get(name.value)
-                args[name.value] = found
-        elif ins.keyword == "ENV":
-            expanded = ins.expanded or ()
-            for i, (key, _value, _eq) in enumerate(ins.pairs):
-                raw = expanded[3 * i + 1] if len(expanded) > 3 * i + 1 else None
-                env[key.value] = raw if raw is not None and "$" not in raw else None
-    if before.keyword == "ONBUILD":
-        return env
-    return {**args, **env}  # ENV wins over an ARG of the same name
-
-
-def _resolve(value: str, known: dict[str, str | None]) -> str | None:
-    """The UID a word stands for, when it is a number or one variable with a known value."""
-    if "$" not in value:
-        return value
-    m = _VARIABLE.match(value.strip('"'))
-    if m is None:
-        return None
-    found = known.get(m.group(1) or m.group(2))
-    return found.strip("\"'") if found is not None and "$" not in found else None
-
-
-def _useradds(stage: Stage) -> Iterator[tuple[Instruction, ShellCommand]]:
-    for ins in stage.instructions:
-        run = ins.trigger if ins.keyword == "ONBUILD" else ins
-        if run is None or run.keyword != "RUN" or run.script is None:
-            continue
-        for cmd in run.script.commands:
-            argv = cmd.unwrapped()
-            if (
-                argv
-                and argv[0].value is not None
-                and posixpath.basename(argv[0].value) == "useradd"
-            ):
-                yield ins, cmd
+    return uid, no_log_init
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for stage in df.all_stages:
-        for ins, cmd in _useradds(stage):
-            uid_words, written, no_log_init = _uid_and_log_init(cmd.unwrapped())
-            if no_log_init or not uid_words or written is None:
+    for run in runs(df, dialects=("posix", "exec")):
+        for cmd in run.script.calls("useradd"):
+            argv = cmd.unwrapped()
+            uid, no_log_init = _uid_and_log_init(_tokens(run, argv[1:]))
+            if no_log_init or not uid:
                 continue
-            value = _resolve(written, _known(df, stage, ins))
-            if value is None or not value.isdigit() or len(value.lstrip("0")) <= 5:
+            value, word = uid[-1]  # `-u` alone, when no value follows: no number
+            if not value.isdigit() or len(value.lstrip("0")) <= 5:
                 continue
-            span = uid_words[0].span.cover(uid_words[-1].span)
+            names = ", ".join(f"`${n}`" for n in dict.fromkeys(word.variables))
+            held = f" (from {names})" if names else ""
             yield Finding(
-                span,
-                f"`useradd` with UID {value} and without `--no-log-init` (`-l`) writes "
+                uid[0][1].span.cover(word.span),
+                f"`useradd` with UID {value}{held} and without `--no-log-init` (`-l`) writes "
                 "lastlog and faillog records sized by the UID, which bloat the layer: add "
                 "`--no-log-init`.",
             )

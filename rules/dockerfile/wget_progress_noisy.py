@@ -4,7 +4,9 @@
 Reports each `wget` in a `RUN` (or `ONBUILD RUN`), also through `sudo` or
 `env`, that has none of `--progress`, `-q`/`--quiet`, `-nv`/`--no-verbose`,
 `-o`/`--output-file`, `-a`/`--append-output` or `-b`/`--background`, at the
-word `wget`.
+word `wget`. Options held in a variable the script or the stage sets
+(`WGET_OPTS="-q"; wget $WGET_OPTS ...`) count; a word whose value dlint cannot
+know is read as it is written.
 
 ## Why is this bad?
 Without a terminal, GNU wget falls back to its "dot" progress display: one
@@ -37,13 +39,14 @@ knows fewer options (`-q` works in both); dlint does not tell the two apart.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction
-from dlint.ir.shell import ShellScript, ShellWord
+from dlint.ir.dockerfile import Dockerfile
+from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.runs import Run, runs
 
 META = RuleMeta(
     code="DL3047",
@@ -61,48 +64,37 @@ _SHORT = frozenset("qoab")  # -q, -o FILE, -a FILE, -b
 _SHORT_VALUED = frozenset("OoaePUTtwYlABDXIQ")
 
 
-def _runs(df: Dockerfile) -> Iterator[tuple[Instruction, ShellScript]]:
-    """Each RUN with its script, ``ONBUILD RUN`` triggers included."""
-    for ins in df.instructions:
-        run = ins.trigger if ins.keyword == "ONBUILD" else ins
-        if run is not None and run.keyword == "RUN" and run.script is not None:
-            yield run, run.script
-
-
-def _quiet(args: tuple[ShellWord, ...]) -> bool:
-    """Whether wget's arguments set a progress style or silence it."""
+def _quiet(run: Run, args: tuple[ShellWord, ...]) -> bool:
+    """Whether wget's arguments set a progress style or silence it (a word dlint cannot
+    expand is read as written)."""
     for word in args:
-        text = word.literal
-        if text == "--":
-            return False
-        if text.startswith("--"):
-            if text.partition("=")[0] in _LONG:
+        fields = run.fields(word)
+        for text in fields if fields is not None else (word.literal,):
+            if text == "--":
+                return False
+            if text.startswith("--"):
+                if text.partition("=")[0] in _LONG:
+                    return True
+                continue
+            if not text.startswith("-") or len(text) < 2:
+                continue
+            if text.startswith("-nv"):
                 return True
-            continue
-        if not text.startswith("-") or len(text) < 2:
-            continue
-        if text.startswith("-nv"):
-            return True
-        for letter in text[1:]:
-            if letter in _SHORT:
-                return True
-            if letter in _SHORT_VALUED or letter == "n":
-                break
+            for letter in text[1:]:
+                if letter in _SHORT:
+                    return True
+                if letter in _SHORT_VALUED or letter == "n":
+                    break
     return False
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for _ins, script in _runs(df):
-        for cmd in script.commands:
+    for run in runs(df, dialects=("posix", "exec")):
+        for cmd in run.script.calls("wget"):
             argv = cmd.unwrapped()
-            if not argv or argv[0].value is None:
-                continue
-            if posixpath.basename(argv[0].value) != "wget":
-                continue
-            if _quiet(argv[1:]):
-                continue
-            yield Finding(
-                argv[0].span,
-                "`wget` without `--progress` or a quiet option floods the build log with "
-                "progress dots: add `--progress=dot:giga`, `-nv` or `-q`.",
-            )
+            if not _quiet(run, argv[1:]):
+                yield Finding(
+                    argv[0].span,
+                    "`wget` without `--progress` or a quiet option floods the build log with "
+                    "progress dots: add `--progress=dot:giga`, `-nv` or `-q`.",
+                )
