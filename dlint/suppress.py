@@ -21,7 +21,7 @@ itself reported (``unused-suppression``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -29,6 +29,7 @@ from dlint.ir.common import Span
 from dlint.ir.dockerfile import Dockerfile
 from dlint.report import Diagnostic
 from dlint.rule import Rule, covers
+from dlint.span_index import SpanIndex
 
 if TYPE_CHECKING:
     from dlint.ir.yaml import YNode
@@ -376,21 +377,86 @@ def _compose_scope(
 
 
 def apply(diagnostics: list[Diagnostic], suppressions: list[Suppression]) -> list[Diagnostic]:
-    """The diagnostics no suppression covers; marks the suppressions used."""
+    """The diagnostics no suppression covers; marks the suppressions used.
+
+    Suppressions are looked up by file, code and position (``_Reach``), so a file with
+    thousands of pragmas and thousands of findings costs no more than the two added."""
+    reach: dict[str, _Reach] = {}
     by_path: dict[str, list[Suppression]] = {}
     for s in suppressions:
         by_path.setdefault(s.path, []).append(s)
+    for path, found in by_path.items():
+        reach[path] = _Reach(found)
     kept: list[Diagnostic] = []
     for d in diagnostics:
-        hit = False
-        for s in by_path.get(d.path, ()):
-            code = s.covers(d)
-            if code is not None:
-                s.used.add(code)
-                hit = True
-        if not hit:
+        where = reach.get(d.path)
+        if where is None or not where.apply(d):
             kept.append(d)
     return kept
+
+
+@dataclass
+class _Group:
+    """The suppressions of one file that name one code and reach one span."""
+
+    members: list[Suppression]
+    marked: set[str] = field(default_factory=set)  # finding codes already marked used
+
+
+class _Reach:
+    """The suppressions of one file, by the code they name and the span they reach."""
+
+    def __init__(self, suppressions: list[Suppression]) -> None:
+        everywhere: dict[str, dict[int, Suppression]] = {}
+        scoped: dict[str, list[tuple[Span, Suppression]]] = {}
+        for s in suppressions:
+            for code in dict.fromkeys(s.codes):
+                if s.scope is None:
+                    everywhere.setdefault(code, {})[id(s)] = s
+                else:
+                    scoped.setdefault(code, []).append((s.scope, s))
+        self._everywhere = {c: _Group(list(m.values())) for c, m in everywhere.items()}
+        self._scoped = {
+            c: SpanIndex((span, _Group(members)) for span, members in _by_span(pairs))
+            for c, pairs in scoped.items()
+        }
+
+    def apply(self, d: Diagnostic) -> bool:
+        """Whether a suppression covers ``d``; marks each covering one used."""
+        rule = d.rule_code
+        # the codes that can cover it: its rule's, and each sub-code prefix of its own
+        keys = (
+            [rule]
+            if d.code == rule
+            else [rule, *(d.code[:k] for k in range(len(rule) + 1, len(d.code) + 1))]
+        )
+        hit = False
+        for key in keys:
+            groups: list[_Group] = []
+            if key in self._everywhere:
+                groups.append(self._everywhere[key])
+            index = self._scoped.get(key)
+            if index is not None:
+                for found in index.around(d.span.line, d.span.column):
+                    groups.extend(found)
+            for group in groups:
+                hit = True
+                if d.code in group.marked:
+                    continue
+                group.marked.add(d.code)
+                for s in group.members:
+                    code = s.covers(d)
+                    if code is not None:
+                        s.used.add(code)
+        return hit
+
+
+def _by_span(pairs: list[tuple[Span, Suppression]]) -> Iterator[tuple[Span, list[Suppression]]]:
+    grouped: dict[Span, dict[int, Suppression]] = {}
+    for span, s in pairs:
+        grouped.setdefault(span, {})[id(s)] = s
+    for span, members in grouped.items():
+        yield span, list(members.values())
 
 
 def useless(suppressions: list[Suppression]) -> list[tuple[Suppression, str]]:

@@ -181,6 +181,51 @@ def test_many_compose_pragmas_are_linear(tmp_path: Path) -> None:
     )
 
 
+def test_pragmas_over_findings_are_linear(tmp_path: Path) -> None:
+    # each pragma silences one finding, and a stack of pragmas above one RUN silences
+    # each of its packages: once every finding was tried against every pragma
+    def make(n: int) -> Files:
+        own = "".join(f"# hadolint ignore=DL3008\nRUN apt-get install -y p{i}\n" for i in range(n))
+        packages = " ".join(f"q{i}" for i in range(n))
+        stack = "# dlint: ignore=DL3008 -- pinned upstream\n" * n
+        return {"Dockerfile": f"FROM debian:12\n{own}{stack}RUN apt-get install -y {packages}\n"}
+
+    linear(tmp_path, make, 100)
+    assert not [d for d in run(tmp_path / "large").diagnostics if d.code == "DL3008"]
+
+
+_EVERY_RULE = 'select = ["ALL"]\nignore = ["SC"]\n'  # ShellCheck is another program's time
+
+
+def test_every_rule_is_linear_on_many_runs(tmp_path: Path) -> None:
+    one = (
+        "ARG V{i}=1\nENV P{i}=x\n"
+        "RUN apt-get update && apt-get install -y curl $P{i} && pip install flask "
+        "&& yarn install && dnf install -y git && apk add --no-cache jq && cd /tmp\n"
+        "ONBUILD RUN npm install left-pad && gem install rails\n"
+        "COPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz && useradd u{i}\n"
+        "WORKDIR app{i}\nUSER u{i}\nCMD run {i}\n"
+    )
+
+    def make(n: int) -> Files:
+        body = "".join(one.format(i=i) for i in range(n))
+        return {"Dockerfile": f"FROM debian:12\n{body}", ".dlint.toml": _EVERY_RULE}
+
+    linear(tmp_path, make, 20)
+
+
+def test_every_rule_is_linear_on_chained_stages(tmp_path: Path) -> None:
+    def make(n: int) -> Files:
+        stages = "".join(
+            f'FROM s{i} AS s{i + 1}\nWORKDIR w\nCOPY x y\nSHELL ["/bin/bash", "-c"]\n'
+            "HEALTHCHECK CMD true\nCMD run\n"
+            for i in range(n)
+        )
+        return {"Dockerfile": f"FROM debian:12 AS s0\n{stages}", ".dlint.toml": _EVERY_RULE}
+
+    linear(tmp_path, make, 50)
+
+
 def test_dotenv_is_linear(tmp_path: Path) -> None:
     def make(n: int) -> Files:
         body = "".join(f"A{i}=${{A{i - 1}:-x}}\n" for i in range(n)) + 'Q="' + "line\n" * n

@@ -3,8 +3,9 @@ stages use, which ones a stage is built on."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from dlint.ir.dockerfile import Dockerfile, Stage, StageRef
-from dlint.ir.image import ImageRef
 
 
 def ancestry(df: Dockerfile, stage: Stage) -> tuple[Stage, ...]:
@@ -22,11 +23,25 @@ def ancestry(df: Dockerfile, stage: Stage) -> tuple[Stage, ...]:
     return tuple(out)
 
 
-def origin(df: Dockerfile, stage: Stage) -> ImageRef | None:
-    """The image a stage starts from, through the stages it is built on (None:
-    ``scratch``, or no FROM)."""
-    base = ancestry(df, stage)[-1].base
-    return base if isinstance(base, ImageRef) else None
+def parent(df: Dockerfile, stage: Stage) -> Stage | None:
+    """The stage ``stage`` is built FROM (None: it starts from an image or scratch)."""
+    base = stage.base
+    if isinstance(base, StageRef) and 0 <= base.index < stage.index:
+        return df.stages[base.index]
+    return None
+
+
+def nearest(df: Dockerfile, marked: Iterable[int]) -> dict[int, int]:
+    """For each stage that is in ``marked`` or built FROM one (at any depth): the index
+    of the nearest such stage, itself included. One pass in file order, so rules that
+    ask it of every stage stay linear on long FROM chains."""
+    out = {i: i for i in marked}
+    for stage in df.stages:  # a stage comes after the stage it is built FROM
+        if stage.index not in out:
+            up = parent(df, stage)
+            if up is not None and up.index in out:
+                out[stage.index] = out[up.index]
+    return out
 
 
 def shipped(df: Dockerfile) -> frozenset[int]:

@@ -53,7 +53,7 @@ from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.instructions import last
-from .._shared.stages import ancestry, used
+from .._shared.stages import nearest, used
 
 META = RuleMeta(
     code="DL3057",
@@ -68,9 +68,9 @@ META = RuleMeta(
 
 def check(df: Dockerfile) -> Iterator[Finding]:
     later = used(df)
-    checked = {s.index for s in df.stages if last(s, "HEALTHCHECK") is not None}
+    checked = nearest(df, (s.index for s in df.stages if last(s, "HEALTHCHECK") is not None))
     for stage in df.stages:
-        if stage.index in later or any(s.index in checked for s in ancestry(df, stage)):
+        if stage.index in later or stage.index in checked:
             continue
         what = f"Stage `{stage.name}`" if stage.name else f"Stage {stage.index}"
         yield Finding(

@@ -58,7 +58,7 @@ from dlint.rule import Finding, RuleMeta
 
 from .._shared.instructions import last, references
 from .._shared.labels import unquote
-from .._shared.stages import ancestry
+from .._shared.stages import nearest, parent
 
 META = RuleMeta(
     code="DL3045",
@@ -97,13 +97,15 @@ def _relative_destination(ins: Instruction, escape: str, substituted: bool) -> s
     return plain
 
 
-def _known_workdir(df: Dockerfile, stage: Stage, workdirs: set[int]) -> bool:
+def _known_workdir(
+    df: Dockerfile, stage: Stage, workdirs: dict[int, int], scratch: dict[int, int]
+) -> bool:
     """Whether the stage starts in a known directory: a stage it is built from sets a
     WORKDIR, or it is built from ``scratch`` (which starts in ``/``)."""
     if stage.from_instruction is None:
         return False
-    chain = ancestry(df, stage)
-    return any(s.index in workdirs for s in chain[1:]) or chain[-1].base is None
+    up = parent(df, stage)
+    return (up is not None and up.index in workdirs) or stage.index in scratch
 
 
 def _finding(ins: Instruction, dest: str) -> Finding:
@@ -115,8 +117,10 @@ def _finding(ins: Instruction, dest: str) -> Finding:
     )
 
 
-def _stage(df: Dockerfile, stage: Stage, workdirs: set[int]) -> Iterator[Finding]:
-    inherited = _known_workdir(df, stage, workdirs)
+def _stage(
+    df: Dockerfile, stage: Stage, workdirs: dict[int, int], scratch: dict[int, int]
+) -> Iterator[Finding]:
+    inherited = _known_workdir(df, stage, workdirs, scratch)
     anywhere = inherited or stage.index in workdirs
     workdir = inherited
     onbuild_workdir = False
@@ -138,6 +142,8 @@ def _stage(df: Dockerfile, stage: Stage, workdirs: set[int]) -> Iterator[Finding
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    workdirs = {s.index for s in df.all_stages if last(s, "WORKDIR") is not None}
+    workdirs = nearest(df, (s.index for s in df.all_stages if last(s, "WORKDIR") is not None))
+    # the stages built on scratch, which starts in ``/``
+    scratch = nearest(df, (s.index for s in df.stages if s.base is None))
     for stage in df.all_stages:
-        yield from _stage(df, stage, workdirs)
+        yield from _stage(df, stage, workdirs, scratch)

@@ -50,7 +50,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile, Instruction
 from dlint.rule import Finding, RuleMeta
 
-from .._shared.stages import ancestry
+from .._shared.stages import nearest, parent
 
 META = RuleMeta(
     code="DL3000",
@@ -86,13 +86,15 @@ def check(df: Dockerfile) -> Iterator[Finding]:
         found = next((i for i in stage.instructions if i.keyword == "WORKDIR" and i.args), None)
         if found is not None:
             first[stage.index] = found
+    set_before = nearest(df, first)
     for stage in df.all_stages:
         ins = first.get(stage.index)
         path = _path(ins) if ins is not None else None
         if ins is None or not path or _absolute(path):
             continue
         # a stage built on others starts where they left it: set, when one has a WORKDIR
-        if any(parent.index in first for parent in ancestry(df, stage)[1:]):
+        up = parent(df, stage)
+        if up is not None and up.index in set_before:
             continue
         written = ins.args[0].value
         shown = f"`{written}` (`{path}`)" if "$" in written else f"`{path}`"

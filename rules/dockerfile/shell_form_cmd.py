@@ -63,7 +63,7 @@ from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile, Instruction, Stage
 from dlint.rule import Finding, RuleMeta
 
-from .._shared.stages import ancestry
+from .._shared.stages import nearest, parent
 
 META = RuleMeta(
     code="DL3025",
@@ -88,13 +88,14 @@ def _posix(shell: Instruction) -> bool:
     return program.removesuffix(".exe") in _POSIX_SHELLS
 
 
-def _inherited(df: Dockerfile, stage: Stage, shells: dict[int, Instruction]) -> bool:
-    """Whether a stage starts with a POSIX shell: the last SHELL of the stages it is
-    built on, else its image's (not on Windows)."""
-    if shells:  # else no stage changes its shell
-        for parent in ancestry(df, stage)[1:]:
-            if parent.index in shells:
-                return _posix(shells[parent.index])
+def _inherited(
+    df: Dockerfile, stage: Stage, shells: dict[int, Instruction], near: dict[int, int]
+) -> bool:
+    """Whether a stage starts with a POSIX shell: the last SHELL of the nearest stage it
+    is built on that has one (``near``), else its image's (not on Windows)."""
+    up = parent(df, stage)
+    if up is not None and up.index in near:
+        return _posix(shells[near[up.index]])
     return not stage.windows
 
 
@@ -146,6 +147,7 @@ def check(df: Dockerfile) -> Iterator[Finding]:
         for ins in stage.instructions:
             if ins.keyword == "SHELL":
                 shells[stage.index] = ins
+    near = nearest(df, shells)
     for stage in df.all_stages:
         posix: bool | None = None  # None: the shell it starts with, worked out when needed
         for ins in stage.instructions:
@@ -156,7 +158,7 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             if found is None:
                 continue
             if posix is None:
-                posix = _inherited(df, stage, shells)
+                posix = _inherited(df, stage, shells, near)
             if posix:
                 name, span, command = found
                 yield Finding(span, _message(name, command))
