@@ -4,7 +4,8 @@ Each ``RUN``, and each ``RUN`` an ``ONBUILD`` wraps (it runs later, in the build
 of the images made from this one), with its stage, its script, its mounts and the
 variables it sees: a ``$NAME`` in the script takes the values the script itself
 gives ``NAME`` before that point, else the stage's ARG or ENV (an ONBUILD trigger
-sees ENVs only: this file's ARGs do not exist in the build that runs it).
+sees every ENV of the stage and no ARG: it runs in the build of another image, after
+this one is complete).
 """
 
 from __future__ import annotations
@@ -37,8 +38,14 @@ class Run:
         return self.instruction.mounts
 
     def variable(self, name: str) -> Variable | None:
-        """The ARG or ENV ``name`` the RUN sees (None: none)."""
-        return self.stage.variables.at(name, self.written.span, env_only=self.onbuild is not None)
+        """The ARG or ENV ``name`` the RUN sees (None: none). A trigger runs when an
+        image is built FROM this one, so it sees every ENV of the stage, also those
+        written after the ONBUILD, and no ARG."""
+        if self.onbuild is None:
+            return self.stage.variables.at(name, self.written.span)
+        last = self.stage.instructions[-1].span
+        end = Span.point(last.end_line, last.end_column + 1)
+        return self.stage.variables.at(name, end, env_only=True)
 
     def values(self, name: str, at: Span | None = None) -> tuple[str, ...] | None:
         """The values ``$name`` can have at ``at`` in the script (at its start when None):

@@ -15,9 +15,10 @@ The script is checked with the shell that runs it: the stage's `SHELL`, a
 BusyBox's `sh`, as Alpine runs it). Scripts for other shells (PowerShell,
 `cmd`, `zsh`, Python heredocs...) and exec-form `RUN ["..."]` are not checked.
 The variables that the stage's `ARG` and `ENV` instructions declare before the
-`RUN`, the `ENV` variables of the stage it is built on, and the proxy variables
-Docker passes (`HTTP_PROXY`...) count as set. An `ONBUILD RUN` runs in the build
-of another image, which has this image's `ENV` variables but not its `ARG`s.
+`RUN`, the `ARG` and `ENV` variables of the stage it is built on, and the proxy
+variables Docker passes (`HTTP_PROXY`...) count as set. An `ONBUILD RUN` runs in the
+build of another image, which has all of this image's `ENV` variables (also those
+set after the `ONBUILD`) but not its `ARG`s.
 
 The rule needs the ShellCheck program: `pip install 'dlint-docker[shellcheck]'`
 installs it with dlint; one on the `PATH` works too. Without it the rule
@@ -43,15 +44,16 @@ RUN for archive in ./*.tgz; do tar xzf "$archive"; done
 
 ## Differences from hadolint
 - Each finding is placed on the word ShellCheck points at, not on the first
-  line of the `RUN`; hadolint reports a code and message once per `RUN`, dlint
-  each place it applies to.
+  line of the `RUN`. hadolint keeps one ShellCheck finding per `RUN` (it places
+  them all on the `RUN`'s line and keeps one per line), so a second code in the
+  same `RUN` is lost; dlint reports each one at each place it applies to.
 - Scripts run by `SHELL ["powershell", ...]` are not checked (hadolint skips
   only `pwsh`, and reports ShellCheck's parse errors on PowerShell code).
 - `ash` scripts are checked as BusyBox `sh` (hadolint checks them as `dash`).
 - An `ONBUILD RUN` is checked with the `SHELL` in effect where it is written,
   which the images built from this one inherit (hadolint checks it with `sh`).
-- The `ENV` variables of the stage a stage is built on (`FROM base AS app`)
-  count as set, as Docker passes them on.
+- The `ARG` and `ENV` variables of the stage a stage is built on (`FROM base AS
+  app`) count as set, as BuildKit passes them on.
 
 ## Known limitations
 ShellCheck's own `# shellcheck disable=...` comments work inside heredoc
@@ -189,17 +191,20 @@ def _job(ins: Instruction, script: ShellScript, names: set[str]) -> _Job | None:
 
 def _jobs(df: Dockerfile) -> Iterator[_Job]:
     """Each script to check, with the variables set where it runs: a RUN sees the
-    stage's ARGs and ENVs so far and the ENVs of the stage it is built on; an ONBUILD
-    RUN runs in another build, which has the ENVs only."""
-    env_at_end: dict[int, set[str]] = {}  # the ENV names each stage ends with
+    stage's ARGs and ENVs so far and those of the stage it is built on (BuildKit passes
+    both on); an ONBUILD RUN runs in another build, which has the ENVs only."""
+    at_end: dict[int, tuple[set[str], set[str]]] = {}  # the ENV and ARG names of each stage
     for stage in df.all_stages:
         env = set(_PROXIES)
-        if isinstance(stage.base, StageRef):
-            env |= env_at_end.get(stage.base.index, set())
         args: set[str] = set()
+        if isinstance(stage.base, StageRef) and stage.base.index in at_end:
+            parent_env, parent_args = at_end[stage.base.index]
+            env |= parent_env
+            args |= parent_args
         instructions = stage.instructions
         if stage.index < 0:  # no FROM yet: the ARGs before it are in scope too
             instructions = tuple(sorted(df.global_args + instructions, key=lambda i: i.span.line))
+        triggers: list[Instruction] = []
         for ins in instructions:
             if ins.keyword == "ARG":
                 args.update(n.value for n, _ in ins.declarations if _NAME.fullmatch(n.value))
@@ -210,10 +215,14 @@ def _jobs(df: Dockerfile) -> Iterator[_Job]:
                 if job is not None:
                     yield job
             elif ins.trigger is not None and ins.trigger.keyword == "RUN" and ins.trigger.script:
-                job = _job(ins, ins.trigger.script, env)
-                if job is not None:
-                    yield job
-        env_at_end[stage.index] = env
+                triggers.append(ins)
+        # a trigger runs when an image is built FROM this one: with every ENV of the stage
+        for ins in triggers:
+            assert ins.trigger is not None and ins.trigger.script is not None
+            job = _job(ins, ins.trigger.script, env)
+            if job is not None:
+                yield job
+        at_end[stage.index] = (env, args)
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:

@@ -54,6 +54,7 @@ class _Scope:
     visible: dict[str, str] = field(default_factory=dict)
     inherited: dict[str, Variable] = field(default_factory=dict)  # at the stage's start
     env_vars: dict[str, Variable] = field(default_factory=dict)  # the ENVs, for a child stage
+    arg_vars: dict[str, Variable] = field(default_factory=dict)  # the ARGs, for a child stage
     log: dict[str, list[tuple[tuple[int, int], Variable]]] = field(default_factory=dict)
     here: Span = field(default_factory=lambda: Span.point(1))
 
@@ -61,11 +62,23 @@ class _Scope:
     def inheriting(cls, env: dict[str, str], variables: dict[str, Variable]) -> _Scope:
         return cls({}, dict(env), dict(env), dict(variables), dict(variables))
 
+    def child(self, at: Span) -> _Scope:
+        """The scope a stage built FROM this one starts with: BuildKit passes on the
+        stage's ARGs and ENVs as they are at its end (an ENV wins over an ARG)."""
+        visible = {k: v for k, v in self.args.items() if v is not None}
+        visible.update(self.env)
+        env_vars = {k: dataclasses.replace(v, span=at) for k, v in self.env_vars.items()}
+        arg_vars = {k: dataclasses.replace(v, span=at) for k, v in self.arg_vars.items()}
+        inherited = {**arg_vars, **env_vars}
+        return _Scope(dict(self.args), dict(self.env), visible, inherited, env_vars, arg_vars)
+
     def _note(self, name: str, value: str | None, kind: str) -> None:
         variable = Variable(name, value, "env" if kind == "env" else "arg", self.here)
         self.log.setdefault(name, []).append(((self.here.line, self.here.column), variable))
         if kind == "env":
             self.env_vars[name] = variable
+        else:
+            self.arg_vars[name] = variable
 
     def set_arg(self, name: str, value: str | None) -> None:
         self.args[name] = value
@@ -357,11 +370,7 @@ def build_stages(
             base, platform, ins = b.base_of(ins, index)
             if isinstance(base, StageRef) and base.index < len(b.stage_states):
                 parent = b.stage_states[base.index]
-                inherited = {
-                    k: dataclasses.replace(v, span=ins.span)
-                    for k, v in parent.scope.env_vars.items()
-                }
-                scope = _Scope.inheriting(parent.scope.env, inherited)
+                scope = parent.scope.child(ins.span)
                 state = _StageState(scope, parent.shell, parent.windows, parent.workdir)
             else:
                 # a Windows image by its name, or a file written for Windows (`# escape=`)
