@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import posixpath
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 from typing import Literal
 
@@ -83,6 +83,25 @@ class ShellWord:
                 return None
         return tuple(dict.fromkeys(_split(combo) for combo in product(*options)))
 
+    def values(self, lookup: Lookup) -> tuple[str, ...] | None:
+        """Each value the word can have where no splitting happens (the value of an
+        assignment, ``NAME="a $b"``); None when some part is unknown."""
+        if self.value is not None:
+            return (self.value,)
+        if not self.parts:
+            return None
+        options: list[tuple[str, ...]] = []
+        total = 1
+        for part in self.parts:
+            found = _part_values(part, lookup)
+            if found is None:
+                return None
+            total *= len(found)
+            if total > _MAX_ALTERNATIVES:
+                return None
+            options.append(found)
+        return tuple(dict.fromkeys("".join(combo) for combo in product(*options)))
+
 
 def _walk(parts: tuple[WordPart, ...]) -> list[WordPart]:
     out: list[WordPart] = []
@@ -150,8 +169,8 @@ def _split(pieces: tuple[tuple[str, bool], ...]) -> tuple[str, ...]:
         if value[:1].isspace() and current is not None:
             words.append(current)
             current = None
-        for i, field in enumerate(fields):
-            current = (current or "") + field
+        for i, piece in enumerate(fields):
+            current = (current or "") + piece
             if i < len(fields) - 1:
                 words.append(current)
                 current = None
@@ -204,7 +223,7 @@ class ShellCommand:
             base = posixpath.basename(prog) if prog else None
             if base not in _WRAPPERS:
                 return argv
-            if base == "command" and len(argv) > 1 and argv[1].value in ("-v", "-V"):
+            if base == "command" and _looks_up(argv[1:]):
                 return argv  # `command -v ps` looks ps up, it does not run it
             takes_value = _WRAPPER_FLAGS_WITH_VALUE.get(base or "", frozenset())
             i = 1
@@ -222,6 +241,18 @@ class ShellCommand:
                 break
             argv = argv[i:]
         return argv
+
+
+def _looks_up(args: tuple[ShellWord, ...]) -> bool:
+    """Whether ``command``'s options (``-v``, ``-V``, also grouped: ``-pv``) make it
+    look the program up instead of running it."""
+    for word in args:
+        text = word.literal
+        if text == "--" or not text.startswith("-") or text == "-":
+            return False
+        if "v" in text[1:] or "V" in text[1:]:
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,20 +287,23 @@ class ShellScript:
     source_map: SourceMap | None = None  # offsets in ``source`` to places in the file
     assignments: tuple[Assignment, ...] = ()  # the variables it sets, in order
     shell: tuple[str, ...] = ()  # what runs it: the SHELL (``/bin/sh -c``) or a #! line
+    _index: _Assignments = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", _Assignments(self.assignments, self.commands))
 
     def assigned(self, name: str, before: Span | None = None) -> tuple[str, ...] | None:
         """The values the script gives ``name`` (before ``before``, when given): () when
-        it sets none, None when one of them is not known."""
-        values: list[str] = []
-        for a in self.assignments:
-            if a.name != name or (
-                before is not None and (a.span.line, a.span.column) >= (before.line, before.column)
-            ):
-                continue
-            if a.value is None or a.value.value is None:
-                return None
-            values.append(a.value.value)
-        return tuple(dict.fromkeys(values))
+        it sets none, None when one of them is not known (or there are too many)."""
+        return self._index.assigned(name, before)
+
+    def setters(self, name: str, before: Span) -> tuple[Assignment, ...] | None:
+        """The assignments of ``name`` before ``before``, in order (None: too many)."""
+        return self._index.setters(name, before)
+
+    def exported(self, name: str, before: Span) -> bool:
+        """Whether an ``export`` before ``before`` exports ``name``."""
+        return self._index.exported(name, before)
 
     def calls(self, *programs: str) -> tuple[ShellCommand, ...]:
         """Commands whose (unwrapped) program is one of ``programs``."""
@@ -280,3 +314,75 @@ class ShellScript:
             if argv and argv[0].value is not None and posixpath.basename(argv[0].value) in wanted:
                 out.append(cmd)
         return tuple(out)
+
+
+def _start(span: Span) -> tuple[int, int]:
+    return (span.line, span.column)
+
+
+class _Assignments:
+    """The assignments and exports of a script, by name and position, so each question
+    costs a binary search however long the script is."""
+
+    __slots__ = ("_by_name", "_exports", "_known", "_starts")
+
+    def __init__(
+        self, assignments: tuple[Assignment, ...], commands: tuple[ShellCommand, ...]
+    ) -> None:
+        ordered = sorted(assignments, key=lambda a: _start(a.span))
+        self._by_name: dict[str, list[Assignment]] = {}
+        for a in ordered:
+            self._by_name.setdefault(a.name, []).append(a)
+        self._starts = {n: [_start(a.span) for a in found] for n, found in self._by_name.items()}
+        # the values known after each assignment of a name (None: one is not known)
+        self._known: dict[str, list[tuple[str, ...] | None]] = {}
+        for name, found in self._by_name.items():
+            values: dict[str, None] | None = {}
+            known: list[tuple[str, ...] | None] = []
+            for a in found:
+                if values is not None and a.value is not None and a.value.value is not None:
+                    values[a.value.value] = None
+                    if len(values) > _MAX_ALTERNATIVES:
+                        values = None
+                else:
+                    values = None
+                known.append(tuple(values) if values is not None else None)
+            self._known[name] = known
+        # where each name is exported: ``export NAME`` or ``export NAME=value``
+        self._exports: dict[str, list[tuple[int, int]]] = {}
+        starts = [_start(a.span) for a in ordered]
+        for cmd in commands:
+            if cmd.program != "export":
+                continue
+            names = {w.value.partition("=")[0] for w in cmd.args if w.value is not None}
+            first = bisect_right(starts, _start(cmd.span))
+            end = (cmd.span.end_line, cmd.span.end_column)
+            for a in ordered[first:]:
+                if _start(a.span) > end:
+                    break
+                names.add(a.name)
+            for name in names:
+                self._exports.setdefault(name, []).append(_start(cmd.span))
+
+    def _count(self, name: str, before: Span | None) -> int:
+        """How many assignments of ``name`` start before ``before`` (all: None)."""
+        starts = self._starts.get(name, [])
+        return len(starts) if before is None else bisect_left(starts, _start(before))
+
+    def assigned(self, name: str, before: Span | None) -> tuple[str, ...] | None:
+        count = self._count(name, before)
+        return self._known[name][count - 1] if count else ()
+
+    def setters(self, name: str, before: Span) -> tuple[Assignment, ...] | None:
+        count = self._count(name, before)
+        if count > _MAX_ALTERNATIVES:
+            return None
+        return tuple(self._by_name.get(name, [])[:count])
+
+    def exported(self, name: str, before: Span) -> bool:
+        return _before(self._exports.get(name, []), _start(before)) > 0
+
+
+def _before(starts: list[tuple[int, int]], at: tuple[int, int]) -> int:
+    """How many of ``starts`` (sorted) come strictly before ``at``."""
+    return bisect_left(starts, at)

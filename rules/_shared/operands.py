@@ -28,7 +28,7 @@ def names(run: Run, word: ShellWord) -> Iterator[tuple[str, tuple[str, ...], str
     if word.value is not None:
         yield word.value, (), ""
         return
-    if word.variables and all(run.script.assigned(v, word.span) for v in word.variables):
+    if word.variables and all(run.script.setters(v, word.span) for v in word.variables):
         found = run.expansions(word)
         fields = dict.fromkeys(f for each in found or () for f in each)
         if found is not None and not any(f.startswith("-") for f in fields):

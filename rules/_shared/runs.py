@@ -11,13 +11,14 @@ this one is complete).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from dlint.ir.common import Span
 from dlint.ir.dockerfile import Dockerfile, Instruction, RunMount, Stage, Variable
 from dlint.ir.shell import ShellCommand, ShellScript, ShellWord
 
+_NESTING = 4  # how deep values built from other variables are worked out
 CACHE_MOUNTS = frozenset({"cache", "tmpfs"})  # mounts whose content stays out of the layer
 
 
@@ -27,6 +28,10 @@ class Run:
     instruction: Instruction  # the RUN (for ONBUILD RUN: the RUN it wraps)
     onbuild: Instruction | None  # the ONBUILD that wraps it
     script: ShellScript
+    # what ``values`` worked out, by (name, place): the script and its stage never change
+    _memo: dict[tuple[str, tuple[int, int] | None], tuple[str, ...] | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def written(self) -> Instruction:
@@ -49,14 +54,48 @@ class Run:
 
     def values(self, name: str, at: Span | None = None) -> tuple[str, ...] | None:
         """The values ``$name`` can have at ``at`` in the script (at its start when None):
-        () when nothing sets it, None when dlint cannot know."""
+        () when nothing sets it, None when dlint cannot know. A value the script builds
+        from other variables (``PKGS="bash $extra"``) is worked out from theirs."""
+        return self._values(name, at, _NESTING)
+
+    def _values(self, name: str, at: Span | None, depth: int) -> tuple[str, ...] | None:
+        key = (name, None if at is None else (at.line, at.column))
+        if key in self._memo:
+            return self._memo[key]
+        self._memo[key] = None  # while it is worked out
         own = self.script.assigned(name, at) if at is not None else ()
+        if own is None and at is not None and depth > 0:
+            own = self._built(name, at, depth)
         if own is None or own:
-            return own
-        variable = self.variable(name)
-        if variable is None:
-            return ()
-        return None if variable.value is None else (variable.value,)
+            found = own
+        else:
+            variable = self.variable(name)
+            found = (
+                () if variable is None else (None if variable.value is None else (variable.value,))
+            )
+        self._memo[key] = found
+        return found
+
+    def _built(self, name: str, at: Span, depth: int) -> tuple[str, ...] | None:
+        """The values of ``name`` at ``at`` when an assignment builds one from other
+        variables: each assignment's word, with the values they have where it runs."""
+        setters = self.script.setters(name, at)
+        if setters is None:
+            return None
+        values: list[str] = []
+        for a in setters:
+            if a.value is None:
+                return None
+            place = a.span
+
+            def lookup(other: str, place: Span = place) -> tuple[str, ...] | None:
+                return self._values(other, place, depth - 1)
+
+            found = a.value.values(lookup)
+            if found is None:
+                return None
+            values.extend(found)
+        return tuple(dict.fromkeys(values))
 
     def expansions(self, word: ShellWord) -> tuple[tuple[str, ...], ...] | None:
         """Each way ``word`` can expand, as the words the shell makes of it (None:
@@ -84,13 +123,7 @@ class Run:
                     return (value,)
                 # a ``NAME=value cmd`` prefix: the IR keeps only its source
                 return None if any(c in value for c in "$`\\") else (value.strip("\"'"),)
-        exported = any(
-            w.value == name
-            or any(a.name == name and w.span.contains(a.span) for a in self.script.assignments)
-            for c in self.script.commands
-            if c.program == "export" and c.span < command.span
-            for w in c.args
-        )
+        exported = self.script.exported(name, command.span)
         return self.values(name, command.span) if exported or self.variable(name) else ()
 
     def cached(self, path: str) -> bool:
@@ -116,6 +149,34 @@ def runs(df: Dockerfile, dialects: tuple[str, ...] = ("posix",)) -> Iterator[Run
                 continue
             if run.script.dialect in dialects:
                 yield run
+
+
+def backwards(
+    commands: Sequence[ShellCommand], marks: Sequence[Span]
+) -> Iterator[tuple[int, list[ShellCommand]]]:
+    """The marks (places in a script) from the last to the first, each as its index and
+    the commands that start after it and were not given with a later mark: a rule
+    that asks "does a later command undo this?" of every mark reads each command once
+    (keeping what it learnt), instead of the whole rest of the script each time."""
+    later = sorted(commands, key=lambda c: c.span, reverse=True)
+    taken = 0
+    for i in sorted(range(len(marks)), key=lambda i: marks[i], reverse=True):
+        start = taken
+        while taken < len(later) and later[taken].span > marks[i]:
+            taken += 1
+        yield i, later[start:taken]
+
+
+def ancestors(path: str) -> Iterator[str]:
+    """``path`` (normalized) and each folder holding it, up to ``/``: the folders
+    ``under(path, folder)`` is true for."""
+    current = posixpath.normpath(path)
+    while True:
+        yield current
+        parent = posixpath.dirname(current)
+        if parent == current or not parent:
+            return
+        current = parent
 
 
 def under(path: str, folder: str) -> bool:

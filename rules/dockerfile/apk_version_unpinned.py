@@ -15,7 +15,9 @@ what it holds is unknown.
 
 A variable the script sets itself is read: `INSTALL_PKGS="bash tzdata" && apk
 add --no-cache ${INSTALL_PKGS}` reports each package it holds without a
-version, on `${INSTALL_PKGS}`.
+version, on `${INSTALL_PKGS}`, also when its value is built from other variables
+the script sets (`INSTALL_PKGS="bash $jdk"`, `jdk` set in each branch of a
+`case`).
 
 ## Why is this bad?
 Without a version, `apk add` takes whatever the repository has on the day of
@@ -45,10 +47,6 @@ RUN apk add --no-cache curl=8.9.1-r2 "ca-certificates~20240705"
 - hadolint reports the `RUN` once; dlint reports each unpinned package.
 - hadolint reports `apk add --simulate`, which installs nothing; dlint does
   not.
-
-## Known limitations
-A variable whose value itself uses a variable (`PKGS="bash $extra"`) is not
-read, so the packages it names are not judged.
 """
 
 from __future__ import annotations

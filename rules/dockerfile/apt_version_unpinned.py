@@ -18,7 +18,8 @@ holds is unknown.
 
 A variable the script sets itself is read: `fetchDeps="gnupg dirmngr"; apt-get
 install -y $fetchDeps` reports each package it holds without a version, on
-`$fetchDeps`.
+`$fetchDeps`, also when its value is built from other variables the script sets
+(`PKGS="bash $extra"`, `extra` set in each branch of a `case`).
 
 ## Why is this bad?
 Without a version, `apt-get install` takes whatever the mirror has on the day
@@ -57,10 +58,6 @@ RUN apt-get update \
   `apt-get` run through `sudo`, `env` or `xargs` (`... | xargs apt-get install
   -y --reinstall man` installs `man` unpinned).
 - hadolint reports the `RUN` once; dlint reports each unpinned package.
-
-## Known limitations
-A variable whose value itself uses a variable (`PKGS="bash $extra"`) is not
-read, so the packages it names are not judged.
 """
 
 from __future__ import annotations
