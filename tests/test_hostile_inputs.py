@@ -214,6 +214,20 @@ def test_every_rule_is_linear_on_many_runs(tmp_path: Path) -> None:
     linear(tmp_path, make, 20)
 
 
+def test_script_variables_are_linear(tmp_path: Path) -> None:
+    # every `$NAME` once tried every assignment of the script, and every pip every export
+    def make(n: int) -> Files:
+        own = "; ".join(f"a{i}=x{i}" for i in range(n))
+        uses = " ".join(f"$a{i}" for i in range(n))
+        same = "; ".join(f"s=v{i % 3}" for i in range(n))
+        chain = "; ".join(f'c{i + 1}="$c{i} y"' for i in range(n))
+        exports = "; ".join(f"export E{i}=1 && pip install p{i}" for i in range(n))
+        script = f"{own}; {same}; c0=z; {chain}; {exports}; apk add {uses} $s $c{n} " + "$s " * n
+        return {"Dockerfile": f"FROM alpine:3.20\nRUN {script}\n", ".dlint.toml": _EVERY_RULE}
+
+    linear(tmp_path, make, 100)
+
+
 def test_every_rule_is_linear_on_chained_stages(tmp_path: Path) -> None:
     def make(n: int) -> Files:
         stages = "".join(

@@ -63,11 +63,11 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.ir.shell import ShellCommand, ShellWord
 from dlint.rule import Finding, RuleMeta
 
-from .._shared.packages import Invocation, invocations, parse
-from .._shared.runs import CACHE_MOUNTS, Run, runs, under
+from .._shared.caches import Cache, option_values
+from .._shared.packages import Invocation, invocations
+from .._shared.runs import Run, runs
 
 META = RuleMeta(
     code="DL3042",
@@ -82,83 +82,43 @@ META = RuleMeta(
 # read as "keep it".
 _PIP_FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
 _PIP_BOOLEANS = frozenset({"y", "yes", "t", "true", "on", "1"}) | _PIP_FALSE
-HOLE = "\x00"  # stands for an expansion dlint cannot know, in a path
 
 
-def _option_values(run: Run, inv: Invocation, name: str) -> Iterator[str]:
-    """The values given to an option (``--cache-dir "$CACHE"`` too, when the script
-    sets ``CACHE``)."""
-    for option in inv.options:
-        if option.name == name and option.value is not None:
-            yield option.value
-        elif option.name == name and option.value_word is not None:
-            yield from run.fields(option.value_word) or ()
-
-
-def _paths(run: Run, word: ShellWord) -> tuple[str, ...]:
-    """The paths a word names (``$HOME/.cache/pip`` keeps its ``/.cache/pip`` when
-    ``HOME`` is not known)."""
-    return run.fields(word) or ("".join(p.value if p.kind == "text" else HOLE for p in word.parts),)
-
-
-def _holds_cache(path: str, cache_dirs: set[str]) -> bool:
-    """Whether ``path`` (removed or mounted) holds pip's cache."""
-    path = path.strip().rstrip("*").rstrip("/")
-    if not path:
-        return False
+def _clears(inv: Invocation) -> bool:
+    """``pip cache purge`` or ``pip cache remove``."""
     return (
-        ".cache/pip" in path
-        or posixpath.basename(path) == ".cache"
-        or any(under(d, path) for d in cache_dirs)
+        inv.tool == "pip"
+        and inv.subcommand == "cache"
+        and bool(inv.operands)
+        and inv.operands[0].value in ("purge", "remove")
     )
 
 
-def _purged_after(run: Run, cmd: ShellCommand, cache_dirs: set[str]) -> bool:
-    """Whether a later command of the script removes pip's cache."""
-    for other in run.script.commands:
-        if not other.span > cmd.span:
-            continue
-        found = parse(other)
-        if (
-            found is not None
-            and found.tool == "pip"
-            and found.subcommand == "cache"
-            and found.operands
-            and found.operands[0].value in ("purge", "remove")
-        ):
-            return True
-        argv = other.unwrapped()
-        if (
-            argv
-            and argv[0].value is not None
-            and posixpath.basename(argv[0].value) == "rm"
-            and any(_holds_cache(p, cache_dirs) for w in argv[1:] for p in _paths(run, w))
-        ):
-            return True
-    return False
+# pip keeps its cache in ``~/.cache/pip``: a path holding it, or ``~/.cache`` itself
+_CACHE = Cache(lambda p: ".cache/pip" in p or posixpath.basename(p) == ".cache", _clears)
 
 
-def _kept(run: Run, inv: Invocation) -> bool:
-    """Whether this install leaves pip's cache in the layer."""
-    cache_dirs = {d for d in _option_values(run, inv, "--cache-dir") if d}
+def _cache_dirs(run: Run, inv: Invocation) -> set[str]:
+    """Where an option or variable moved pip's cache."""
+    cache_dirs = {d for d in option_values(run, inv, "--cache-dir") if d}
     cache_dirs.update(
         d for d in run.environment(inv.command, inv.program, "PIP_CACHE_DIR") or () if d
     )
-    if any(
-        m.type in CACHE_MOUNTS and m.target and _holds_cache(m.target, cache_dirs)
-        for m in run.mounts
-    ):
-        return False
-    return not _purged_after(run, inv.command, cache_dirs)
+    return cache_dirs
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
     for run in runs(df):
-        for inv in invocations(run.script, "pip"):
-            if inv.subcommand != "install" or inv.subcommand_word is None:
-                continue
-            if inv.has("--no-cache-dir"):
-                continue
+        installs = [
+            inv
+            for inv in invocations(run.script, "pip")
+            if inv.subcommand == "install"
+            and inv.subcommand_word is not None
+            and not inv.has("--no-cache-dir")
+        ]
+        kept = _CACHE.kept(run, installs, _cache_dirs)
+        for i, inv in enumerate(installs):
+            assert inv.subcommand_word is not None
             span = inv.command.unwrapped()[0].span.cover(inv.subcommand_word.span)
             values = [
                 v.strip()
@@ -175,7 +135,7 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                         severity=Severity.STYLE,
                     )
                 continue
-            if _kept(run, inv):
+            if i in kept:
                 yield Finding(
                     span,
                     "pip keeps its download cache in the image: add `--no-cache-dir` "

@@ -53,16 +53,15 @@ and neither is a cache folder set in `.yarnrc`.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
-from dlint.ir.common import Severity, Span
+from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.ir.shell import ShellCommand, ShellWord
 from dlint.rule import Finding, RuleMeta
 
-from .._shared.packages import Invocation, invocations, parse
-from .._shared.runs import CACHE_MOUNTS, Run, runs, under
+from .._shared.caches import Cache, option_values
+from .._shared.packages import Invocation, invocations
+from .._shared.runs import Run, runs
 from .._shared.stages import shipped
 
 META = RuleMeta(
@@ -75,7 +74,6 @@ META = RuleMeta(
 )
 
 _INFO = ("-v", "--version", "-h", "--help")
-HOLE = "\x00"  # stands for an expansion dlint cannot know, in a path
 
 
 def _installs(inv: Invocation) -> bool:
@@ -91,60 +89,17 @@ def _installs(inv: Invocation) -> bool:
     )
 
 
-def _option_values(run: Run, inv: Invocation, name: str) -> Iterator[str]:
-    """The values given to an option (``--cache-folder "$CACHE"`` too, when the script
-    sets ``CACHE``)."""
-    for option in inv.options:
-        if option.name == name and option.value is not None:
-            yield option.value
-        elif option.name == name and option.value_word is not None:
-            yield from run.fields(option.value_word) or ()
+# yarn keeps its cache in ``~/.cache/yarn`` (``yarn cache clean`` empties it)
+_CACHE = Cache(lambda p: ".cache/yarn" in p, lambda inv: inv.subcommand == "cache clean")
 
 
-def _paths(run: Run, word: ShellWord) -> tuple[str, ...]:
-    """The paths a word names (``$HOME/.cache/yarn`` keeps its ``/.cache/yarn`` when
-    ``HOME`` is not known)."""
-    return run.fields(word) or ("".join(p.value if p.kind == "text" else HOLE for p in word.parts),)
-
-
-def _holds_cache(path: str, folders: set[str]) -> bool:
-    """Whether ``path`` (removed or mounted) holds yarn's cache."""
-    path = path.strip().rstrip("*").rstrip("/")
-    if not path:
-        return False
-    return ".cache/yarn" in path or any(under(f, path) for f in folders)
-
-
-def _removed_after(run: Run, cmd: ShellCommand, folders: set[str], cache_dirs: list[Span]) -> bool:
-    """Whether a later command of the script cleans or removes yarn's cache
-    (``cache_dirs``: where ``$(yarn cache dir)`` is written)."""
-    for other in run.script.commands:
-        if not other.span > cmd.span:
-            continue
-        found = parse(other)
-        if found is not None and found.tool == "yarn" and found.subcommand == "cache clean":
-            return True
-        argv = other.unwrapped()
-        if not argv or argv[0].value is None or posixpath.basename(argv[0].value) != "rm":
-            continue
-        for word in argv[1:]:
-            if any(word.span.contains(s) for s in cache_dirs):
-                return True
-            if any(_holds_cache(p, folders) for p in _paths(run, word)):
-                return True
-    return False
-
-
-def _kept(run: Run, inv: Invocation, cache_dirs: list[Span]) -> bool:
-    folders = {v for v in _option_values(run, inv, "--cache-folder") if v}
+def _folders(run: Run, inv: Invocation) -> set[str]:
+    """Where an option or variable moved yarn's cache."""
+    folders = {v for v in option_values(run, inv, "--cache-folder") if v}
     folders.update(
         v for v in run.environment(inv.command, inv.program, "YARN_CACHE_FOLDER") or () if v
     )
-    if any(
-        m.type in CACHE_MOUNTS and m.target and _holds_cache(m.target, folders) for m in run.mounts
-    ):
-        return False
-    return not _removed_after(run, inv.command, folders, cache_dirs)
+    return folders
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
@@ -154,8 +109,10 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             continue  # a stage that only hands files on: its cache goes away with it
         yarns = list(invocations(run.script, "yarn"))
         cache_dirs = [i.command.span for i in yarns if i.subcommand == "cache dir"]
-        for inv in yarns:
-            if not _installs(inv) or not _kept(run, inv, cache_dirs):
+        installs = [inv for inv in yarns if _installs(inv)]
+        kept = _CACHE.kept(run, installs, _folders, cache_dirs)
+        for i, inv in enumerate(installs):
+            if i not in kept:
                 continue
             start = inv.command.unwrapped()[0].span
             last = inv.subcommand_word
