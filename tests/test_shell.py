@@ -129,8 +129,13 @@ def test_substituted_commands_and_pipelines_of_nested_scripts() -> None:
 
 
 def test_command_v_is_a_lookup_not_a_run() -> None:
-    s = script("command -v ps && command ps -ef")
+    s = script(
+        "command -v ps && command ps -ef && command -pV sh && command -p -v ls && command -p ls"
+    )
     assert [[w.literal for w in c.unwrapped()] for c in s.commands] == [
         ["command", "-v", "ps"],
         ["ps", "-ef"],
+        ["command", "-pV", "sh"],
+        ["command", "-p", "-v", "ls"],
+        ["ls"],
     ]

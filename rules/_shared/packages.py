@@ -94,7 +94,7 @@ _APT_SUBCOMMANDS = {
         "autoremove", "auto-remove", "clean", "autoclean", "auto-clean", "source", "build-dep",
         "download", "check", "satisfy", "changelog", "indextargets", "dselect-upgrade",
         "search", "show", "list", "edit-sources", "reinstall", "policy", "depends", "rdepends",
-        "moo", "distclean",
+        "moo", "distclean", "showsrc", "madison",
     ),
     "dist-clean": "distclean",
 }  # fmt: skip
@@ -346,6 +346,10 @@ _PIP_OPTIONS = _aliases(
     ("--pip-args",),
     ("--suffix",),
     ("--spec",),
+    ("--log-file",),
+    ("--resume-retries",),
+    ("--build-directory",),
+    ("--preinstall",),
 )
 _PIP_VALUED = frozenset(
     {"--requirement", "--constraint", "--editable", "--index-url", "--extra-index-url",
@@ -355,7 +359,8 @@ _PIP_VALUED = frozenset(
      "--retries", "--timeout", "--exists-action", "--cert", "--client-cert",
      "--global-option", "--install-option", "--config-settings", "--report",
      "--root-user-action", "--python", "--extra", "--group", "--build", "--use-feature",
-     "--use-deprecated", "--keyring-provider", "--pip-args", "--suffix", "--spec"}
+     "--use-deprecated", "--keyring-provider", "--pip-args", "--suffix", "--spec",
+     "--log-file", "--resume-retries", "--build-directory", "--preinstall"}
 )  # fmt: skip
 _PIP_SUBCOMMANDS = _same(
     "install", "uninstall", "download", "wheel", "freeze", "list", "show", "check", "config",
@@ -414,13 +419,35 @@ _NPM_OPTIONS = _aliases(
     ("--link-folder",),
     ("--audit",),
     ("--fund",),
+    ("--install-strategy",),
+    ("--audit-level",),
+    ("--fetch-retries",),
+    ("--fetch-retry-factor",),
+    ("--fetch-retry-mintimeout",),
+    ("--fetch-retry-maxtimeout",),
+    ("--fetch-timeout",),
+    ("--cafile",),
+    ("--otp",),
+    ("--node-options",),
+    ("--script-shell",),
+    ("--maxsockets",),
+    ("--network-concurrency",),
+    ("--use-yarnrc",),
+    ("--globalconfig",),
+    ("--ca",),
+    ("--cert",),
+    ("--key",),
 )
 _NPM_VALUED = frozenset(
     {"--omit", "--include", "--registry", "--prefix", "--cache", "--tag", "--workspace",
      "--userconfig", "--loglevel", "--cache-folder", "--modules-folder", "--network-timeout",
      "--store-dir", "--filter", "--dir", "--only", "--location", "--before", "--proxy",
      "--https-proxy", "--cpu", "--os", "--libc", "--cwd", "--mutex", "--global-folder",
-     "--link-folder"}
+     "--link-folder", "--install-strategy", "--audit-level", "--fetch-retries",
+     "--fetch-retry-factor", "--fetch-retry-mintimeout", "--fetch-retry-maxtimeout",
+     "--fetch-timeout", "--cafile", "--otp", "--node-options", "--script-shell",
+     "--maxsockets", "--network-concurrency", "--use-yarnrc", "--globalconfig", "--ca",
+     "--cert", "--key"}
 )  # fmt: skip
 _NPM_SUBCOMMANDS = {
     **_same(
@@ -466,10 +493,13 @@ _GEM_OPTIONS = _aliases(
     ("--trust-policy", "-P"),
     ("--bulk-threshold", "-B"),
     ("--http-proxy", "-p"),
+    ("--config-file",),
+    ("--target-rbconfig",),
 )
 _GEM_VALUED = frozenset(
     {"--version", "--install-dir", "--bindir", "--source", "--platform", "--build-root",
-     "--file", "--without", "--jobs", "--trust-policy", "--bulk-threshold", "--http-proxy"}
+     "--file", "--without", "--jobs", "--trust-policy", "--bulk-threshold", "--http-proxy",
+     "--config-file", "--target-rbconfig"}
 )  # fmt: skip
 _GEM_SUBCOMMANDS = {
     **_same("install", "update", "uninstall", "list", "build", "push", "cleanup", "fetch"),
@@ -583,7 +613,7 @@ TOOLS: dict[str, Tool] = {
         boolean_words=True,
     ),
     "pnpm": Tool("pnpm", _NPM_VALUED, _NPM_OPTIONS, _NPM_SUBCOMMANDS, boolean_words=True),
-    "gem": Tool("gem", _GEM_VALUED, _GEM_OPTIONS, _GEM_SUBCOMMANDS),
+    "gem": Tool("gem", _GEM_VALUED, _GEM_OPTIONS, _GEM_SUBCOMMANDS, boolean_words=True),
     "go": Tool("go", _GO_VALUED, {}, _GO_SUBCOMMANDS, clusters=False),
     "cargo": Tool("cargo", _CARGO_VALUED, _CARGO_OPTIONS, _same("install", "build", "fetch")),
     "dotnet": Tool(

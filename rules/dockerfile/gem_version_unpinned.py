@@ -71,16 +71,13 @@ META = RuleMeta(
     precision="high",
 )
 
-# gem options that take a value (``--document`` an optional one) and that the shared
-# table does not know yet.
-_MORE_VALUED = frozenset({"--config-file", "--target-rbconfig", "--document"})
-# What follows an option as its value when it is written ``--option true``.
-_BOOLEAN_VALUES = frozenset({"true", "false"})
+# the kinds of documentation ``--document`` takes as its optional value
+_DOC_KINDS = frozenset({"ri", "rdoc", "ri,rdoc", "rdoc,ri"})
 
 
 def _gems(inv: Invocation) -> list[ShellWord]:
-    """The operands that name gems: not the values of options the shared table misses,
-    nor what follows ``--`` (options for the gem's build: ``-- --use-system-libraries``)."""
+    """The operands that name gems: not the optional value of ``--document``, nor what
+    follows ``--`` (options for the gem's build: ``-- --use-system-libraries``)."""
     argv = inv.command.argv
     skipped: set[Span] = set()
     for i, word in enumerate(argv[:-1]):
@@ -88,11 +85,8 @@ def _gems(inv: Invocation) -> list[ShellWord]:
         if text == "--":
             skipped.update(w.span for w in argv[i + 1 :])
             break
-        following = argv[i + 1]
-        if text in _MORE_VALUED or (
-            text.startswith("--") and "=" not in text and following.value in _BOOLEAN_VALUES
-        ):
-            skipped.add(following.span)
+        if text == "--document" and argv[i + 1].value in _DOC_KINDS:
+            skipped.add(argv[i + 1].span)
     return [w for w in inv.operands if w.span not in skipped]
 
 

@@ -66,11 +66,10 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.operands import HOLE, names, show
-from .._shared.packages import Invocation, invocations
+from .._shared.packages import invocations
 from .._shared.runs import runs
 
 META = RuleMeta(
@@ -88,13 +87,6 @@ _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _TARBALLS = (".tar", ".tar.gz", ".tgz")
 _FOLDERS = ("/", "./", "../", "~/", "file:")
 _NO_VERSION = frozenset({"", "latest", "*", "x"})
-# npm options that take a value and that the shared table does not know yet.
-_MORE_VALUED = frozenset(
-    {"--install-strategy", "--audit-level", "--fetch-retries", "--fetch-timeout",
-     "--fetch-retry-mintimeout", "--fetch-retry-maxtimeout", "--maxsockets",
-     "--globalconfig", "--cafile", "--ca", "--cert", "--key", "--otp", "--script-shell",
-     "--node-options"}
-)  # fmt: skip
 
 
 def _unpinned(spec: str) -> str | None:
@@ -125,19 +117,12 @@ def _unpinned(spec: str) -> str | None:
     return f"{scope}{base}@<version>"
 
 
-def _packages(inv: Invocation) -> list[ShellWord]:
-    """The operands, without the values of options the shared table misses."""
-    argv = inv.command.argv
-    values = {argv[i + 1].span for i, word in enumerate(argv[:-1]) if word.value in _MORE_VALUED}
-    return [w for w in inv.operands if w.span not in values]
-
-
 def check(df: Dockerfile) -> Iterator[Finding]:
     for run in runs(df):
         for inv in invocations(run.script, "npm"):
             if inv.subcommand != "install":
                 continue
-            for word in _packages(inv):
+            for word in inv.operands:
                 for spec, sources, origin in names(run, word):
                     if not spec or spec.startswith("-") or any("@" in e for e in sources):
                         continue  # an option, or a version that comes with a variable

@@ -73,11 +73,10 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.ir.shell import ShellWord
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.operands import names, show
-from .._shared.packages import Invocation, invocations
+from .._shared.packages import invocations
 from .._shared.runs import runs
 
 META = RuleMeta(
@@ -95,8 +94,6 @@ _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".tar")
 _VCS = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z+-]*:|^(?:git|svn)://", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z0-9\x00][A-Za-z0-9._\x00-]*(?:\[[^\]]*\])?")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-# Options that take a value and that the shared pip table does not know yet.
-_MORE_VALUED = frozenset({"--log-file", "--resume-retries", "--build-directory", "--preinstall"})
 
 
 def _vcs_pinned(url: str) -> bool:
@@ -139,13 +136,6 @@ def _message(spec: str, sources: tuple[str, ...], origin: str) -> str:
     )
 
 
-def _packages(inv: Invocation) -> list[ShellWord]:
-    """The operands, without the values of options the shared table misses."""
-    argv = inv.command.argv
-    values = {argv[i + 1].span for i, word in enumerate(argv[:-1]) if word.value in _MORE_VALUED}
-    return [w for w in inv.operands if w.span not in values]
-
-
 def check(df: Dockerfile) -> Iterator[Finding]:
     for run in runs(df):
         for inv in invocations(run.script, "pip", "pipx"):
@@ -153,7 +143,7 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                 continue
             if inv.has("--requirement", "--constraint", "--no-index"):
                 continue
-            packages = _packages(inv)
+            packages = inv.operands
             if any(w.value == "." for w in packages) or "." in inv.values("--editable"):
                 continue
             if any(run.environment(inv.command, inv.program, "PIP_CONSTRAINT") or ()):
