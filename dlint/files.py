@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlint.ir.common import Span
@@ -83,6 +83,13 @@ class ProjectFiles:
     """The folders dlint may read in (real paths), and the reads it allows."""
 
     roots: tuple[Path, ...]
+    _order: dict[Path, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        order: dict[Path, int] = {}
+        for i, root in enumerate(self.roots):
+            order.setdefault(root, i)
+        object.__setattr__(self, "_order", order)
 
     @classmethod
     def around(
@@ -98,14 +105,17 @@ class ProjectFiles:
         """Why ``path`` must not be read (OUTSIDE or IN_GIT), or None."""
         absolute = Path(os.path.abspath(path))
         real = _real(absolute)
-        for root in self.roots:
-            if real == root or root in real.parents:
-                inside = real.relative_to(root).parts
-                lexical = absolute.parts[len(root.parts) :] if root in absolute.parents else ()
-                if _has_git_part(inside) or _has_git_part(lexical):
-                    return IN_GIT
-                return None
-        return OUTSIDE
+        # the first root (in order) that holds it: looked up by its folders, so that
+        # hundreds of roots (one per file named on the command line) cost nothing
+        found = [self._order[p] for p in (real, *real.parents) if p in self._order]
+        if not found:
+            return OUTSIDE
+        root = self.roots[min(found)]
+        inside = real.relative_to(root).parts
+        lexical = absolute.parts[len(root.parts) :] if root in absolute.parents else ()
+        if _has_git_part(inside) or _has_git_part(lexical):
+            return IN_GIT
+        return None
 
     def kind(self, path: Path) -> str:
         """``file``, ``dir``, ``missing``, ``other`` (not regular), or a refusal."""

@@ -240,6 +240,22 @@ def test_every_rule_is_linear_on_chained_stages(tmp_path: Path) -> None:
     linear(tmp_path, make, 50)
 
 
+def test_many_files_named_outside_the_folder_are_linear(tmp_path: Path) -> None:
+    # each file named outside the current folder is a root of its own; every read once
+    # tried every root
+    def named(n: int, where: Path) -> Callable[[], object]:
+        files = {f"p{i}/Dockerfile": "FROM alpine:3.20\n" for i in range(n)}
+        base = write(where / "files", files)
+        cwd = where / "elsewhere"
+        cwd.mkdir()
+        return lambda: lint([str(base / f) for f in files], cwd=cwd)
+
+    small, large = named(50, tmp_path / "small"), named(200, tmp_path / "large")
+    small()
+    base, grown = work(small), work(large)
+    assert grown <= 4.6 * base, f"work grew {grown / base:.1f}x for 4x the input"
+
+
 def test_dotenv_is_linear(tmp_path: Path) -> None:
     def make(n: int) -> Files:
         body = "".join(f"A{i}=${{A{i - 1}:-x}}\n" for i in range(n)) + 'Q="' + "line\n" * n
