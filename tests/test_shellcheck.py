@@ -165,6 +165,22 @@ def test_shellcheck_failing_is_one_finding(tmp_path: Path, monkeypatch: pytest.M
     assert not report.failed
 
 
+def test_too_many_scripts_are_one_finding_not_minutes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, {"Dockerfile": "FROM alpine:3.20\n" + "RUN echo $a\n" * 3})
+    monkeypatch.setattr("dlint.rules.dockerfile.shellcheck.MAX_SCRIPTS", 2)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("ShellCheck must not run")
+
+    monkeypatch.setattr(subprocess, "run", never)
+    report = lint(["."], cwd=tmp_path)
+    found = [(d.code, d.span.line, d.message) for d in report.diagnostics if d.rule_code == "SC"]
+    assert len(found) == 1 and found[0][:2] == ("SC", 2), found
+    assert "more than 2 scripts" in found[0][2]
+
+
 def test_scripts_cannot_make_shellcheck_read_files(tmp_path: Path) -> None:
     """A `source` directive names a file outside the repository: ShellCheck is not
     allowed to follow it, so nothing of it can reach a finding."""

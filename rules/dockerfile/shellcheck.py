@@ -59,6 +59,9 @@ RUN for archive in ./*.tgz; do tar xzf "$archive"; done
 ShellCheck's own `# shellcheck disable=...` comments work inside heredoc
 scripts only: BuildKit removes the comment lines of a one-line `RUN`, so use
 `# hadolint ignore=SC2086` or `# dlint: ignore=SC2086` above the instruction.
+
+ShellCheck takes a few milliseconds a script: a file with more than 2,000 scripts
+(or 2 MB of them) is not checked, and one finding on its first `RUN` says so.
 """
 
 from __future__ import annotations
@@ -87,6 +90,9 @@ META = RuleMeta(
 
 # what hadolint leaves out: "ash is checked as dash", and `source` lines it cannot follow
 EXCLUDED = (2187, 1090, 1091)
+# A file with more scripts than this is not checked (it would take ShellCheck minutes)
+MAX_SCRIPTS = 2_000
+MAX_CHARACTERS = 2_000_000
 _PROXIES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
             "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy")  # fmt: skip
 # the shebang ShellCheck gets for each shell it knows
@@ -230,6 +236,11 @@ def check(df: Dockerfile) -> Iterator[Finding]:
     if not jobs or shellcheck.program() is None:
         return
     try:
+        if len(jobs) > MAX_SCRIPTS or sum(len(job.text) for job in jobs) > MAX_CHARACTERS:
+            raise shellcheck.ShellCheckError(
+                f"more than {MAX_SCRIPTS} scripts or {MAX_CHARACTERS // 1_000_000} MB of them "
+                "(ShellCheck takes about 4 ms a script)"
+            )
         results = shellcheck.check([job.text for job in jobs], EXCLUDED)
     except shellcheck.ShellCheckError as exc:
         first = jobs[0].instruction
