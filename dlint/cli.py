@@ -7,12 +7,15 @@ or above it, 2 usage or config error, or internal failure.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from dlint import __version__
 from dlint.printable import printable
+
+if TYPE_CHECKING:
+    from dlint.report import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -92,6 +95,11 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
 @click.option("--extend-select", help="Rules to run in addition to the configured ones.")
 @click.option("--ignore", help="Rules not to run.")
 @click.option(
+    "--preview",
+    is_flag=True,
+    help="Also run the preview rules (new rules, off until a release makes them default).",
+)
+@click.option(
     "--fail-level",
     type=click.Choice(["error", "warning", "info", "style", "never"]),
     help="Exit 1 when a finding is at or above this level [default: warning].",
@@ -117,6 +125,18 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
 @click.option(
     "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too."
 )
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Report only findings this file does not hold; when it does not exist, write "
+    "today's findings into it.",
+)
+@click.option(
+    "--baseline-prune",
+    is_flag=True,
+    help="With --baseline: remove the findings that were fixed from the file.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str | None,
@@ -128,12 +148,15 @@ def check(
     select: str | None,
     extend_select: str | None,
     ignore: str | None,
+    preview: bool,
     fail_level: str | None,
     exit_zero: bool,
     config_path: str | None,
     isolated: bool,
     roots: tuple[str, ...],
     force_exclude: bool,
+    baseline_file: str | None,
+    baseline_prune: bool,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder, recursively)."""
     import os
@@ -155,6 +178,7 @@ def check(
         force_exclude=force_exclude,
         fail_level=fail_level,
         roots=roots,
+        preview=preview,
     )
     targets = list(paths) or ([] if compose_files else ["."])
     try:
@@ -163,6 +187,10 @@ def check(
         raise click.UsageError(f"path does not exist: {printable(str(exc))}") from None
     except ConfigError as exc:
         raise Failure(f"config: {printable(str(exc))}") from None
+    if baseline_prune and baseline_file is None:
+        raise click.UsageError("--baseline-prune needs --baseline FILE")
+    if baseline_file is not None:
+        report = _baselined(report, baseline_file, baseline_prune)
     for warning in report.warnings:
         click.echo(f"dlint: warning: {printable(warning)}", err=True)
     if verbose or report.verbose:
@@ -187,19 +215,47 @@ def check(
     sys.exit(EXIT_FINDINGS if report.fails() and not exit_zero else EXIT_CLEAN)
 
 
+def _baselined(report: Report, name: str, prune: bool) -> Report:
+    """``report`` without what the baseline holds; says on stderr what changed."""
+    from dlint.baseline import BaselineError, apply
+
+    try:
+        outcome = apply(name, report, prune)
+    except BaselineError as exc:
+        raise Failure(str(exc)) from None
+    shown = printable(name)
+    if outcome.written is not None:
+        click.echo(
+            f"dlint: wrote {outcome.written} findings to the new baseline {shown}; "
+            "runs with --baseline report only new ones",
+            err=True,
+        )
+    elif outcome.pruned:
+        click.echo(f"dlint: removed {outcome.fixed} fixed findings from {shown}", err=True)
+    elif outcome.fixed:
+        click.echo(
+            f"dlint: {outcome.fixed} findings of the baseline {shown} are fixed: "
+            "--baseline-prune removes them",
+            err=True,
+        )
+    return outcome.report
+
+
 @cli.command("rules")
 def list_rules() -> None:
     """List every rule: code, name, default severity, on by default, fixable, summary."""
     from dlint.registry import all_rules
 
     click.echo(f"{'CODE':7} {'NAME':32} {'SEVERITY':8} {'DEFAULT':7} {'FIX':7} SUMMARY")
-    inert = False
+    inert = preview = False
     for rule in all_rules():
         meta = rule.meta
         fix = "yes" if meta.fixable else "-"
         default = "on" if meta.default_enabled else "off"
         if meta.default_enabled and rule.needs(None):
             default, inert = "config", True
+        if meta.preview:
+            default, preview = "preview", True
         aliases = f" [{', '.join(meta.aliases)}]" if meta.aliases else ""
         if meta.redirects:
             aliases += f" (was {', '.join(meta.redirects)})"
@@ -207,8 +263,15 @@ def list_rules() -> None:
             f"{rule.code:7} {rule.name:32} {meta.severity.label:8} {default:7} {fix:7} "
             f"{rule.summary}{aliases}"
         )
+    if inert or preview:
+        click.echo()
     if inert:
-        click.echo("\nconfig: on, but silent until its options are set (see `dlint explain CODE`)")
+        click.echo("config: on, but silent until its options are set (see `dlint explain CODE`)")
+    if preview:
+        click.echo(
+            "preview: a new rule, run with --preview (or `preview = true`) or when selected "
+            "by its code or name"
+        )
 
 
 @cli.command()
@@ -237,6 +300,11 @@ def explain(rule: str) -> None:
         return
     meta = found[0].meta
     click.echo(f"{meta.code} {meta.name} ({meta.severity.label})")
+    if meta.preview:
+        click.echo(
+            "Preview rule: it runs with --preview (or `preview = true`), or when selected by "
+            "its code or name."
+        )
     if meta.aliases:
         click.echo(f"Also known as: {', '.join(meta.aliases)}")
     if meta.redirects:

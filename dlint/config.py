@@ -27,7 +27,7 @@ SHARED_OPTIONS = ("trusted-registries", "label-schema", "strict-labels")
 NEVER = "never"  # fail-level that never fails
 _KEYS = frozenset(
     {"select", "ignore", "extend-select", "per-file-ignores", "fail-level", "exclude",
-     "extend-exclude", "rules", "disable-suppressions", "output-format", "verbose",
+     "extend-exclude", "rules", "disable-suppressions", "output-format", "verbose", "preview",
      *SHARED_OPTIONS}
 )  # fmt: skip
 OUTPUT_FORMATS = ("text", "json", "sarif", "github", "gitlab")
@@ -53,6 +53,7 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=dict)  # rule code -> severity
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code -> options
     disable_suppressions: bool = False  # inline suppressions in its files are not honoured
+    preview: bool = False  # preview rules count as the others do (see RuleMeta.preview)
     # for the whole run, from the config of the folder dlint runs in:
     output_format: str | None = None
     verbose: bool = False
@@ -65,6 +66,9 @@ class Config:
         else:
             chosen = set(resolve(self.select, rules, self.source))
         chosen |= set(resolve(self.extend_select, rules, self.source))
+        if not self.preview:  # a preview rule runs only when named exactly
+            named = named_rules((*(self.select or ()), *self.extend_select), rules)
+            chosen -= {r.code for r in rules if r.meta.preview and r.code not in named}
         off = frozenset(resolve(self.ignore, rules, self.source))
         codes = {r.code for r in rules}
         return Selection(frozenset(chosen & codes) - off, frozenset(chosen - codes), off)
@@ -247,6 +251,7 @@ def from_mapping(data: Mapping[str, Any], source: str, root: Path, rules: list[R
         disable_suppressions=_flag(data, "disable-suppressions", source),
         output_format=_choice(data, "output-format", OUTPUT_FORMATS, source),
         verbose=_flag(data, "verbose", source),
+        preview=_flag(data, "preview", source),
     )
 
 

@@ -16,11 +16,19 @@ def pages() -> dict[str, str]:
     from dlint.reporters.sarif_format import markdown
 
     out: dict[str, str] = {}
-    rows = ["# dlint rules", "", "| code | name | severity | summary |", "|---|---|---|---|"]
+    rows = [
+        "# dlint rules",
+        "",
+        "| code | name | severity | default | summary |",
+        "|---|---|---|---|---|",
+    ]
     for rule in all_rules():
         out[f"{rule.code}.md"] = markdown(rule)
+        meta = rule.meta
+        default = "preview" if meta.preview else "on" if meta.default_enabled else "off"
         rows.append(
-            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.meta.severity.label} | {rule.summary} |"
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {meta.severity.label} | "
+            f"{default} | {rule.summary} |"
         )
     out["README.md"] = "\n".join(rows) + "\n"
     return out

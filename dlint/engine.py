@@ -69,6 +69,7 @@ class Options:
     force_exclude: bool = False  # apply excludes to files named on the command line
     fail_level: str | None = None  # --fail-level
     roots: tuple[str, ...] = ()  # --root: more folders dlint may read in
+    preview: bool = False  # --preview: preview rules run as the others do
 
 
 def _diagnostic(
@@ -114,6 +115,8 @@ def _with_flags(config: Config, options: Options) -> Config:
         changes["ignore"] = config.ignore + options.ignore
     if options.fail_level is not None:
         changes["fail_level"] = options.fail_level
+    if options.preview:
+        changes["preview"] = True
     return replace(config, **changes) if changes else config  # type: ignore[arg-type]
 
 
@@ -129,6 +132,8 @@ class _Policy:
     _enabled: dict[int, Selection] = field(default_factory=dict)
     _configs: dict[str, Config] = field(default_factory=dict)
     _flagged: dict[int, Config] = field(default_factory=dict)  # one object per config file
+    # rules a file's ``# check=experimental=`` directive turns on for it
+    experimental: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def config(self, display: str) -> Config:
         if display not in self._configs:
@@ -156,7 +161,9 @@ class _Policy:
         if d.name in (PARSE_ERROR, INTERNAL_ERROR):
             return replace(d, severity=Severity.ERROR, fails=_fails(Severity.ERROR, config))
         rule = d.rule_code
-        if not self.enabled(config).allows(d.code, rule) or any(
+        enabled = self.enabled(config)
+        wanted = rule in self.experimental.get(d.path, ()) and rule not in enabled.off
+        if not (enabled.allows(d.code, rule) or wanted) or any(
             covers(c, d.code, rule) for c in config.ignored_for(d.path, self.rules, self.cwd)
         ):
             return None
@@ -395,6 +402,8 @@ def _not_pulled_in(projects: list[ComposeProject]) -> list[ComposeProject]:
 
 
 def _dockerfiles(run: _Run, targets: list[Target]) -> None:
+    from dlint.suppress import experimental
+
     parse_error = engine_rule(PARSE_ERROR)
     per_file = [r for r in run.rules if r.check is not None and r.meta.scope == "dockerfile"]
     for target in targets:
@@ -409,7 +418,11 @@ def _dockerfiles(run: _Run, targets: list[Target]) -> None:
             run.add(parse_error, display, problem.span, problem.message)
         config = run.policy.config(display)
         enabled = run.policy.enabled(config)  # a rule its config turns off does not run
-        run.run_rules([r for r in per_file if r.code in enabled], result, display, config)
+        wanted = experimental(result, run.rules)
+        if wanted:
+            run.policy.experimental[display] = wanted
+        chosen = [r for r in per_file if r.code in enabled or r.code in wanted]
+        run.run_rules(chosen, result, display, config)
     for df in run.dockerfiles.values():
         if isinstance(df, Dockerfile) and df.context.unreadable is not None:
             where, why = df.context.unreadable
@@ -477,6 +490,7 @@ def _report(run: _Run, targets: list[Target], projects: list[ComposeProject]) ->
     in_scope = [d for d in run.diagnostics if _shown(d.path, scope_files, folders)]
     kept = [a for d in in_scope if (a := policy.apply(d)) is not None]
     kept = _suppress(kept, run, scope_files, folders, projects)
+    kept = _check_errors(kept, run)
     unique = sorted(set(kept), key=lambda d: (*d.sort_key, d.message))
     unique = fingerprints(unique, run.lines)
     substituted = {pair for p in projects for pair in p.substituted}
@@ -499,6 +513,29 @@ def _report(run: _Run, targets: list[Target], projects: list[ComposeProject]) ->
         output_format=root_config.output_format,
         verbose=root_config.verbose,
     )
+
+
+def _check_errors(diagnostics: list[Diagnostic], run: _Run) -> list[Diagnostic]:
+    """In a Dockerfile whose ``# check=error=true`` directive makes BuildKit fail the
+    build on its checks, the findings of the rules that are BuildKit checks are errors."""
+    from dlint.suppress import check_error
+
+    strict = {
+        df.path
+        for df in run.dockerfiles.values()
+        if isinstance(df, Dockerfile)
+        and any(d.name == "check" and check_error(d.value) for d in df.directives)
+    }
+    if not strict:
+        return diagnostics
+    checks = {r.code for r in run.rules if r.meta.buildkit}
+    out = []
+    for d in diagnostics:
+        if d.path in strict and d.rule_code in checks and d.severity != Severity.ERROR:
+            config = run.policy.config(d.path)
+            d = replace(d, severity=Severity.ERROR, fails=_fails(Severity.ERROR, config))
+        out.append(d)
+    return out
 
 
 def _cannot_fire(run: _Run, config: Config, enabled: Selection) -> list[str]:

@@ -38,8 +38,9 @@ def _umask() -> int:
     return mask
 
 
-def write_report(name: str, text: str) -> None:
-    """Write ``text`` to the file ``name`` (see the module's docstring)."""
+def write_report(name: str, text: str, option: str = "--output-file") -> None:
+    """Write ``text`` to the file ``name`` (see the module's docstring); ``option`` is
+    the flag that named it, for the messages."""
     path = Path(name)
     shown = printable(name)
     if path.is_absolute():
@@ -48,7 +49,7 @@ def write_report(name: str, text: str) -> None:
         link = _linked_part(path)
         if link is not None:
             raise OutputError(
-                f"--output-file {shown}: {printable(str(link))} is a symbolic link; "
+                f"{option} {shown}: {printable(str(link))} is a symbolic link; "
                 "give the absolute path to write there anyway"
             )
     folder = path.parent

@@ -66,6 +66,11 @@ class RuleMeta:
     fixable: bool = False
     options: tuple[Option, ...] = ()
     default_enabled: bool = True  # off unless selected (or configured, for optional rules)
+    # A new rule beyond the parity sets: it runs only in preview mode (`--preview`,
+    # `preview = true`) or when selected by its exact code or name, so that upgrading
+    # dlint never adds findings to a user's CI. Dropped in the release that makes the
+    # rule a default one (the CHANGELOG says so).
+    preview: bool = False
     # Its findings carry codes of their own: the rule's code and four digits (SC2086 of
     # the rule SC). Selectors, suppressions and severities may name them, or a prefix.
     subcodes: bool = False
@@ -180,7 +185,7 @@ class Rule:
 
 _HEADING = re.compile(
     r"^(?:## )?(What it does|Why is this bad\?|Example|Use instead|Options|References"
-    r"|Known limitations|Differences from hadolint)\s*:?\s*$"
+    r"|Known limitations|Differences from hadolint|Differences from BuildKit)\s*:?\s*$"
 )
 
 

@@ -204,10 +204,10 @@ def dockerfile(df: Dockerfile, rules: list[Rule]) -> list[Suppression]:
     for d in df.directives:
         if d.name == "check":
             skip = _check_skip(d.value)
-            if skip:
-                out.append(
-                    Suppression(df.path, "buildkit", _by_buildkit(skip, rules), d.span, None)
-                )
+            if skip:  # what experimental= turns on, skip= does not turn off (BuildKit)
+                wanted = set(experimental(df, rules))
+                codes = tuple(c for c in _by_buildkit(skip, rules) if c not in wanted)
+                out.append(Suppression(df.path, "buildkit", codes, d.span, None))
     below = _instructions_below(lines, covered, starts)
     stages = {
         stage.head.span.line: stage.head.span.cover(stage.instructions[-1].span)
@@ -248,12 +248,42 @@ def dockerfile(df: Dockerfile, rules: list[Rule]) -> list[Suppression]:
     return out
 
 
-def _check_skip(value: str) -> list[str]:
+def check_error(value: str) -> bool:
+    """Whether a ``# check=`` directive's value holds ``error=true``: BuildKit then fails
+    the build on any of its checks' findings."""
     for part in value.split(";"):
         key, _, val = part.partition("=")
-        if key.strip().lower() == "skip":
+        if key.strip().lower() == "error":
+            return val.strip().lower() in ("true", "1")
+    return False
+
+
+def experimental(df: Dockerfile, rules: list[Rule]) -> tuple[str, ...]:
+    """Codes of the rules a ``# check=experimental=Name,...`` directive (or ``all``)
+    turns on for the file: BuildKit's experimental checks, off by default."""
+    names = [
+        name
+        for d in df.directives
+        if d.name == "check"
+        for name in _check_list(d.value, "experimental")
+    ]
+    if not names:
+        return ()
+    codes = _by_buildkit(names, rules)
+    return tuple(c for c in codes if not next(r for r in rules if r.code == c).meta.default_enabled)
+
+
+def _check_list(value: str, option: str) -> list[str]:
+    """The names an option of a ``# check=`` directive lists (``skip=A,B``)."""
+    for part in value.split(";"):
+        key, _, val = part.partition("=")
+        if key.strip().lower() == option:
             return [v.strip() for v in val.split(",") if v.strip()]
     return []
+
+
+def _check_skip(value: str) -> list[str]:
+    return _check_list(value, "skip")
 
 
 def _instructions_below(

@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 
 from dlint.cli import main
+from dlint.config import Config
+from dlint.ir.common import Severity
+from dlint.rule import Rule, RuleMeta
 from tests.conftest import write
 
 # Two findings of different rules and severities, in a file of one folder:
-# DF101 layer-cache-order (warning) and DL4000 maintainer-instruction (warning),
-# DF603 inconsistent-keyword-casing (style).
+# DF101 layer-cache-order (warning) and DL4000 maintainer-deprecated (error),
+# DF603 consistent-instruction-casing (style).
 DOCKERFILE = (
     "FROM python:3.12\nMAINTAINER me\nCOPY . /app\n"
     "RUN pip install --no-cache-dir -r /app/requirements.txt\nWORKDIR /app\nrun true\n"
@@ -60,7 +63,7 @@ def test_defaults(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         ('select = ["DF101"]\nextend-select = ["DF603"]', ["DF101", "DF603"]),
         ('ignore = ["DL4000"]', ["DF101", "DF603"]),
         (  # ALL: the rules that are off by default too (DL3057 healthcheck-missing)
-            'select = ["ALL"]\nignore = ["DL4000", "inconsistent-keyword-casing"]',
+            'select = ["ALL"]\nignore = ["DL4000", "consistent-instruction-casing"]',
             ["DF101", "DL3057"],
         ),
     ],
@@ -108,7 +111,7 @@ def test_severity_override_per_file_ignores_and_fail_level(
                 '"legacy/*" = ["DF6", "DL4000"]\n'
                 "[rules.layer-cache-order]\n"
                 'severity = "error"\n'
-                "[rules.maintainer-instruction]\n"
+                "[rules.maintainer-deprecated]\n"
                 'severity = "warning"\n'
             ),
             "Dockerfile": DOCKERFILE,
@@ -410,3 +413,45 @@ def test_no_file_content_is_cached_across_runs(tmp_path: Path) -> None:
     assert [d.code for d in lint([str(tmp_path)], cwd=tmp_path).diagnostics] == ["DF101"]
     write(tmp_path, {".dockerignore": "*\n!requirements.txt\n"})
     assert [d.code for d in lint([str(tmp_path)], cwd=tmp_path).diagnostics] == []
+
+
+def _rule(code: str, name: str, **meta: object) -> Rule:
+    return Rule(RuleMeta(code, name, "dockerfile", Severity.WARNING, **meta), "Doc.", None)  # type: ignore[arg-type]
+
+
+def test_preview_rules_run_in_preview_or_when_named_exactly() -> None:
+    rules = [_rule("DF900", "new-check", preview=True), _rule("DF901", "old-check")]
+
+    def on(config: Config) -> set[str]:
+        return set(config.enabled(rules).rules)
+
+    assert on(Config()) == {"DF901"}
+    assert on(Config(select=("ALL",))) == {"DF901"}  # ALL and prefixes leave them out
+    assert on(Config(select=("DF9",))) == {"DF901"}
+    assert on(Config(extend_select=("DF900",))) == {"DF900", "DF901"}
+    assert on(Config(select=("new-check",))) == {"DF900"}
+    assert on(Config(preview=True)) == {"DF900", "DF901"}
+    assert on(Config(preview=True, select=("DF9",))) == {"DF900", "DF901"}
+    assert on(Config(preview=True, ignore=("DF900",))) == {"DF901"}
+
+
+def test_preview_key_and_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {".dlint.toml": "preview = true\n", "Dockerfile": "FROM alpine:3.20\n"})
+    code, _, err = run([], tmp_path, capsys)
+    assert code == 0, err
+    write(tmp_path, {".dlint.toml": 'preview = "yes"\n'})
+    code, _, err = run([], tmp_path, capsys)
+    assert code == 2 and "`preview` must be true or false" in err
+    code, _, err = run(["--isolated", "--preview"], tmp_path, capsys)
+    assert code == 0, err
+
+
+def test_rules_renamed_after_buildkit_checks_answer_to_old_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"Dockerfile": "FROM alpine:3.20 as base\nrun true\n"})
+    _, found, _ = run(["--isolated"], tmp_path, capsys)
+    assert codes(found) == [("Dockerfile", "DF602"), ("Dockerfile", "DF603")]
+    assert {f["name"] for f in found} == {"from-as-casing", "consistent-instruction-casing"}
+    args = ["--isolated", "--ignore", "mismatched-as-casing,inconsistent-keyword-casing"]
+    assert run(args, tmp_path, capsys)[1] == []

@@ -114,6 +114,13 @@ def markdown(rule: Rule) -> str:
     meta = rule.meta
     lines = [f"# {meta.code} {meta.name}", "", rule.summary, ""]
     lines.append(f"- Default severity: {meta.severity.label}")
+    if meta.preview:
+        lines.append(
+            "- Preview: a new rule, run with `--preview` (or `preview = true`) or when "
+            "selected by its code or name"
+        )
+    elif not meta.default_enabled:
+        lines.append("- Off by default: select it to run it")
     if meta.aliases:
         lines.append(f"- Also known as: {', '.join(meta.aliases)}")
     lines.append(f"- Precision: {meta.precision}")
