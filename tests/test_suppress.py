@@ -67,7 +67,7 @@ def test_global_hadolint_and_buildkit_forms(tmp_path: Path) -> None:
         "# check=skip=ConsistentInstructionCasing\n"
         "run true\n"
     )
-    assert names(findings(tmp_path, {"Dockerfile": text})) == [(11, "maintainer-instruction")]
+    assert names(findings(tmp_path, {"Dockerfile": text})) == [(11, "maintainer-deprecated")]
 
 
 @pytest.mark.parametrize(

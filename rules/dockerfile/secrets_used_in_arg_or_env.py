@@ -5,7 +5,10 @@ Reports an `ARG` or `ENV` (also under `ONBUILD`) whose name is a well-known
 secret variable (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `NPM_TOKEN`,
 `POSTGRES_PASSWORD`, `OPENAI_API_KEY`, `VAULT_TOKEN`...) or contains, in any
 case, `api_key`, `client_key`, `password`, `private`, `secret`, `token` or
-`username` (hadolint's DL3064).
+`username` (hadolint's DL3064), or has one of the words `apikey`, `auth`,
+`credential(s)`, `key`, `passwd`, `password`, `pword`, `secret` or `token`
+between underscores (`GIT_KEY`, `NODE_AUTH`: BuildKit's
+`SecretsUsedInArgOrEnv`).
 
 Not reported: names that point at a secret rather than hold one, with a word
 `file`, `path`, `dir`, `public` or `version` (`POSTGRES_PASSWORD_FILE`,
@@ -13,7 +16,12 @@ Not reported: names that point at a secret rather than hold one, with a word
 (`TOKENIZERS_PARALLELISM`, `PASSWORDLESS_LOGIN`), and a `username` variable
 that a `USER` instruction reads (`ARG USERNAME=vscode` then `USER
 $USERNAME`): it names the image's own account, which the image configuration
-shows anyway.
+shows anyway. Of the names only BuildKit's words match, those that say where
+or how to authenticate rather than with what are not reported either
+(`AUTH_URL`, `AUTH_ENABLED`, `KEY_ID`... with a word `url`, `uri`, `host`,
+`port`, `server`, `endpoint`, `type`, `method`, `mode`, `enabled`,
+`disabled`, `id` or `name`), nor GnuPG key fingerprints (`GPG_KEY`, a public
+value) and `APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE`.
 
 ## Why is this bad?
 `ENV` values are stored in the image's configuration, and build arguments end
@@ -43,7 +51,18 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \
 hadolint reports the names listed under "Not reported" too, although none of
 them holds a secret. It reports an instruction once, where dlint reports each
 name, and it misses `apiKey` and `clientKey` written in camelCase, which dlint
-splits into words.
+splits into words. It does not know BuildKit's words (`auth`, `key`...).
+
+## Differences from BuildKit
+- BuildKit checks only the ARGs and ENVs of build stages; dlint also checks
+  the global ARGs (before the first `FROM`) and `ONBUILD ARG`/`ENV`, as
+  hadolint does, and hadolint's names (`private`, `username`, `api_key` inside
+  a word).
+- BuildKit reports the names under "Not reported" that its words match
+  (`SSH_KEY_PATH`, `GPG_KEY`, `AUTH_URL`).
+- The finding points at the name. When the name sits on a continuation line,
+  it starts at the instruction (the line BuildKit reports) and ends at the
+  name.
 
 ## Known limitations
 The rule reads names only: a secret in a variable with a neutral name
@@ -55,7 +74,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dlint.ir.common import Severity
+from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile, Instruction, Word
 from dlint.rule import Finding, RuleMeta
 
@@ -63,12 +82,14 @@ from .._shared.instructions import references
 
 META = RuleMeta(
     code="DL3064",
-    name="secret-in-arg-or-env",
+    name="secrets-used-in-arg-or-env",
+    redirects=("secret-in-arg-or-env",),
     scope="dockerfile",
     severity=Severity.WARNING,
     tags=("security", "secrets"),
     precision="high",
     security_severity=7.0,
+    buildkit=("SecretsUsedInArgOrEnv",),
 )
 
 # hadolint's list of well-known secret variables
@@ -94,6 +115,19 @@ _PIECES = ("api_key", "client_key", "password", "private", "secret", "token", "u
 _OTHER_WORDS = {"token": ("iz", "is"), "secret": ("ar",), "password": ("less",)}
 # a word that makes the name point at a secret (or say something public about it)
 _POINTERS = frozenset({"file", "files", "path", "dir", "public", "version"})
+# BuildKit's words: a whole `_`-delimited part of the name, in any case
+_BUILDKIT_WORDS = re.compile(
+    r"(?i)(?:_|^)(apikey|auth|credentials?|key|password|pword|passwd|secret|token)(?:_|$)"
+)
+# with one of BuildKit's words only, these words make the name say where or how to
+# authenticate (AUTH_URL, KEY_ID), or name a public key (GPG_KEY)
+_SETTINGS = frozenset(
+    {
+        "url", "uri", "host", "port", "server", "endpoint", "type", "method", "mode",
+        "enabled", "disabled", "id", "name", "gpg", "pgp", "gnupg",
+    }
+)  # fmt: skip
+_NOT_SECRETS = frozenset({"APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE"})
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 
@@ -116,11 +150,25 @@ def _piece(name: str) -> str | None:
     return None
 
 
+def _buildkit_word(name: str) -> str | None:
+    """The word of BuildKit's list the name has, unless other words make it harmless."""
+    m = _BUILDKIT_WORDS.search(name)
+    if m is None or name.upper() in _NOT_SECRETS:
+        return None
+    words = _words(name)
+    if _POINTERS.intersection(words) or _SETTINGS.intersection(words):
+        return None
+    return m.group(1).lower()
+
+
 def _reason(name: str, image_users: set[str]) -> str | None:
     if name.upper() in _KNOWN:
         return "is a well-known secret variable"
     piece = _piece(name)
-    if piece is None or (piece == "username" and name in image_users):
+    if piece == "username" and name in image_users:
+        piece = None
+    piece = piece or _buildkit_word(name)
+    if piece is None:
         return None
     return f"looks like a secret (it contains `{piece}`)"
 
@@ -144,6 +192,14 @@ def _names(ins: Instruction) -> list[Word]:
     return []
 
 
+def _span(outer: Instruction, word: Word) -> Span:
+    """The name's span, starting on the instruction's first line (BuildKit's line)."""
+    span = word.span
+    if span.line == outer.span.line:
+        return span
+    return Span(outer.span.line, outer.span.column, span.end_line, span.end_column)
+
+
 def check(df: Dockerfile) -> Iterator[Finding]:
     image_users = _image_users(df)
     for outer in df.instructions:
@@ -159,7 +215,7 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                 where = "build arguments end up in the image history"
                 instead = "use a secret mount (`RUN --mount=type=secret`)"
             yield Finding(
-                word.span,
+                _span(outer, word),
                 f"{ins.keyword} `{word.value}` {reason}: {where}, readable by anyone who "
                 f"pulls the image; {instead}.",
             )

@@ -34,7 +34,8 @@ from dlint.rule import Finding, RuleMeta
 
 META = RuleMeta(
     code="DF603",
-    name="inconsistent-keyword-casing",
+    name="consistent-instruction-casing",
+    redirects=("inconsistent-keyword-casing",),
     scope="dockerfile",
     severity=Severity.STYLE,
     tags=("style", "buildkit-check"),

@@ -67,7 +67,8 @@ from .._shared.stages import nearest, parent
 
 META = RuleMeta(
     code="DL3025",
-    name="shell-form-cmd",
+    name="json-args-recommended",
+    redirects=("shell-form-cmd",),
     scope="dockerfile",
     severity=Severity.WARNING,
     tags=("best-practice", "buildkit-check"),

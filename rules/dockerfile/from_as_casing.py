@@ -29,7 +29,8 @@ from dlint.rule import Finding, RuleMeta
 
 META = RuleMeta(
     code="DF602",
-    name="mismatched-as-casing",
+    name="from-as-casing",
+    redirects=("mismatched-as-casing",),
     scope="dockerfile",
     severity=Severity.STYLE,
     tags=("style", "buildkit-check"),

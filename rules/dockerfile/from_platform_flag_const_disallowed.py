@@ -59,9 +59,12 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile, Stage
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.buildkit import AUTOMATIC_ARGS
+
 META = RuleMeta(
     code="DL3029",
-    name="constant-platform",
+    name="from-platform-flag-const-disallowed",
+    redirects=("constant-platform",),
     scope="dockerfile",
     severity=Severity.WARNING,
     tags=("portability", "buildkit-check"),
@@ -70,17 +73,6 @@ META = RuleMeta(
 )
 
 _COMPONENT = frozenset(string.ascii_lowercase + string.digits + "_-")  # what a part may hold
-# BuildKit's automatic platform arguments: a value using one follows the build
-_AUTOMATIC = (
-    "BUILDPLATFORM",
-    "BUILDOS",
-    "BUILDARCH",
-    "BUILDVARIANT",
-    "TARGETPLATFORM",
-    "TARGETOS",
-    "TARGETARCH",
-    "TARGETVARIANT",
-)
 _OSES = frozenset(
     [
         "aix",
@@ -145,7 +137,7 @@ def _platform(stage: Stage, written: str) -> str | None:
     """The constant platform a ``--platform`` value sets; None when it follows the build."""
     if "$" not in written:
         return written.strip("\"'")
-    if any(name in written for name in _AUTOMATIC):
+    if any(name in written for name in AUTOMATIC_ARGS):
         return None
     # a variable: its global ARG default, when every variable in it has one
     return stage.platform or None

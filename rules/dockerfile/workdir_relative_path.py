@@ -54,7 +54,8 @@ from .._shared.stages import nearest, parent
 
 META = RuleMeta(
     code="DL3000",
-    name="relative-workdir",
+    name="workdir-relative-path",
+    redirects=("relative-workdir",),
     scope="dockerfile",
     severity=Severity.ERROR,
     tags=("best-practice", "buildkit-check"),

@@ -31,11 +31,11 @@ from dlint.rule import Finding, RuleMeta
 
 META = RuleMeta(
     code="DL4000",
-    name="maintainer-instruction",
+    name="maintainer-deprecated",
     scope="dockerfile",
     severity=Severity.ERROR,
     tags=("deprecated", "buildkit-check"),
-    redirects=("DF601",),
+    redirects=("DF601", "maintainer-instruction"),
     precision="very-high",
     buildkit=("MaintainerDeprecated",),
 )
