@@ -10,7 +10,8 @@ from dlint.rule import Rule
 
 
 class RegistryError(RuntimeError):
-    """Two rules share a code or a name (a bug in dlint, caught at load time)."""
+    """Two rules share a code, a name or a hadolint code (a bug in dlint, caught at load
+    time); a BuildKit check may be several rules."""
 
 
 @lru_cache(maxsize=1)
@@ -26,14 +27,21 @@ def all_rules() -> tuple[Rule, ...]:
             rules.append(Rule.from_module(module))
     seen: dict[str, str] = {}
     for rule in rules:
-        for key in (rule.code, rule.name, *rule.meta.aliases):
+        for key in (rule.code, rule.name, *rule.meta.hadolint):
             other = seen.get(key.lower())
             if other is not None:
                 raise RegistryError(f"{key!r} is used by both {other} and {rule.code}")
             seen[key.lower()] = rule.code
+    for rule in rules:  # one BuildKit check may be several rules (one per instruction)
+        for key in rule.meta.buildkit:
+            if key.lower() in seen:
+                raise RegistryError(
+                    f"BuildKit check {key!r} of {rule.code} is {seen[key.lower()]}'s"
+                )
+    checks = {key.lower() for rule in rules for key in rule.meta.buildkit}
     for rule in rules:  # a redirect may stand for several rules (a split), never for another
         for key in rule.meta.redirects:
-            if seen.get(key.lower(), rule.code) != rule.code:
+            if key.lower() in checks or seen.get(key.lower(), rule.code) != rule.code:
                 raise RegistryError(f"redirect {key!r} of {rule.code} is {seen[key.lower()]}'s")
     return tuple(sorted(rules, key=lambda r: r.code))
 

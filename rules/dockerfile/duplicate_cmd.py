@@ -1,11 +1,12 @@
 """A stage has more than one CMD; only the last one takes effect.
 
 ## What it does
-Reports each `CMD` after the first in the same build stage (hadolint's
-DL4003). BuildKit's `MultipleInstructionsDisallowed` check finds the same
-problem but reports the earlier `CMD` (the one with no effect); dlint reports
-the later ones, as hadolint does, so `# hadolint ignore=DL4003` comments keep
-working.
+Reports each `CMD` of a build stage that a later `CMD` of the same stage
+replaces: the one that has no effect, as BuildKit's
+`MultipleInstructionsDisallowed` check reports it (hadolint's DL4003 finds the
+same problem). A stage built from another one (`FROM base`) starts over: its
+`CMD` replaces the parent's, which is what it is for. A `CMD` of an `ONBUILD`
+or a `HEALTHCHECK` is not the image's command.
 
 ## Why is this bad?
 An image has one default command: each `CMD` replaces the one before it, so
@@ -24,6 +25,12 @@ CMD ["python", "-m", "app"]
 FROM python:3.12-slim
 CMD ["sh", "-c", "python -m migrate && exec python -m app"]
 ```
+
+## Differences from hadolint
+- hadolint reports the later `CMD`; dlint reports the earlier one, the `CMD`
+  to delete, where BuildKit reports it. A `# hadolint ignore=DL4003` comment
+  above the later `CMD` no longer covers the finding: move it above the
+  earlier one.
 """
 
 from __future__ import annotations
@@ -31,10 +38,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile
+from dlint.ir.dockerfile import Dockerfile, Instruction
 from dlint.rule import Finding, RuleMeta
-
-from .._shared.instructions import repeats
 
 META = RuleMeta(
     code="DL4003",
@@ -43,13 +48,28 @@ META = RuleMeta(
     severity=Severity.WARNING,
     tags=("correctness",),
     precision="very-high",
+    # BuildKit's check, split here in three rules (CMD, ENTRYPOINT, HEALTHCHECK)
+    buildkit=("MultipleInstructionsDisallowed",),
 )
 
 
+def _replaced(df: Dockerfile, keyword: str) -> Iterator[tuple[Instruction, Instruction]]:
+    """``(earlier, later)`` for each ``keyword`` instruction of a stage and the next one
+    of that stage, which replaces it (ONBUILD triggers are not the stage's own)."""
+    for stage in df.all_stages:
+        earlier: Instruction | None = None
+        for ins in stage.instructions:
+            if ins.keyword != keyword:
+                continue
+            if earlier is not None:
+                yield earlier, ins
+            earlier = ins
+
+
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for first, again in repeats(df, "CMD"):
+    for earlier, later in _replaced(df, "CMD"):
         yield Finding(
-            again.span,
-            f"Another CMD in this stage (the first is on line {first.span.line}): only the "
-            "last CMD takes effect; keep one.",
+            earlier.span,
+            f"The CMD on line {later.span.line} replaces this one: only the last CMD of a "
+            "stage takes effect, so delete this one.",
         )

@@ -1,11 +1,11 @@
 """A stage has more than one ENTRYPOINT; only the last one takes effect.
 
 ## What it does
-Reports each `ENTRYPOINT` after the first in the same build stage (hadolint's
-DL4004). BuildKit's `MultipleInstructionsDisallowed` check finds the same
-problem but reports the earlier `ENTRYPOINT` (the one with no effect); dlint reports
-the later ones, as hadolint does, so `# hadolint ignore=DL4004` comments keep
-working.
+Reports each `ENTRYPOINT` of a build stage that a later `ENTRYPOINT` of the
+same stage replaces: the one that has no effect, as BuildKit's
+`MultipleInstructionsDisallowed` check reports it (hadolint's DL4004 finds the
+same problem). A stage built from another one (`FROM base`) starts over: its
+`ENTRYPOINT` replaces the parent's, which is what it is for.
 
 ## Why is this bad?
 An image has one entrypoint: each `ENTRYPOINT` replaces the one before it, so
@@ -25,6 +25,12 @@ FROM nginx:1.27
 ENTRYPOINT ["/docker-entrypoint.sh"]
 CMD ["nginx", "-g", "daemon off;"]
 ```
+
+## Differences from hadolint
+- hadolint reports the later `ENTRYPOINT`; dlint reports the earlier one, the
+  `ENTRYPOINT` to delete, where BuildKit reports it. A
+  `# hadolint ignore=DL4004` comment above the later `ENTRYPOINT` no longer
+  covers the finding: move it above the earlier one.
 """
 
 from __future__ import annotations
@@ -32,10 +38,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile
+from dlint.ir.dockerfile import Dockerfile, Instruction
 from dlint.rule import Finding, RuleMeta
-
-from .._shared.instructions import repeats
 
 META = RuleMeta(
     code="DL4004",
@@ -44,13 +48,28 @@ META = RuleMeta(
     severity=Severity.ERROR,
     tags=("correctness",),
     precision="very-high",
+    # BuildKit's check, split here in three rules (CMD, ENTRYPOINT, HEALTHCHECK)
+    buildkit=("MultipleInstructionsDisallowed",),
 )
 
 
+def _replaced(df: Dockerfile, keyword: str) -> Iterator[tuple[Instruction, Instruction]]:
+    """``(earlier, later)`` for each ``keyword`` instruction of a stage and the next one
+    of that stage, which replaces it (ONBUILD triggers are not the stage's own)."""
+    for stage in df.all_stages:
+        earlier: Instruction | None = None
+        for ins in stage.instructions:
+            if ins.keyword != keyword:
+                continue
+            if earlier is not None:
+                yield earlier, ins
+            earlier = ins
+
+
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for first, again in repeats(df, "ENTRYPOINT"):
+    for earlier, later in _replaced(df, "ENTRYPOINT"):
         yield Finding(
-            again.span,
-            f"Another ENTRYPOINT in this stage (the first is on line {first.span.line}): only the "
-            "last ENTRYPOINT takes effect; keep one.",
+            earlier.span,
+            f"The ENTRYPOINT on line {later.span.line} replaces this one: only the last ENTRYPOINT "
+            "of a stage takes effect, so delete this one.",
         )

@@ -1,10 +1,12 @@
 """A stage has more than one HEALTHCHECK.
 
 ## What it does
-Reports every `HEALTHCHECK` of a stage after the first one
-(`HEALTHCHECK NONE` included). A `HEALTHCHECK` in a stage built from another
-stage (`FROM base`) is not a duplicate of the parent's one: overriding an
-inherited health check is what it is for.
+Reports each `HEALTHCHECK` of a build stage (`HEALTHCHECK NONE` included) that
+a later `HEALTHCHECK` of the same stage replaces: the one that has no effect,
+as BuildKit's `MultipleInstructionsDisallowed` check reports it (hadolint's
+DL3012 finds the same problem). A stage built from another one (`FROM base`)
+starts over: its `HEALTHCHECK` overrides the inherited one, which is what it
+is for.
 
 ## Why is this bad?
 Only the last `HEALTHCHECK` of a stage takes effect; the earlier ones are
@@ -23,6 +25,12 @@ HEALTHCHECK CMD curl -f http://localhost/health || exit 1
 FROM nginx:1.27
 HEALTHCHECK CMD curl -f http://localhost/health || exit 1
 ```
+
+## Differences from hadolint
+- hadolint reports the later `HEALTHCHECK`; dlint reports the earlier one, the
+  `HEALTHCHECK` to delete, where BuildKit reports it. A
+  `# hadolint ignore=DL3012` comment above the later `HEALTHCHECK` no longer
+  covers the finding: move it above the earlier one.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile
+from dlint.ir.dockerfile import Dockerfile, Instruction
 from dlint.rule import Finding, RuleMeta
 
 META = RuleMeta(
@@ -40,20 +48,28 @@ META = RuleMeta(
     severity=Severity.ERROR,
     tags=("correctness",),
     precision="very-high",
+    # BuildKit's check, split here in three rules (CMD, ENTRYPOINT, HEALTHCHECK)
+    buildkit=("MultipleInstructionsDisallowed",),
 )
 
 
-def check(df: Dockerfile) -> Iterator[Finding]:
+def _replaced(df: Dockerfile, keyword: str) -> Iterator[tuple[Instruction, Instruction]]:
+    """``(earlier, later)`` for each ``keyword`` instruction of a stage and the next one
+    of that stage, which replaces it (ONBUILD triggers are not the stage's own)."""
     for stage in df.all_stages:
-        first = None
+        earlier: Instruction | None = None
         for ins in stage.instructions:
-            if ins.keyword != "HEALTHCHECK":
+            if ins.keyword != keyword:
                 continue
-            if first is None:
-                first = ins
-                continue
-            yield Finding(
-                ins.span,
-                f"A second HEALTHCHECK in this stage (the first is on line {first.span.line}): "
-                "only the last one takes effect, so keep one.",
-            )
+            if earlier is not None:
+                yield earlier, ins
+            earlier = ins
+
+
+def check(df: Dockerfile) -> Iterator[Finding]:
+    for earlier, later in _replaced(df, "HEALTHCHECK"):
+        yield Finding(
+            earlier.span,
+            f"The HEALTHCHECK on line {later.span.line} replaces this one: only the last HEALTHCHECK "
+            "of a stage takes effect, so delete this one.",
+        )
