@@ -1,0 +1,246 @@
+"""A build stage that nothing builds: no later stage uses it and it is not the last one.
+
+## What it does
+Reports a stage of a multi-stage Dockerfile that is not the last stage, that no
+later stage uses (as its base in `FROM`, in `COPY --from` or in
+`RUN --mount=from=`), and that no Compose service of the project builds as its
+`build.target`. A plain `docker build` skips such a stage.
+
+- An unnamed stage of that kind is always reported: no build can run it, since
+  `--target` selects stages by name only.
+- A named stage is reported only when it looks like a leftover rather than a
+  target built on purpose with `docker build --target`: not when it starts
+  `FROM scratch` (a stage that exports files with `--output`), is built on
+  another stage (`FROM build AS test`), sets a `CMD` or `ENTRYPOINT` (an image
+  to run), or has `test`, `lint`, `ci`, `check`, `validate`, `debug`, `dev`,
+  `e2e` or `bench` as a word of its name.
+
+A reference with a variable (`FROM base-${VARIANT}`, `COPY --from=build-$TARGETARCH`)
+may pick any stage whose name fits it, whatever value the build gives the
+variable, so each such stage counts as used.
+
+## Why is this bad?
+A stage that no build reaches is dead code: it is not built, not tested, and goes
+stale while readers still spend time on it and assume it matters. When it is a
+leftover of a refactoring (a builder that the final stage no longer copies from),
+delete it; when a script builds it with `--target` (a test or lint stage), this
+finding can be suppressed for that stage.
+
+## Example
+```dockerfile
+FROM golang:1.23 AS build
+RUN go build -o /out/app .
+
+FROM golang:1.23 AS build-old
+RUN go build -tags legacy -o /out/app .
+
+FROM gcr.io/distroless/static-debian12
+COPY --from=build /out/app /app
+```
+
+## Use instead
+```dockerfile
+FROM golang:1.23 AS build
+RUN go build -o /out/app .
+
+FROM gcr.io/distroless/static-debian12
+COPY --from=build /out/app /app
+```
+
+## Known limitations
+dlint reads Compose files but not the other places that name targets:
+`docker buildx bake` files (`docker-bake.hcl`), CI scripts and Makefiles that run
+`docker build --target`. A named stage that only those build, and that none of
+the signs above marks as a target, is reported: the rule's precision is low, and
+its findings are information only. A stage used only by a dead stage is not
+reported until that one is removed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from dlint.ir.common import Severity
+from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
+from dlint.ir.project import Project
+from dlint.rule import Finding, RuleMeta
+
+from .._shared.instructions import references
+from .._shared.stages import used
+
+META = RuleMeta(
+    code="DF305",
+    name="dead-stage",
+    scope="project",
+    severity=Severity.INFO,
+    tags=("maintainability", "multi-stage"),
+    precision="low",
+    preview=True,
+)
+
+
+def _pattern(raw: str, escape: str) -> str | None:
+    """A pattern of the stage names a reference with variables can name (each variable
+    may take any value); None when ``raw`` has no variable."""
+    refs = sorted(references(raw, escape), key=lambda r: r.start)
+    if not refs:
+        return None
+    parts: list[str] = []
+    at = 0
+    for ref in refs:
+        if ref.start < at:  # inside an earlier one (``${A:-$B}``)
+            continue
+        parts.append(re.escape(raw[at : ref.start].strip("\"'").lower()))
+        parts.append(".*")
+        at = ref.end
+    parts.append(re.escape(raw[at:].strip("\"'").lower()))
+    return "".join(parts)
+
+
+def _mount_from(flag_value: str) -> str | None:
+    """The ``from=`` of a ``--mount`` value as written (its fields are comma separated)."""
+    for field in flag_value.split(","):
+        key, eq, value = field.partition("=")
+        if eq and key.strip().lower() == "from":
+            return value
+    return None
+
+
+def _raw_references(stage: Stage) -> Iterator[str]:
+    """Each stage reference of ``stage`` as written: its FROM, COPY --from and RUN
+    --mount from=, also in ONBUILD triggers (they run when a later stage is built
+    FROM this one, and may name a stage of this file)."""
+    ins = stage.from_instruction
+    if ins is not None and ins.args:
+        yield ins.args[0].value
+    for item in stage.instructions:
+        yield from _flag_references(item.trigger or item)
+
+
+def _flag_references(ins: Instruction) -> Iterator[str]:
+    if ins.keyword in ("COPY", "ADD"):
+        for value in ins.flag_values("from"):
+            yield value
+    elif ins.keyword == "RUN":
+        for value in ins.flag_values("mount"):
+            found = _mount_from(value)
+            if found is not None:
+                yield found
+
+
+_MAX_PATTERNS = 32  # more distinct references with variables: any stage may be one
+
+
+def _maybe_used(df: Dockerfile) -> set[int] | None:
+    """Stages that a reference with variables may name, or an ONBUILD trigger names
+    (None: any stage may be one)."""
+    patterns: set[str] = set()
+    names: set[str] = set()
+    for stage in df.stages:
+        for raw in _raw_references(stage):
+            pattern = _pattern(raw, df.escape) if "$" in raw else None
+            if pattern is not None:
+                patterns.add(pattern)
+            else:
+                names.add(raw.strip("\"'").lower())
+    if len(patterns) > _MAX_PATTERNS:
+        return None
+    out = {s.index for s in df.stages if s.name in names}
+    if patterns:
+        combined = re.compile("|".join(f"(?:{p})" for p in sorted(patterns)), re.DOTALL)
+        out |= {s.index for s in df.stages if s.name and combined.fullmatch(s.name)}
+    return out
+
+
+def _targets(project: Project) -> tuple[dict[str, set[int]], set[str]]:
+    """For each Dockerfile path: the stages Compose services build; and the Dockerfiles
+    some service builds with a target dlint could not resolve (a variable)."""
+    built: dict[str, set[int]] = {}
+    unknown: set[str] = set()
+    for compose in project.compose:
+        for service in compose.services:
+            build = service.build
+            if build is None:
+                continue
+            if build.image is not None and build.stage is not None:
+                built.setdefault(build.image.path, set()).add(build.stage.index)
+                continue
+            target = build.target
+            if target is None or not target.unresolved or build.inline:
+                continue  # the last stage, or a target that names no stage
+            # a target set by a variable: any stage of that Dockerfile may be it
+            parts = (build.context, build.dockerfile)
+            if any(p is not None and p.unresolved for p in parts):
+                continue
+            context = build.context.value if build.context is not None else "."
+            dockerfile = build.dockerfile.value if build.dockerfile is not None else "Dockerfile"
+            folder = posixpath.dirname(build.file)
+            unknown.add(posixpath.normpath(posixpath.join(folder, context, dockerfile)))
+    return built, unknown
+
+
+def _written_name(stage: Stage) -> str:
+    ins = stage.from_instruction
+    if ins is not None and len(ins.args) == 3:
+        return ins.args[2].value
+    return stage.name or str(stage.index)
+
+
+# Words of stage names that say the stage is built on purpose with --target
+_TARGET_WORDS = frozenset(
+    {"test", "tests", "lint", "ci", "check", "validate", "debug", "dev", "e2e", "bench"}
+)
+
+
+def _deliberate(stage: Stage) -> bool:
+    """Whether a named stage looks like one built on its own with ``--target``: it
+    exports files (FROM scratch), extends another stage (``FROM build AS test``), is an
+    image to run (CMD or ENTRYPOINT), or its name says so (``test``, ``lint``...)."""
+    if stage.base is None or isinstance(stage.base, StageRef):
+        return True
+    if any(ins.keyword in ("CMD", "ENTRYPOINT") for ins in stage.instructions):
+        return True
+    return bool(_TARGET_WORDS & set(re.split(r"[-_.]", stage.name or "")))
+
+
+def _dockerfile(df: Dockerfile, targeted: set[int]) -> Iterator[Finding]:
+    if len(df.stages) < 2:
+        return
+    maybe = _maybe_used(df)
+    if maybe is None:
+        return
+    reached = set(used(df)) | targeted | maybe
+    for stage in df.stages[:-1]:
+        if stage.index in reached or stage.from_instruction is None:
+            continue
+        if stage.name is not None and stage.name_span is not None:
+            if _deliberate(stage):
+                continue
+            name = _written_name(stage)
+            yield Finding(
+                stage.name_span,
+                f"Stage `{name}` is not the last stage, no later stage uses it and no "
+                f"Compose service builds it: a build skips it unless you build it with "
+                f"`--target {name}`; if nothing does, remove it.",
+                path=df.path,
+            )
+        else:
+            yield Finding(
+                stage.from_instruction.keyword_span,
+                f"Stage {stage.index} has no name, is not the last stage and no later stage "
+                "uses it: no build ever runs it (`--target` selects stages by name); "
+                "remove it, or use it.",
+                path=df.path,
+            )
+
+
+def check(project: Project) -> Iterator[Finding]:
+    built, unknown = _targets(project)
+    seen: set[str] = set()
+    for df in project.dockerfiles:
+        if df.path in seen or df.path in unknown:
+            continue
+        seen.add(df.path)
+        yield from _dockerfile(df, built.get(df.path, set()))
