@@ -1,12 +1,13 @@
 """Dockerfile instructions as rules read them (RUN scripts are read through ``runs.py``).
 
-- ``last`` and ``repeats``: several instructions set one thing of the image (CMD,
+- ``last``, ``repeats`` and ``replaced``: several instructions set one thing of the image (CMD,
   ENTRYPOINT, HEALTHCHECK, USER, WORKDIR...); in a stage each one replaces the one before
   it, so the last one is the one that takes effect and the earlier ones do nothing. An
   ``ONBUILD`` trigger does not count: it acts in the images built from this one.
 - ``references``: the variables an argument names, as BuildKit substitutes them. An
   argument is a Dockerfile word, not shell: no word splitting, no command substitution,
   and the escape character is the file's (``# escape=``).
+- ``exposed``: the port specs of an EXPOSE, after substitution.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dlint.ir.dockerfile import Dockerfile, Instruction, Stage
+from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, Word
 
 
 def last(stage: Stage, keyword: str) -> Instruction | None:
@@ -23,6 +24,19 @@ def last(stage: Stage, keyword: str) -> Instruction | None:
         if ins.keyword == keyword:
             return ins
     return None
+
+
+def replaced(df: Dockerfile, keyword: str) -> Iterator[tuple[Instruction, Instruction]]:
+    """``(earlier, later)`` for each ``keyword`` instruction of a stage and the next one
+    of that stage, which replaces it (ONBUILD triggers are not the stage's own)."""
+    for stage in df.all_stages:
+        earlier: Instruction | None = None
+        for ins in stage.instructions:
+            if ins.keyword != keyword:
+                continue
+            if earlier is not None:
+                yield earlier, ins
+            earlier = ins
 
 
 def repeats(df: Dockerfile, keyword: str) -> Iterator[tuple[Instruction, Instruction]]:
@@ -88,3 +102,16 @@ def references(raw: str, escape: str = "\\") -> tuple[Reference, ...]:
             i = max(k, i + 1)
     out.extend(Reference(name, start, n) for name, start in opened if name is not None)
     return tuple(sorted(out, key=lambda r: r.start))
+
+
+def exposed(df: Dockerfile, ins: Instruction) -> Iterator[tuple[Word, str]]:
+    """Each port spec of an EXPOSE (after substitution, split at blanks as BuildKit
+    splits them) with the word it comes from; words using a variable with no known
+    value are left out."""
+    unknown = set(ins.unresolved)
+    for i, word in enumerate(ins.args):
+        if unknown and any(r.name in unknown for r in references(word.value, df.escape)):
+            continue
+        value = ins.expanded[i] if ins.expanded and i < len(ins.expanded) else word.value
+        for port in value.split():
+            yield word, port

@@ -38,8 +38,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction
+from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.instructions import replaced
 
 META = RuleMeta(
     code="DL4003",
@@ -53,21 +55,8 @@ META = RuleMeta(
 )
 
 
-def _replaced(df: Dockerfile, keyword: str) -> Iterator[tuple[Instruction, Instruction]]:
-    """``(earlier, later)`` for each ``keyword`` instruction of a stage and the next one
-    of that stage, which replaces it (ONBUILD triggers are not the stage's own)."""
-    for stage in df.all_stages:
-        earlier: Instruction | None = None
-        for ins in stage.instructions:
-            if ins.keyword != keyword:
-                continue
-            if earlier is not None:
-                yield earlier, ins
-            earlier = ins
-
-
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for earlier, later in _replaced(df, "CMD"):
+    for earlier, later in replaced(df, "CMD"):
         yield Finding(
             earlier.span,
             f"The CMD on line {later.span.line} replaces this one: only the last CMD of a "

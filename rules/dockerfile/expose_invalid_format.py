@@ -35,11 +35,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Instruction, Word
+from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.buildkit import on_first_line
-from .._shared.instructions import references
+from .._shared.instructions import exposed
 
 META = RuleMeta(
     code="DF608",
@@ -52,19 +52,6 @@ META = RuleMeta(
 )
 
 _PROTOCOLS = frozenset({"", "tcp", "udp", "sctp"})
-
-
-def _ports(df: Dockerfile, ins: Instruction) -> Iterator[tuple[Word, str]]:
-    """Each port spec of an EXPOSE (after substitution, split at blanks as BuildKit
-    splits them) with the word it comes from; words using a variable with no known
-    value are left out."""
-    unknown = set(ins.unresolved)
-    for i, word in enumerate(ins.args):
-        if unknown and any(r.name in unknown for r in references(word.value, df.escape)):
-            continue
-        value = ins.expanded[i] if ins.expanded and i < len(ins.expanded) else word.value
-        for port in value.split():
-            yield word, port
 
 
 def _split(port: str) -> tuple[str, str, str]:
@@ -83,7 +70,7 @@ def check(df: Dockerfile) -> Iterator[Finding]:
         for ins in stage.instructions:
             if ins.keyword != "EXPOSE":
                 continue
-            for word, port in _ports(df, ins):
+            for word, port in exposed(df, ins):
                 ip, host, container = _split(port)
                 number, _, protocol = container.partition("/")
                 # an empty port or an unknown protocol is a build error BuildKit gives
