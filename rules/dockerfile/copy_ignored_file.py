@@ -11,6 +11,9 @@ folder may be excluded and a file in it brought back), and the whole context
 (`COPY . .`) is reported only when the ignore file excludes everything (`*`,
 `**` or `**/*`).
 
+The check is experimental in BuildKit, and off by default here too: select it,
+or turn it on for a file with `# check=experimental=CopyIgnoredFile`.
+
 ## Why is this bad?
 The builder never receives an excluded file: `COPY` of a single excluded
 file fails with "not found", and a wildcard or a folder silently copies less
@@ -64,6 +67,7 @@ META = RuleMeta(
     name="copy-ignored-file",
     scope="dockerfile",
     severity=Severity.WARNING,
+    default_enabled=False,  # experimental in BuildKit
     tags=("correctness", "build-context", "buildkit-check"),
     precision="high",
     buildkit=("CopyIgnoredFile",),
