@@ -194,7 +194,9 @@ def test_pragmas_over_findings_are_linear(tmp_path: Path) -> None:
     assert not [d for d in run(tmp_path / "large").diagnostics if d.code == "DL3008"]
 
 
-_EVERY_RULE = 'select = ["ALL"]\nignore = ["SC"]\n'  # ShellCheck is another program's time
+_EVERY_RULE = (
+    'preview = true\nselect = ["ALL"]\nignore = ["SC"]\n'  # ShellCheck is another program's time
+)
 
 
 def test_every_rule_is_linear_on_many_runs(tmp_path: Path) -> None:
