@@ -81,9 +81,10 @@ META = RuleMeta(
 )
 
 
-def _pattern(raw: str, escape: str) -> str | None:
-    """A pattern of the stage names a reference with variables can name (each variable
-    may take any value); None when ``raw`` has no variable."""
+def _pattern(raw: str, escape: str) -> tuple[str, ...] | None:
+    """The stage names a reference with variables can name, as the literal pieces
+    between its variables (each variable may take any value); None when ``raw`` has no
+    variable."""
     refs = sorted(references(raw, escape), key=lambda r: r.start)
     if not refs:
         return None
@@ -92,11 +93,27 @@ def _pattern(raw: str, escape: str) -> str | None:
     for ref in refs:
         if ref.start < at:  # inside an earlier one (``${A:-$B}``)
             continue
-        parts.append(re.escape(raw[at : ref.start].strip("\"'").lower()))
-        parts.append(".*")
+        parts.append(raw[at : ref.start].strip("\"'").lower())
         at = ref.end
-    parts.append(re.escape(raw[at:].strip("\"'").lower()))
-    return "".join(parts)
+    parts.append(raw[at:].strip("\"'").lower())
+    return tuple(parts)
+
+
+def _matches(pieces: tuple[str, ...], name: str) -> bool:
+    """Whether ``name`` is the pieces with anything between them: the first piece at its
+    start, the last at its end, the others in order (leftmost first, which is enough).
+    String searches only: the pieces come from the file and must not backtrack."""
+    first, *middle, last = pieces
+    if len(name) < len(first) + len(last) or not name.startswith(first):
+        return False
+    at = len(first)
+    end = len(name) - len(last)
+    for piece in middle:
+        found = name.find(piece, at, end)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return name.endswith(last) and at <= end
 
 
 def _mount_from(flag_value: str) -> str | None:
@@ -136,7 +153,7 @@ _MAX_PATTERNS = 32  # more distinct references with variables: any stage may be 
 def _maybe_used(df: Dockerfile) -> set[int] | None:
     """Stages that a reference with variables may name, or an ONBUILD trigger names
     (None: any stage may be one)."""
-    patterns: set[str] = set()
+    patterns: set[tuple[str, ...]] = set()
     names: set[str] = set()
     for stage in df.stages:
         for raw in _raw_references(stage):
@@ -148,9 +165,8 @@ def _maybe_used(df: Dockerfile) -> set[int] | None:
     if len(patterns) > _MAX_PATTERNS:
         return None
     out = {s.index for s in df.stages if s.name in names}
-    if patterns:
-        combined = re.compile("|".join(f"(?:{p})" for p in sorted(patterns)), re.DOTALL)
-        out |= {s.index for s in df.stages if s.name and combined.fullmatch(s.name)}
+    for pieces in patterns:
+        out |= {s.index for s in df.stages if s.name and _matches(pieces, s.name)}
     return out
 
 

@@ -80,9 +80,9 @@ def _valid(text: str, span: Span) -> bool:
     ref = ImageRef.parse(text, span)
     if not ref.valid:
         return False
-    if ref.registry != DEFAULT_REGISTRY and not _HOST.match(ref.registry):
-        return False
-    return len(ref.registry) + 1 + len(ref.repository) <= _NAME_MAX
+    if len(ref.registry) + 1 + len(ref.repository) > _NAME_MAX:
+        return False  # checked first: the host pattern is only ever run on a short name
+    return ref.registry == DEFAULT_REGISTRY or _HOST.match(ref.registry) is not None
 
 
 def _uncertain(df: Dockerfile) -> set[str]:
