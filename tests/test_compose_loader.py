@@ -425,7 +425,7 @@ def test_include_env_file_missing_is_an_error(tmp_path: Path) -> None:
         tmp_path,
         {
             "compose.yaml": "include:\n  - path: a.yaml\n    env_file: [gone.env]\n",
-            "a.yaml": "services:\n  a:\n    image: a\n",
+            "a.yaml": "services:\n  a:\n    image: a:1.0\n",
         },
     )
     findings = json.loads(_cli(tmp_path).stdout)["findings"]

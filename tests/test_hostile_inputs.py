@@ -439,7 +439,7 @@ def test_output_never_fails_to_encode(tmp_path: Path) -> None:
 
 def test_schema_errors_are_linear(tmp_path: Path) -> None:
     def make(n: int) -> Files:
-        services = "".join(f"  s{i}:\n    image: x\n    restart: {i}\n" for i in range(n))
+        services = "".join(f"  s{i}:\n    image: x:1\n    restart: {i}\n" for i in range(n))
         return {"compose.yaml": f"services:\n{services}"}
 
     linear(tmp_path, make, 50)  # each error once re-validated the whole model

@@ -1,0 +1,67 @@
+"""What Compose rules read the same way: the node a mount is written at, and values
+with their variable references masked."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
+
+if TYPE_CHECKING:  # the Compose IR is imported only when a Compose file is linted
+    from dlint.ir.compose import Service, ServiceMount
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def mask(text: str) -> str:
+    """``text`` with each variable reference (``${...}``, ``$NAME``) replaced by NUL and
+    ``$$`` by ``$``."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "$" and i + 1 < len(text):
+            nxt = text[i + 1]
+            if nxt == "$":
+                out.append("$")
+                i += 2
+                continue
+            if nxt == "{":
+                depth, j = 0, i + 1
+                while j < len(text):
+                    if text[j] == "{":
+                        depth += 1
+                    elif text[j] == "}":
+                        depth -= 1
+                        if depth == 0:
+                            break
+                    j += 1
+                out.append("\0")
+                i = j + 1
+                continue
+            m = _NAME.match(text, i + 1)
+            if m is not None:
+                out.append("\0")
+                i = m.end()
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def mount_node(mount: ServiceMount, service: Service) -> tuple[YNode, str] | None:
+    """The node to point at and the text to quote: the volume string (short syntax)
+    or the ``source:`` of a long-syntax mount."""
+    volumes = service.get("volumes")
+    items = volumes.items if isinstance(volumes, YSequence) else ()
+    for item in items:
+        if item.span != mount.span or item.file != mount.file:
+            continue
+        if isinstance(item, YScalar):
+            return item, item.written
+        if isinstance(item, YMapping):
+            source = item.get("source")
+            if isinstance(source, YScalar):
+                return source, source.written
+    return None
