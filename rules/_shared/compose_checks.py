@@ -384,6 +384,13 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
                         f"service {name!r} refers to undefined {section[:-1]} "
                         f"{quote(ref_node.written)}",
                     )
+        for mount in _seq(svc.get("volumes")):
+            volume = _named_volume(mount)
+            if volume is not None and volume[0] not in declared["volumes"]:
+                yield _problem(
+                    volume[2],
+                    f"service {name!r} refers to undefined volume {quote(volume[1])}",
+                )
         mode = node_text(svc.get("network_mode"))
         if mode is not None and svc.get("networks") is not None:
             key = svc.key_node("network_mode")
@@ -412,6 +419,37 @@ def _service_checks(root: YMapping, services: YMapping, fragment: bool) -> Itera
                 f"service {name!r} has neither an image nor a build context specified",
             )
     yield from _cycles(graph, services)
+
+
+def _named_volume(mount: YNode) -> tuple[str, str, YScalar] | None:
+    """The named volume a service's ``volumes`` entry mounts, as (name, as written, the
+    node that names it: the entry, or the ``source:`` of a long-syntax one); None
+    for a bind mount, an anonymous volume, tmpfs, or a name from a variable with no
+    value. As compose-go reads it: a source starting with ``.``, ``/`` or ``~`` (or a
+    Windows drive) is a host path."""
+    m = _mapping(mount)
+    if m is not None:
+        if node_text(m.get("type")) != "volume":
+            return None
+        source = m.get("source")
+    elif isinstance(mount, YScalar) and mount.is_string:
+        source = mount
+    else:
+        return None
+    if not isinstance(source, YScalar) or source.unresolved:
+        return None
+    text = node_text(source) or ""
+    if m is None:  # short syntax: SOURCE:TARGET[:MODE], a lone path is anonymous
+        if len(text) > 1 and text[1] == ":" and text[0].isalpha():
+            return None  # C:\data:/data, a Windows host path
+        name, colon, _rest = text.partition(":")
+        if not colon:
+            return None
+        text = name
+    if not text or text[0] in "./~" or (len(text) > 1 and text[1] == ":"):
+        return None
+    written = source.written.partition(":")[0] if m is None else source.written
+    return text, written, source
 
 
 def _seq(node: YNode | None) -> tuple[YNode, ...]:
