@@ -71,6 +71,9 @@ class RuleMeta:
     # dlint never adds findings to a user's CI. Dropped in the release that makes the
     # rule a default one (the CHANGELOG says so).
     preview: bool = False
+    # Its name is dclint's rule name (`no-version-field`), kept so that dclint's users
+    # find it, even where dlint would name the anti-pattern instead.
+    dclint: bool = False
     # Its findings carry codes of their own: the rule's code and four digits (SC2086 of
     # the rule SC). Selectors, suppressions and severities may name them, or a prefix.
     subcodes: bool = False
