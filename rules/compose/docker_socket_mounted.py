@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from dlint.ir.common import Severity
 from dlint.ir.project import Project
@@ -60,9 +59,6 @@ from dlint.ir.text import quote
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.compose_values import mount_node
-
-if TYPE_CHECKING:
-    pass
 
 META = RuleMeta(
     code="DC302",

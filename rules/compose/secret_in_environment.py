@@ -82,6 +82,7 @@ from dlint.ir.yaml import YMapping, YScalar, YSequence, node_text
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.compose_values import mask
+from .._shared.names import name_words, piece_in
 
 if TYPE_CHECKING:
     from dlint.ir.compose import ComposeProject, Service
@@ -126,26 +127,17 @@ _DESCRIBING = frozenset(
     }
 )  # fmt: skip
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "null", "none"})
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
-# scheme://user:password@host, on a value whose variables are masked
 _PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\{\{.*\}\}|\{[^{}]*\}|\[[^\[\]]*\]|[x*.]+|\$\{[^}]*\})$")
-
-
-def _words(name: str) -> list[str]:
-    return [w.lower() for part in _WORD_SPLIT.split(name) for w in _CAMEL.split(part) if w]
 
 
 def _secret_name(name: str) -> str | None:
     """The word that makes ``name`` a secret's name, if any."""
-    words = _words(name)
+    words = name_words(name)
     if not words or _DESCRIBING.intersection(words):
         return None
-    joined = "_".join(words)
-    for piece in _PIECES:
-        for m in re.finditer(re.escape(piece), joined):
-            if not joined.startswith(_OTHER_WORDS.get(piece, ()), m.end()):
-                return piece
+    found = piece_in(words, _PIECES, _OTHER_WORDS)
+    if found is not None:
+        return found
     for i, word in enumerate(words):
         if word in _WORDS and (word != "pwd" or len(words) > 1):
             return word

@@ -79,6 +79,7 @@ from dlint.ir.dockerfile import Dockerfile, Instruction, Word
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.instructions import references
+from .._shared.names import name_words, piece_in
 
 META = RuleMeta(
     code="DL3064",
@@ -128,26 +129,14 @@ _SETTINGS = frozenset(
     }
 )  # fmt: skip
 _NOT_SECRETS = frozenset({"APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE"})
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
-
-
-def _words(name: str) -> list[str]:
-    """The words of a name, split at ``_``, ``-``, ``.`` and camelCase humps."""
-    return [w.lower() for part in _WORD_SPLIT.split(name) for w in _CAMEL.split(part) if w]
 
 
 def _piece(name: str) -> str | None:
     """The suspicious piece a name holds, if any."""
-    words = _words(name)
+    words = name_words(name)
     if not words or _POINTERS.intersection(words):
         return None
-    joined = "_".join(words)
-    for piece in _PIECES:
-        for m in re.finditer(re.escape(piece), joined):
-            if not joined.startswith(_OTHER_WORDS.get(piece, ()), m.end()):
-                return piece
-    return None
+    return piece_in(words, _PIECES, _OTHER_WORDS)
 
 
 def _buildkit_word(name: str) -> str | None:
@@ -155,7 +144,7 @@ def _buildkit_word(name: str) -> str | None:
     m = _BUILDKIT_WORDS.search(name)
     if m is None or name.upper() in _NOT_SECRETS:
         return None
-    words = _words(name)
+    words = name_words(name)
     if _POINTERS.intersection(words) or _SETTINGS.intersection(words):
         return None
     return m.group(1).lower()
