@@ -27,6 +27,7 @@ class YScalar:
     # variables the value was interpolated from that had no value (see interpolation)
     unresolved: tuple[str, ...] = ()
     raw: str | None = None  # the text before interpolation, when it changed
+    style: str = ""  # how it is written: "" plain, "'", '"', "|" or ">"
 
     @property
     def is_string(self) -> bool:

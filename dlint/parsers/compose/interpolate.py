@@ -216,6 +216,7 @@ def _scalar(node: YScalar, env: Mapping[str, str], log: InterpolationLog) -> YSc
         node.tag,
         tuple(dict.fromkeys(done.unresolved)),
         node.value,
+        node.style,
     )
 
 

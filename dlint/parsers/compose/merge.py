@@ -222,7 +222,15 @@ def _untag(node: YNode) -> YNode:
     if isinstance(node, YSequence):
         return YSequence(node.items, node.span, node.file)
     return YScalar(
-        node.value, node.text, node.span, node.file, node.quoted, None, node.unresolved, node.raw
+        node.value,
+        node.text,
+        node.span,
+        node.file,
+        node.quoted,
+        None,
+        node.unresolved,
+        node.raw,
+        node.style,
     )
 
 

@@ -227,7 +227,8 @@ class _Converter:
             _CORE + "null",
         ):
             value = type_plain(text)
-        return YScalar(value, text, self.positions.span(node), self.file, quoted, tag)
+        style = node.style or ""
+        return YScalar(value, text, self.positions.span(node), self.file, quoted, tag, style=style)
 
     def _mapping(self, node: Any) -> tuple[YMapping, int]:
         explicit: list[tuple[YScalar, YNode]] = []
