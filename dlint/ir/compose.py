@@ -208,6 +208,9 @@ class ComposeProject:
     # (name, value) of each variable substituted from an env file or the environment:
     # a value may be a secret, so no message may show it
     substituted: tuple[tuple[str, str], ...] = ()
+    # each file of the project (display path) as it is written, before merging and
+    # ``extends``: rules about how a file is laid out read these, not the merged model
+    documents: tuple[tuple[str, YMapping], ...] = ()
 
     def service(self, name: str) -> Service | None:
         for s in self.services:

@@ -56,6 +56,8 @@ class Assembled:
     env_files: list[str] = field(default_factory=list)  # what the project's env came from
     notes: list[str] = field(default_factory=list)  # for verbose output
     pulled_in: dict[str, Literal["include", "extends"]] = field(default_factory=dict)
+    # each file read, as it writes its model (before merging), in the order read
+    documents: dict[str, YMapping] = field(default_factory=dict)
     # values substituted from env files and the environment: messages must never show them
     substituted: dict[str, str] = field(default_factory=dict)
     # bookkeeping: each variable reported once, each missing file once, each file read
@@ -131,6 +133,7 @@ class Assembler:
                 out.problem("schema", "empty compose file", Span.point(1), display)
             return None
         assert isinstance(root, YMapping)
+        out.documents.setdefault(display, root)
         return root
 
     def _record_interpolation(

@@ -416,5 +416,6 @@ def build_project(
         unset=tuple(assembled.unset),
         env_files=tuple(assembled.env_files),
         pulled_in=tuple(assembled.pulled_in.items()),
+        documents=tuple(assembled.documents.items()),
         substituted=tuple(assembled.substituted.items()),
     )
