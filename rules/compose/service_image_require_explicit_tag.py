@@ -1,9 +1,12 @@
-"""A service runs an image without a tag or with the tag latest.
+"""A service runs an image without a tag, or with a tag that moves (`latest`).
 
 ## What it does
 Reports a service whose `image:` has no tag and no digest (`image: redis`,
-which Compose pulls as `redis:latest`) or the tag `latest` without a digest.
-An image pinned by digest is not reported.
+which Compose pulls as `redis:latest`), or a tag that names no version but a
+channel that moves to each new release: by default `latest`, `stable`, `edge`,
+`test`, `nightly`, `dev`, `beta`, `canary` and `lts` (dclint's list; the
+`prohibited-tags` option changes it). An image pinned by digest is not
+reported, whatever its tag.
 
 Not reported:
 
@@ -19,7 +22,8 @@ Not reported:
 two `docker compose pull`s) run different software from the same file, and a
 new major release can break the service or migrate its data without any change
 to the Compose file. It also hides which version runs, which makes rollbacks
-and vulnerability reports harder.
+and vulnerability reports harder. `stable`, `edge`, `nightly` and the like move
+the same way.
 
 ## Example
 ```yaml
@@ -39,32 +43,52 @@ services:
     image: nginx:1.27
 ```
 
+## Options
+- `prohibited-tags`: the tags reported as moving (compared ignoring case).
+
+## Differences from dclint
+dclint also reports the `image:` of a service that has `build:`; that name is
+the tag the build gives its result, not an image pulled from a registry.
+
 ## Known limitations
-Other floating tags (`stable`, `edge`, `alpine`, a major version such as `16`)
-are not reported: only a missing tag and `latest` are.
+Tags that name a variant rather than a version (`alpine`) and major-version
+tags (`16`) move too, but more slowly and on purpose: they are not reported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from dlint.ir.common import Severity
 from dlint.ir.project import Project
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Finding, Option, RuleMeta
 
 from .._shared.compose_values import mask
 
 if TYPE_CHECKING:
     from dlint.ir.compose import ComposeProject
 
+# dclint's default list
+_MOVING = ("latest", "stable", "edge", "test", "nightly", "dev", "beta", "canary", "lts")
+
 META = RuleMeta(
     code="DC310",
-    name="image-tag-unpinned",
+    name="service-image-require-explicit-tag",
     scope="project",
     severity=Severity.WARNING,
     tags=("security", "reproducibility", "supply-chain"),
     precision="high",
+    redirects=("image-tag-unpinned",),
+    dclint=True,
+    options=(
+        Option(
+            "prohibited-tags",
+            "list[str]",
+            list(_MOVING),
+            "Tags that name no version but a channel that moves (compared ignoring case).",
+        ),
+    ),
 )
 
 
@@ -78,7 +102,9 @@ def _built(project: ComposeProject) -> set[str]:
     return out
 
 
-def _project(project: ComposeProject, seen: set[tuple[str, int, int]]) -> Iterator[Finding]:
+def _project(
+    project: ComposeProject, moving: frozenset[str], seen: set[tuple[str, int, int]]
+) -> Iterator[Finding]:
     built = _built(project)
     for service in project.services:
         ref, node = service.image, service.image_node
@@ -86,7 +112,7 @@ def _project(project: ComposeProject, seen: set[tuple[str, int, int]]) -> Iterat
             continue
         if not ref.valid or ref.digest is not None:
             continue
-        if ref.tag is not None and ref.tag != "latest":
+        if ref.tag is not None and ref.tag.lower() not in moving:
             continue
         written = node.written if node.written is not None else node.value
         last = mask(written).split("@", 1)[0].rsplit("/", 1)[-1]
@@ -98,7 +124,11 @@ def _project(project: ComposeProject, seen: set[tuple[str, int, int]]) -> Iterat
         if key in seen:
             continue
         seen.add(key)
-        what = "has no tag, so Compose pulls `latest`" if ref.tag is None else "uses `latest`"
+        what = (
+            "has no tag, so Compose pulls `latest`"
+            if ref.tag is None
+            else f"uses the tag `{ref.tag}`"
+        )
         yield Finding(
             node.span,
             f"service {service.name!r} image {node.shown} {what}, which moves to each new "
@@ -107,7 +137,10 @@ def _project(project: ComposeProject, seen: set[tuple[str, int, int]]) -> Iterat
         )
 
 
-def check(project: Project) -> Iterator[Finding]:
+def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
+    value = options.get("prohibited-tags")
+    tags = _MOVING if value is None else [value] if isinstance(value, str) else value
+    moving = frozenset(str(t).lower() for t in tags)
     seen: set[tuple[str, int, int]] = set()
     for compose in project.compose:
-        yield from _project(compose, seen)
+        yield from _project(compose, moving, seen)
