@@ -18,6 +18,12 @@ named volume or a bind mount sits at that path or at a parent of it:
 A `tmpfs` at the path is an explicit choice and is not reported. Override
 files count: the merged project is checked.
 
+An anonymous volume at the path (`- /var/lib/mysql`) is reported: a recreated
+container gets a new, empty one. A named volume declared `external: true`
+covers the path like any named volume, and nothing more is asked of it: it
+outlives `docker compose down -v` by design, and how it is backed up is decided
+outside the Compose file, where dlint cannot see it.
+
 ## Why is this bad?
 Without a named volume or a bind mount, the data lives in the container (or in
 an anonymous volume that a new container does not reuse), so `docker compose
