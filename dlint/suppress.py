@@ -12,7 +12,11 @@ Dockerfiles (only own-line comments exist there):
 
 Compose files: ``# dlint: ignore=...`` at the end of a line, or on the line
 above, applies to the node written there and everything under it;
-``# dlint: global ignore=...`` to the whole file.
+``# dlint: global ignore=...`` to the whole file. dclint's comments work for the
+rules that carry dclint's names, with dclint's reach: ``# dclint disable-line
+[rule ...]`` at the end of a line or on the line above, ``# dclint disable
+[rule ...]`` and ``# dclint disable-file`` on the first line of the file (no
+rule named: all of them).
 
 A ``# dlint:`` suppression that suppresses nothing, or names no rule, is
 itself reported (``unused-suppression``).
@@ -34,7 +38,7 @@ from dlint.span_index import SpanIndex
 if TYPE_CHECKING:
     from dlint.ir.yaml import YNode
 
-Kind = Literal["dlint", "hadolint", "buildkit"]
+Kind = Literal["dlint", "hadolint", "buildkit", "dclint"]
 UNSUPPRESSIBLE = "parse-error"
 
 # Comments are read with string operations and single-pass patterns only: a
@@ -43,6 +47,8 @@ DLINT_PRAGMA = re.compile(r"#\s*dlint\s*:")
 # hadolint's grammar: codes of the letters D, L, S, C and digits, separated by commas;
 # a pragma with anything else in its list is no pragma (hadolint's Pragma.hs)
 _HADOLINT_CODES = re.compile(r"[DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*")
+# dclint's comments (its linter.ts): what follows is a list of rule names, or nothing
+DCLINT_PRAGMA = re.compile(r"#\s*dclint\s+(disable-line|disable-file|disable)\b")
 
 
 def _after(text: str, word: str, *, space: bool = False, case: bool = True) -> str | None:
@@ -348,8 +354,33 @@ def _node_starts(root: YNode) -> tuple[dict[int, Span], set[int]]:
     return starts, inside
 
 
+def _by_dclint(selectors: list[str], rules: list[Rule]) -> tuple[str, ...]:
+    """Rules carrying these dclint rule names (none named: every one that has one)."""
+    wanted = {s.lower() for s in selectors}
+    return tuple(r.code for r in rules if r.meta.dclint and (not wanted or r.name in wanted))
+
+
+def _dclint_pragma(
+    path: str, lineno: int, at: int, comment: str, first: bool, scope: Span, rules: list[Rule]
+) -> Suppression | None:
+    """dclint's ``disable-line`` (reaching ``scope``), or its file-wide ``disable`` and
+    ``disable-file``, which count only on the first line of the file."""
+    m = DCLINT_PRAGMA.match(comment)
+    if m is None:
+        return None
+    span = Span(lineno, at + 1, lineno, at + 1 + len(comment.rstrip()))
+    if m[1] == "disable-line":
+        return Suppression(
+            path, "dclint", _by_dclint(comment[m.end() :].split(), rules), span, scope
+        )
+    if not first:
+        return None
+    selectors = [] if m[1] == "disable-file" else comment[m.end() :].split()
+    return Suppression(path, "dclint", _by_dclint(selectors, rules), span, None)
+
+
 def compose(path: str, text: str, rules: list[Rule]) -> list[Suppression]:
-    if "dlint" not in text:
+    if "dlint" not in text and "dclint" not in text:
         return []
     from dlint.parsers.compose.yamlload import YamlError, load_yaml
 
@@ -366,6 +397,8 @@ def compose(path: str, text: str, rules: list[Rule]) -> list[Suppression]:
         inside |= i
     lines = text.split("\n")
     below = _content_below(lines)
+    # dclint reads its file-wide comments on the first line that is not blank or `---`
+    first_line = next((i + 1 for i, line in enumerate(lines) if line.strip() not in ("", "---")), 0)
     out: list[Suppression] = []
     for index, raw in enumerate(lines):
         lineno = index + 1
@@ -375,11 +408,16 @@ def compose(path: str, text: str, rules: list[Rule]) -> list[Suppression]:
         if at < 0:
             continue
         comment = raw[at:]
-        if DLINT_PRAGMA.search(comment) is None:
+        dclint = DCLINT_PRAGMA.match(comment)
+        if dclint is None and DLINT_PRAGMA.search(comment) is None:
             continue
         own_line = not raw[:at].strip()
         scope = _compose_scope(lineno, own_line, lines, starts, below)
-        found = _dlint_pragma(path, lineno, at + 1, comment, rules, scope)
+        if dclint is not None:
+            first = own_line and lineno == first_line
+            found = _dclint_pragma(path, lineno, at, comment, first, scope, rules)
+        else:
+            found = _dlint_pragma(path, lineno, at + 1, comment, rules, scope)
         if found is not None:
             out.append(found)
     return out

@@ -139,3 +139,43 @@ def test_compose_global_and_unused(tmp_path: Path) -> None:
     )
     found = findings(tmp_path, {"compose.yaml": text})
     assert names(found) == [(10, "unused-suppression"), (14, "host-network")]
+
+
+DCLINT = """services:
+  web:
+    image: nginx  # dclint disable-line service-image-require-explicit-tag
+  # dclint disable-line
+  cache:
+    image: redis
+  db:
+    # dclint disable-line no-build-and-image
+    image: postgres
+    network_mode: host
+"""
+
+
+def test_dclint_disable_line_reaches_its_line_or_the_one_below(tmp_path: Path) -> None:
+    found = findings(tmp_path, {"compose.yaml": DCLINT})
+    # dclint's comments reach only the rules that carry dclint's names
+    assert [n for n in names(found) if n[1] != "stateful-path-without-volume"] == [
+        (9, "service-image-require-explicit-tag"),
+        (10, "host-network"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "kept"),
+    [
+        ("# dclint disable-file\n", []),
+        ("---\n# dclint disable\n", []),
+        ("# dclint disable service-image-require-explicit-tag\n", []),
+        ("# dclint disable no-version-field\n", [4, 7, 10]),
+        ("# a comment first\n# dclint disable-file\n", [5, 8, 11]),
+    ],
+)
+def test_dclint_file_wide_comments_count_on_the_first_line(
+    first: str, kept: list[int], tmp_path: Path
+) -> None:
+    text = first + DCLINT.replace("# dclint disable-line", "# no pragma")
+    found = findings(tmp_path, {"compose.yaml": text})
+    assert [line for line, n in names(found) if n == "service-image-require-explicit-tag"] == kept
