@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
 
 if TYPE_CHECKING:  # the Compose IR is imported only when a Compose file is linted
-    from dlint.ir.compose import Service, ServiceMount
+    from dlint.ir.compose import ComposeProject, Located, Service, ServiceMount
+    from dlint.ir.image import ImageRef
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -65,3 +66,30 @@ def mount_node(mount: ServiceMount, service: Service) -> tuple[YNode, str] | Non
             if isinstance(source, YScalar):
                 return source, source.written
     return None
+
+
+def built_images(project: ComposeProject) -> set[str]:
+    """The image names services with ``build:`` give their output."""
+    out = set()
+    for service in project.services:
+        if service.get("build") is not None and service.image is not None:
+            out.add(service.image.text)
+            out.add(service.image.name)
+    return out
+
+
+def pulled_image(service: Service, built: set[str]) -> tuple[ImageRef, Located] | None:
+    """The image ``service`` pulls from a registry, and its ``image:`` node, when its
+    name and tag are known: None for a service that builds, an image another service
+    builds (``built``: see built_images), and a name or tag that comes from a variable
+    (the version is chosen where the variable is set)."""
+    ref, node = service.image, service.image_node
+    if ref is None or node is None or service.get("build") is not None or not ref.valid:
+        return None
+    written = node.written if node.written is not None else node.value
+    last = mask(written).split("@", 1)[0].rsplit("/", 1)[-1]
+    if "\0" in last or ref.unresolved:
+        return None
+    if ref.text in built or (ref.tag is None and ref.name in built):
+        return None
+    return ref, node

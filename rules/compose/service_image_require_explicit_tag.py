@@ -64,7 +64,7 @@ from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.rule import Finding, Option, RuleMeta
 
-from .._shared.compose_values import mask
+from .._shared.compose_values import built_images, pulled_image
 
 if TYPE_CHECKING:
     from dlint.ir.compose import ComposeProject
@@ -92,34 +92,17 @@ META = RuleMeta(
 )
 
 
-def _built(project: ComposeProject) -> set[str]:
-    """The image names services with ``build:`` give their output."""
-    out = set()
-    for service in project.services:
-        if service.get("build") is not None and service.image is not None:
-            out.add(service.image.text)
-            out.add(service.image.name)
-    return out
-
-
 def _project(
     project: ComposeProject, moving: frozenset[str], seen: set[tuple[str, int, int]]
 ) -> Iterator[Finding]:
-    built = _built(project)
+    built = built_images(project)
     for service in project.services:
-        ref, node = service.image, service.image_node
-        if ref is None or node is None or service.get("build") is not None:
+        pulled = pulled_image(service, built)
+        if pulled is None:
             continue
-        if not ref.valid or ref.digest is not None:
+        ref, node = pulled
+        if ref.digest is not None or (ref.tag is not None and ref.tag.lower() not in moving):
             continue
-        if ref.tag is not None and ref.tag.lower() not in moving:
-            continue
-        written = node.written if node.written is not None else node.value
-        last = mask(written).split("@", 1)[0].rsplit("/", 1)[-1]
-        if "\0" in last or ref.unresolved:
-            continue  # the name or the tag comes from a variable
-        if ref.text in built or (ref.tag is None and ref.name in built):
-            continue  # another service builds it
         key = (node.file, node.span.line, node.span.column)
         if key in seen:
             continue
