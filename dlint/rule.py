@@ -188,7 +188,8 @@ class Rule:
 
 _HEADING = re.compile(
     r"^(?:## )?(What it does|Why is this bad\?|Example|Use instead|Options|References"
-    r"|Known limitations|Differences from hadolint|Differences from BuildKit)\s*:?\s*$"
+    r"|Known limitations|Differences from hadolint|Differences from BuildKit"
+    r"|Differences from dclint)\s*:?\s*$"
 )
 
 
