@@ -182,7 +182,7 @@ def test_references_inside_the_work_tree_still_work(
     write(
         project,
         {
-            "Dockerfile": 'FROM alpine\nCMD ["true"]\n',
+            "Dockerfile": 'FROM alpine\nUSER 65534\nCMD ["true"]\n',
             "deploy/compose.yaml": "services:\n  a:\n    build:\n      context: ..\n",
             "deploy/.env": "TAG=1\n",
         },
@@ -203,7 +203,7 @@ def test_root_widens_what_dlint_reads(project: Path, capsys: pytest.CaptureFixtu
     write(
         project.parent,
         {
-            "outside/Dockerfile": "FROM alpine\n",
+            "outside/Dockerfile": "FROM alpine\nUSER 65534\n",
             "repo/compose.yaml": "services:\n  a:\n    build: ../outside\n",
         },
     )
