@@ -1,0 +1,127 @@
+"""The top-level keys of a Compose file are not in the conventional order.
+
+## What it does
+Reports each top-level key that comes after a key it should precede, at the
+key, in dclint's order (`top-level-properties-order`): the `x-` extension
+keys (in alphabetical order among themselves), `version`, `name`, `include`,
+`services`, `networks`, `volumes`, `secrets`, `configs`. As in dclint, a key
+is compared with the furthest key reached so far, so every key written after
+a misplaced one that belongs before it is reported. Every Compose file of
+the project is read as it is written (override, included and extended files
+too).
+
+## Why is this bad?
+A reader expects the project's name and its services first and the shared
+networks, volumes, secrets and configs after them, with the `x-` fragments
+that the rest refers to at the top. It is a convention, not a correctness
+matter: the rule is off by default.
+
+## Example
+```yaml
+networks:
+  backend: {}
+services:
+  web:
+    image: nginx:1.27
+    networks: [backend]
+```
+
+## Use instead
+```yaml
+services:
+  web:
+    image: nginx:1.27
+    networks: [backend]
+networks:
+  backend: {}
+```
+
+## Options
+- `custom-order` (list of strings, default `["x-properties", "version",
+  "name", "include", "services", "networks", "volumes", "secrets",
+  "configs"]`): the order of the top-level keys; `x-properties` stands for
+  every `x-` key, sorted. dclint's `customOrder`.
+
+## Differences from dclint
+A key the order does not name (`models` with the default order) is not
+reported: dclint reports it wherever it is written, which no edit can fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dlint.ir.common import Severity
+from dlint.ir.project import Project
+from dlint.rule import Finding, Option, RuleMeta
+
+from .._shared.ordering import collation_key, name_of, own_pairs
+
+_DEFAULT = [
+    "x-properties",
+    "version",
+    "name",
+    "include",
+    "services",
+    "networks",
+    "volumes",
+    "secrets",
+    "configs",
+]
+
+META = RuleMeta(
+    code="DC503",
+    name="top-level-properties-order",
+    scope="project",
+    severity=Severity.STYLE,
+    tags=("compose", "style"),
+    precision="very-high",
+    default_enabled=False,
+    dclint=True,
+    options=(
+        Option(
+            "custom-order",
+            "list[str]",
+            _DEFAULT,
+            'The order of the top-level keys; "x-properties" stands for every x- key, sorted.',
+        ),
+    ),
+)
+
+
+def _shown(order: list[str]) -> str:
+    return ", ".join("x-*" if k == "x-properties" else k for k in order)
+
+
+def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
+    wanted = list(options.get("custom-order") or _DEFAULT)
+    seen: set[tuple[str, int, int]] = set()
+    for compose in project.compose:
+        for _display, root in compose.documents:
+            pairs = own_pairs(root)
+            keys = [name_of(k) for k, _ in pairs]
+            extensions = sorted((k for k in keys if k.startswith("x-")), key=collation_key)
+            listed = [k for w in wanted for k in (extensions if w == "x-properties" else [w])]
+            order: dict[str, int] = {}
+            for k in listed:
+                order.setdefault(k, len(order))
+            furthest = -1
+            for at, (key, _value) in enumerate(pairs):
+                if keys[at] not in order:
+                    continue
+                index = order[keys[at]]
+                if index >= furthest:
+                    furthest = index
+                    continue
+                where = (key.file, key.span.line, key.span.column)
+                if where in seen:
+                    continue
+                seen.add(where)
+                belongs = next(k for k in keys[:at] if k in order and order[k] > index)
+                yield Finding(
+                    key.span,
+                    f"top-level key {keys[at]!r} should come before {belongs!r}: keep the "
+                    f"top-level keys in the order {_shown(wanted)}.",
+                    path=key.file,
+                )
