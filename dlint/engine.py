@@ -451,8 +451,11 @@ def _project(run: _Run, projects: list[ComposeProject]) -> None:
         by_config.setdefault(id(config), (config, set()))[1].add(path)
     groups = list(by_config.values()) or [(run.policy.config("."), set())]
     for config, governed in groups:
+        enabled = run.policy.enabled(config)  # a rule its config turns off does not run
+        wanted = {c for path in governed for c in run.policy.experimental.get(path, ())}
+        chosen = [r for r in rules if r.code in enabled or r.code in wanted]
         before = len(run.diagnostics)
-        run.run_rules(rules, whole, ".", config)
+        run.run_rules(chosen, whole, ".", config)
         if len(groups) > 1:
             found = run.diagnostics[before:]
             del run.diagnostics[before:]
