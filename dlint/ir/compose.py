@@ -56,6 +56,9 @@ class ServiceMount:
     file: str
     host_path: str | None = None  # bind source resolved against the compose file's folder
     unresolved: tuple[str, ...] = ()
+    # whether a relative bind source exists (file or folder); None: not known (absolute or
+    # ``~`` path, a variable without a value, outside the project)
+    host_path_exists: bool | None = None
 
     @property
     def anonymous(self) -> bool:

@@ -226,8 +226,10 @@ class _Builder:
             read_only = isinstance(flag, YScalar) and flag.value is True
             mtype = _MOUNT_TYPES.get(kind, "volume")
             host = self.host_path(source, item) if mtype == "bind" and source else None
+            unresolved = _unresolved(item)
+            exists = self.host_exists(source, item, unresolved) if host and source else None
             return ServiceMount(
-                mtype, source, target, read_only, item.span, item.file, host, _unresolved(item)
+                mtype, source, target, read_only, item.span, item.file, host, unresolved, exists
             )
         text = node_text(item)
         if not text:
@@ -241,14 +243,26 @@ class _Builder:
         mtype = "bind" if spec.type == "bind" else "volume"
         host = self.host_path(spec.source, item) if mtype == "bind" and spec.source else None
         unresolved = item.unresolved if isinstance(item, YScalar) else ()
-        return ServiceMount(
-            mtype, spec.source, spec.target, spec.read_only, item.span, item.file, host, unresolved
-        )
+        exists = self.host_exists(spec.source, item, unresolved) if host and spec.source else None
+        return ServiceMount(mtype, spec.source, spec.target, spec.read_only, item.span, item.file,
+                            host, unresolved, exists)  # fmt: skip
 
     def host_path(self, source: str, node: YNode) -> str:
         if source.startswith(("/", "~", "$")) or re.match(r"^[a-zA-Z]:[\\/]", source):
             return source
         return self.display(Path(os.path.normpath(self.base_dir(node) / source)))
+
+    def host_exists(self, source: str, node: YNode, unresolved: tuple[str, ...]) -> bool | None:
+        """Whether a relative bind source is there (file or folder); None when not known: an
+        absolute or ``~`` path, a variable without a value, a path outside the project (never
+        looked at), a file users create from a template the project ships."""
+        if unresolved or source.startswith(("/", "~", "$")) or re.match(r"^[a-zA-Z]:", source):
+            return None
+        path = Path(os.path.normpath(self.base_dir(node) / source))
+        kind = self.files.kind(path)
+        if kind == "missing" and self._has_template(path):
+            return None
+        return {"missing": False, "file": True, "dir": True, "other": True}.get(kind)
 
     def attachments(self, node: YNode | None) -> list[NetworkAttachment]:
         out = []
