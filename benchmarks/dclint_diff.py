@@ -13,8 +13,10 @@ can see different models of the same file.
 dclint reports a finding at column 1 of a line (the service's key, the
 `ports:` key...) and dlint at the exact node, so findings are compared per
 (file, part, rule): the part is the top-level service a line falls in, or the
-top of the file outside `services:`. `invalid-schema` is compared per file:
-dclint reports only a file's first schema error. "both" means both tools report
+top of the file outside `services:`. Rules about the whole file (`invalid-schema`,
+of which dclint reports only the first error, and the top-level ones) are compared
+per file. dclint runs no rule on a file its schema rejects: there only the schema
+check is compared. "both" means both tools report
 that rule in that part; "dclint only" and "dlint only" are the disagreements,
 with up to N examples each. dclint comes from npm (development only):
 `npm install dclint`, then `--dclint node_modules/.bin/dclint` or on the PATH.
@@ -35,6 +37,14 @@ REPO = Path(__file__).resolve().parents[1]
 Key = tuple[str, str, str]  # (file, part of the file, dclint rule name)
 SCHEMA = "invalid-schema"  # dclint's built-in check; dlint's compose-schema
 TOP = "(top level)"
+# rules about the file as a whole: compared per file (dclint's line for
+# top-level-properties-order is the first line anywhere that writes the key)
+FILE_LEVEL = {
+    SCHEMA,
+    "no-version-field",
+    "require-project-name-field",
+    "top-level-properties-order",
+}
 
 
 def _compose_files(folder: Path) -> list[Path]:
@@ -84,8 +94,11 @@ def _dclint(given: str | None) -> str:
     return found
 
 
-def _run_dclint(binary: str, files: list[Path], parts: _Parts) -> tuple[set[Key], set[str]]:
-    """dclint's findings, and the files it could not read (invalid YAML, or it failed)."""
+def _run_dclint(
+    binary: str, files: list[Path], parts: _Parts
+) -> tuple[set[Key], set[str], set[str]]:
+    """dclint's findings, the files it could not read (invalid YAML, or it failed), and
+    those its schema rejects (it runs no rule on them)."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "dclint.json"  # its stdout is cut short when it exits
         subprocess.run(
@@ -96,17 +109,20 @@ def _run_dclint(binary: str, files: list[Path], parts: _Parts) -> tuple[set[Key]
         results = json.loads(report.read_text(encoding="utf-8") or "[]")
     found: set[Key] = set()
     unreadable: set[str] = set()
+    rejected: set[str] = set()
     for result in results:
         path = Path(result["filePath"]).resolve()
         for message in result["messages"]:
             rule = message["rule"]
             if rule in ("invalid-yaml", "unknown-error"):
                 unreadable.add(str(path))
-            elif rule == SCHEMA:
-                found.add((str(path), TOP, SCHEMA))
+            elif rule in FILE_LEVEL:
+                found.add((str(path), TOP, rule))
+                if rule == SCHEMA:
+                    rejected.add(str(path))
             else:
                 found.add((str(path), parts.part(path, int(message["line"])), rule))
-    return found, unreadable
+    return found, unreadable, rejected
 
 
 def _dlint_names() -> dict[str, str]:
@@ -135,7 +151,7 @@ def _run_dlint(folder: Path, files: list[Path], parts: _Parts) -> set[Key]:
         if rule is None:
             continue
         path = (folder / d.path).resolve()
-        part = TOP if rule == SCHEMA else parts.part(path, d.span.line)
+        part = TOP if rule in FILE_LEVEL else parts.part(path, d.span.line)
         found.add((str(path), part, rule))
     return found
 
@@ -150,8 +166,12 @@ def main() -> None:
     folder = Path(args.folder).resolve()
     files = _compose_files(folder)
     parts = _Parts()
-    theirs, unreadable = _run_dclint(_dclint(args.dclint), files, parts)
-    ours = {k for k in _run_dlint(folder, files, parts) if k[0] not in unreadable}
+    theirs, unreadable, rejected = _run_dclint(_dclint(args.dclint), files, parts)
+    ours = {
+        k
+        for k in _run_dlint(folder, files, parts)
+        if k[0] not in unreadable and (k[0] not in rejected or k[2] == SCHEMA)
+    }
     rules = sorted({k[2] for k in theirs | ours})
     if args.rule:
         rules = [r for r in rules if r in args.rule]
@@ -159,7 +179,10 @@ def main() -> None:
     for key in theirs | ours:
         where = "both" if key in theirs and key in ours else "dclint" if key in theirs else "dlint"
         by_rule[key[2]][where].append(key)
-    print(f"{len(files)} Compose files; dclint could not read {len(unreadable)} (left out)\n")
+    print(
+        f"{len(files)} Compose files; dclint could not read {len(unreadable)} (left out); "
+        f"its schema rejects {len(rejected)} (only the schema check compared there)\n"
+    )
     print("| rule | both | dclint only | dlint only |")
     print("|---|---|---|---|")
     totals: Counter[str] = Counter()
