@@ -405,7 +405,7 @@ def _dockerfiles(run: _Run, targets: list[Target]) -> None:
     from dlint.suppress import experimental
 
     parse_error = engine_rule(PARSE_ERROR)
-    per_file = [r for r in run.rules if r.check is not None and r.meta.scope == "dockerfile"]
+    per_file = [r for r in run.rules if r.runs and r.meta.scope == "dockerfile"]
     for target in targets:
         if target.kind != "dockerfile":
             continue
@@ -441,7 +441,9 @@ def _dockerfiles(run: _Run, targets: list[Target]) -> None:
 def _project(run: _Run, projects: list[ComposeProject]) -> None:
     """The project rules, once per distinct config: each finding takes the options of
     the config that governs its file."""
-    rules = [r for r in run.rules if r.check is not None and r.meta.scope == "project"]
+    rules = [r for r in run.rules if r.runs and r.meta.scope == "project"]
+    if not projects:  # the rules that read only Compose projects have nothing to read
+        rules = [r for r in rules if r.meta.reads != ("compose",)]
     linked = [d for d in run.dockerfiles.values() if isinstance(d, Dockerfile)]
     whole = Project(tuple(linked), tuple(projects))
     paths = {d.path for d in linked} | {f for p in projects for f in p.files}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -78,6 +79,9 @@ class RuleMeta:
     # the rule SC). Selectors, suppressions and severities may name them, or a prefix.
     subcodes: bool = False
     subcode_url: str = ""  # where one of them is documented: "{code}" is replaced
+    # What a project rule reads: ("compose",) for one that reads only Compose projects,
+    # which a run without a Compose file skips (without importing it); () for anything.
+    reads: tuple[str, ...] = ()
 
     @property
     def hadolint_codes(self) -> tuple[str, ...]:
@@ -131,13 +135,88 @@ def covers(selected: str, code: str, rule: str) -> bool:
     return code != rule and selected.startswith(rule) and code.startswith(selected)
 
 
-@dataclass(frozen=True, slots=True)
 class Rule:
-    meta: RuleMeta
-    doc: str
-    check: Callable[..., Iterable[Finding]] | None
-    # why the rule cannot run on this machine (a program it needs is missing), or None
-    unavailable: Callable[[], str | None] | None = None
+    """A rule: its metadata, and its documentation and check.
+
+    A rule read from the rule index (``module`` given) imports its module only when
+    its documentation or its check is first asked for: listing and selecting rules
+    imports no rule module, and a run imports only the rules it runs."""
+
+    __slots__ = (
+        "_check",
+        "_doc",
+        "_may_be_unavailable",
+        "_module",
+        "_runs",
+        "_summary",
+        "_unavailable",
+        "meta",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        meta: RuleMeta,
+        doc: str = "",
+        check: Callable[..., Iterable[Finding]] | None = None,
+        unavailable: Callable[[], str | None] | None = None,
+        *,
+        module: str | None = None,
+        summary: str | None = None,
+        runs: bool | None = None,
+        may_be_unavailable: bool = True,
+    ) -> None:
+        self.meta = meta
+        self._doc = doc
+        self._check = check
+        self._unavailable = unavailable
+        self._module = module  # where the rest is read from, until it is
+        self._summary = summary
+        self._runs = runs
+        self._may_be_unavailable = may_be_unavailable
+
+    def _load(self) -> None:
+        if self._module is not None:
+            module = importlib.import_module(self._module)
+            self._doc = module.__doc__ or ""
+            self._check = getattr(module, "check", None)
+            self._unavailable = getattr(module, "unavailable", None)
+            self._module = None
+
+    @property
+    def doc(self) -> str:
+        self._load()
+        return self._doc
+
+    @property
+    def check(self) -> Callable[..., Iterable[Finding]] | None:
+        self._load()
+        return self._check
+
+    @property
+    def unavailable(self) -> Callable[[], str | None] | None:
+        """Why the rule cannot run on this machine (a program it needs is missing), or
+        None."""
+        if self._module is not None and not self._may_be_unavailable:
+            return None
+        self._load()
+        return self._unavailable
+
+    @property
+    def runs(self) -> bool:
+        """Whether the rule has a check to run (the engine reports the others itself),
+        known without importing it."""
+        if self._module is not None and self._runs is not None:
+            return self._runs
+        return self.check is not None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rule) and other.meta == self.meta
+
+    def __hash__(self) -> int:
+        return hash(self.meta.code)
+
+    def __repr__(self) -> str:
+        return f"Rule({self.meta.code} {self.meta.name})"
 
     @property
     def code(self) -> str:
@@ -149,7 +228,9 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
+        if self._module is not None and self._summary is not None:
+            return self._summary
+        return summary_of(self.doc)
 
     def needs(self, options: Mapping[str, Any] | None) -> tuple[str, ...]:
         """The required options that ``options`` leaves unset: while there are any, the
@@ -184,6 +265,11 @@ class Rule:
             getattr(module, "check", None),
             getattr(module, "unavailable", None),
         )
+
+
+def summary_of(doc: str) -> str:
+    """A rule's one-line summary: the first line of its documentation."""
+    return doc.strip().splitlines()[0].strip() if doc.strip() else ""
 
 
 _HEADING = re.compile(

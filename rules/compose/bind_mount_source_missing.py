@@ -79,6 +79,7 @@ META = RuleMeta(
     code="DC010",
     name="bind-mount-source-missing",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("reliability", "volumes"),
     precision="high",

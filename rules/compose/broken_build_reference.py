@@ -52,6 +52,7 @@ META = RuleMeta(
     code="DC003",
     name="broken-build-reference",
     scope="project",
+    reads=("compose",),
     severity=Severity.ERROR,
     tags=("correctness", "compose", "project"),
     precision="very-high",

@@ -52,6 +52,7 @@ META = RuleMeta(
     code="DC001",
     name="compose-schema",
     scope="project",
+    reads=("compose",),
     severity=Severity.ERROR,
     tags=("correctness", "compose"),
     precision="very-high",

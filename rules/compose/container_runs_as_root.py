@@ -111,6 +111,7 @@ META = RuleMeta(
     code="DC311",
     name="container-runs-as-root",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("security", "privileges"),
     precision="high",

@@ -63,6 +63,7 @@ META = RuleMeta(
     code="DC305",
     name="dangerous-capability-added",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("security", "privileges", "capabilities"),
     precision="very-high",

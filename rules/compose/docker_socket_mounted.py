@@ -64,6 +64,7 @@ META = RuleMeta(
     code="DC302",
     name="docker-socket-mounted",
     scope="project",
+    reads=("compose",),
     severity=Severity.ERROR,
     tags=("security", "privileges", "volumes"),
     precision="very-high",

@@ -59,6 +59,7 @@ META = RuleMeta(
     code="DC304",
     name="host-device-passed-through",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("security", "devices"),
     precision="high",

@@ -47,6 +47,7 @@ META = RuleMeta(
     code="DC307",
     name="host-namespace-shared",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("security", "isolation"),
     precision="very-high",

@@ -70,6 +70,7 @@ META = RuleMeta(
     code="DC009",
     name="no-build-and-image",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("compose", "build"),
     precision="medium",

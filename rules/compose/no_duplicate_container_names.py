@@ -49,6 +49,7 @@ META = RuleMeta(
     code="DC006",
     name="no-duplicate-container-names",
     scope="project",
+    reads=("compose",),
     severity=Severity.ERROR,
     tags=("compose", "correctness"),
     precision="very-high",

@@ -92,6 +92,7 @@ META = RuleMeta(
     code="DC008",
     name="no-duplicate-exported-ports",
     scope="project",
+    reads=("compose",),
     severity=Severity.ERROR,
     tags=("compose", "networking", "correctness"),
     precision="very-high",

@@ -64,6 +64,7 @@ META = RuleMeta(
     code="DC507",
     name="no-quotes-in-volumes",
     scope="project",
+    reads=("compose",),
     severity=Severity.STYLE,
     tags=("compose", "style"),
     precision="very-high",

@@ -71,6 +71,7 @@ META = RuleMeta(
     code="DC509",
     name="no-unbound-port-interfaces",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("compose", "security", "networking"),
     precision="very-high",

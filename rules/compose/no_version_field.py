@@ -40,6 +40,7 @@ META = RuleMeta(
     code="DC005",
     name="no-version-field",
     scope="project",
+    reads=("compose",),
     severity=Severity.INFO,
     tags=("compose", "style"),
     precision="very-high",

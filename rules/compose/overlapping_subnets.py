@@ -74,6 +74,7 @@ META = RuleMeta(
     code="DC102",
     name="overlapping-subnets",
     scope="project",
+    reads=("compose",),
     severity=Severity.ERROR,
     tags=("correctness", "networking"),
     precision="very-high",

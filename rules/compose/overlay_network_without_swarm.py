@@ -71,6 +71,7 @@ META = RuleMeta(
     code="DC104",
     name="overlay-network-without-swarm",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("networking", "reliability"),
     precision="high",

@@ -52,6 +52,7 @@ META = RuleMeta(
     code="DC103",
     name="ports-with-shared-network-mode",
     scope="project",
+    reads=("compose",),
     severity=Severity.ERROR,
     tags=("compose", "networking", "correctness"),
     precision="very-high",

@@ -44,6 +44,7 @@ META = RuleMeta(
     code="DC301",
     name="privileged-container",
     scope="project",
+    reads=("compose",),
     severity=Severity.ERROR,
     tags=("security", "privileges"),
     precision="very-high",

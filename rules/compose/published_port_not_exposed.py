@@ -96,6 +96,7 @@ META = RuleMeta(
     code="DF702",
     name="published-port-not-exposed",
     scope="project",
+    reads=("compose",),
     severity=Severity.INFO,
     tags=("correctness", "networking", "project"),
     precision="medium",

@@ -56,6 +56,7 @@ META = RuleMeta(
     code="DC508",
     name="require-project-name-field",
     scope="project",
+    reads=("compose",),
     severity=Severity.STYLE,
     tags=("compose", "style"),
     precision="very-high",

@@ -68,6 +68,7 @@ META = RuleMeta(
     code="DC506",
     name="require-quotes-in-ports",
     scope="project",
+    reads=("compose",),
     severity=Severity.STYLE,
     tags=("compose", "style"),
     precision="very-high",

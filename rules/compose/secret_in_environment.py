@@ -92,6 +92,7 @@ META = RuleMeta(
     code="DC309",
     name="secret-in-environment",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("security", "secrets"),
     precision="high",

@@ -57,6 +57,7 @@ META = RuleMeta(
     code="DC306",
     name="security-profile-disabled",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("security", "privileges"),
     precision="very-high",

@@ -73,6 +73,7 @@ META = RuleMeta(
     code="DC303",
     name="sensitive-host-path-mounted",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("security", "volumes"),
     precision="high",

@@ -74,6 +74,7 @@ META = RuleMeta(
     code="DC308",
     name="sensitive-port-published",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("security", "networking"),
     precision="high",

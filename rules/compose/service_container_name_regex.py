@@ -58,6 +58,7 @@ META = RuleMeta(
     code="DC012",
     name="service-container-name-regex",
     scope="project",
+    reads=("compose",),
     severity=Severity.ERROR,
     tags=("compose", "correctness"),
     precision="very-high",

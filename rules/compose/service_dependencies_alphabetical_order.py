@@ -66,6 +66,7 @@ META = RuleMeta(
     code="DC504",
     name="service-dependencies-alphabetical-order",
     scope="project",
+    reads=("compose",),
     severity=Severity.STYLE,
     tags=("compose", "style"),
     precision="very-high",

@@ -64,6 +64,7 @@ META = RuleMeta(
     code="DC007",
     name="service-healthy-without-healthcheck",
     scope="project",
+    reads=("compose",),
     severity=Severity.ERROR,
     tags=("compose", "correctness", "healthcheck"),
     precision="high",

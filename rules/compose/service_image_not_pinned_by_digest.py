@@ -56,6 +56,7 @@ META = RuleMeta(
     code="DC312",
     name="service-image-not-pinned-by-digest",
     scope="project",
+    reads=("compose",),
     severity=Severity.INFO,
     tags=("reproducibility", "supply-chain"),
     precision="very-high",

@@ -76,6 +76,7 @@ META = RuleMeta(
     code="DC310",
     name="service-image-require-explicit-tag",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("security", "reproducibility", "supply-chain"),
     precision="high",

@@ -70,6 +70,7 @@ META = RuleMeta(
     code="DC502",
     name="service-keys-order",
     scope="project",
+    reads=("compose",),
     severity=Severity.STYLE,
     tags=("compose", "style"),
     precision="very-high",

@@ -63,6 +63,7 @@ META = RuleMeta(
     code="DC505",
     name="service-ports-alphabetical-order",
     scope="project",
+    reads=("compose",),
     severity=Severity.STYLE,
     tags=("compose", "style"),
     precision="very-high",

@@ -55,6 +55,7 @@ META = RuleMeta(
     code="DC501",
     name="services-alphabetical-order",
     scope="project",
+    reads=("compose",),
     severity=Severity.STYLE,
     tags=("compose", "style"),
     precision="very-high",

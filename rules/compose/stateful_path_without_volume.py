@@ -80,6 +80,7 @@ META = RuleMeta(
     code="DC201",
     name="stateful-path-without-volume",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("reliability", "data-loss", "volumes"),
     precision="high",

@@ -74,6 +74,7 @@ META = RuleMeta(
     code="DC503",
     name="top-level-properties-order",
     scope="project",
+    reads=("compose",),
     severity=Severity.STYLE,
     tags=("compose", "style"),
     precision="very-high",

@@ -43,6 +43,7 @@ META = RuleMeta(
     code="DC002",
     name="undefined-variable",
     scope="project",
+    reads=("compose",),
     severity=Severity.WARNING,
     tags=("correctness", "compose"),
     precision="high",
