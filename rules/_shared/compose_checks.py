@@ -48,6 +48,18 @@ def _validator(name: str = "compose-spec.json") -> Any:
     return cls(schema)
 
 
+def _valid(instance: Any) -> bool:
+    """Whether ``instance`` is valid for the Compose schema, by the schema compiled to
+    code (scripts/compose_schema_code.py): the errors themselves come from jsonschema."""
+    from . import compose_schema_valid
+
+    try:
+        compose_schema_valid.validate_compose_spec_json(instance)  # type: ignore[no-untyped-call]
+    except compose_schema_valid.JsonSchemaValueException:
+        return False
+    return True
+
+
 class _NewerSchema:
     """Where compose-go's newer schema finds errors in one model, validated once.
 
@@ -244,6 +256,8 @@ def validate(root: YMapping) -> Iterator[Finding]:
     if bad_keys:
         return  # the schema would only repeat them less clearly
     instance = to_python(root)
+    if _valid(instance):
+        return  # the common case, without importing jsonschema
     found: list[_NewerSchema] = []
 
     def newer() -> _NewerSchema:  # validated once, and only when something is wrong
