@@ -80,14 +80,21 @@ class Spelling:
     _CANDIDATES = 32
 
     def __init__(self, names: Iterable[str]) -> None:
-        self._index: dict[str, set[str]] = {}
-        for name in names:
-            key = name.lower()
-            depth = 2 if len(key) <= self._LONGEST else 0
-            for variant in deletions(key, depth):
-                bucket = self._index.setdefault(variant, set())
-                if len(bucket) < self._CANDIDATES:  # a crowded bucket tells little more
-                    bucket.add(name)
+        self._names = names
+        self._built: dict[str, set[str]] | None = None  # built on the first look-up
+
+    @property
+    def _index(self) -> dict[str, set[str]]:
+        if self._built is None:
+            self._built = {}
+            for name in self._names:
+                key = name.lower()
+                depth = 2 if len(key) <= self._LONGEST else 0
+                for variant in deletions(key, depth):
+                    bucket = self._built.setdefault(variant, set())
+                    if len(bucket) < self._CANDIDATES:  # a crowded bucket tells little more
+                        bucket.add(name)
+        return self._built
 
     def closest(self, word: str, short: int = 6) -> str | None:
         """The name that is most likely what ``word`` was meant to be: the same but for

@@ -721,8 +721,26 @@ def _expand(
     return out
 
 
+# parse's answers for the commands read last: every rule about packages asks about the
+# same commands of the Dockerfile being linted. Keyed by id, holding the command so that
+# the id is not reused while it is cached; emptied when full, so memory stays bounded.
+_PARSED: dict[int, tuple[ShellCommand, Invocation | None]] = {}
+_PARSED_MAX = 4096
+
+
 def parse(cmd: ShellCommand) -> Invocation | None:
     """The package-manager invocation ``cmd`` is, or None."""
+    hit = _PARSED.get(id(cmd))
+    if hit is not None and hit[0] is cmd:
+        return hit[1]
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    found = _parse(cmd)
+    _PARSED[id(cmd)] = (cmd, found)
+    return found
+
+
+def _parse(cmd: ShellCommand) -> Invocation | None:
     argv = _unwrapped(cmd)
     if not argv or argv[0].value is None:
         return None
