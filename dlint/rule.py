@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Literal
@@ -147,6 +147,7 @@ class Rule:
         "_doc",
         "_may_be_unavailable",
         "_module",
+        "_prepare",
         "_runs",
         "_summary",
         "_unavailable",
@@ -173,6 +174,7 @@ class Rule:
         self._summary = summary
         self._runs = runs
         self._may_be_unavailable = may_be_unavailable
+        self._prepare: Callable[[Sequence[Any]], None] | None = None
 
     def _load(self) -> None:
         if self._module is not None:
@@ -180,6 +182,7 @@ class Rule:
             self._doc = module.__doc__ or ""
             self._check = getattr(module, "check", None)
             self._unavailable = getattr(module, "unavailable", None)
+            self._prepare = getattr(module, "prepare", None)
             self._module = None
 
     @property
@@ -200,6 +203,13 @@ class Rule:
             return None
         self._load()
         return self._unavailable
+
+    @property
+    def prepare(self) -> Callable[[Sequence[Any]], None] | None:
+        """What the rule does once before its checks, given every subject it will check
+        in the run (ShellCheck asks about all the scripts at once), or None."""
+        self._load()
+        return self._prepare
 
     @property
     def runs(self) -> bool:
@@ -259,12 +269,14 @@ class Rule:
         meta = module.META
         if not isinstance(meta, RuleMeta):
             raise TypeError(f"{module.__name__}.META is not a RuleMeta")
-        return cls(
+        rule = cls(
             meta,
             module.__doc__ or "",
             getattr(module, "check", None),
             getattr(module, "unavailable", None),
         )
+        rule._prepare = getattr(module, "prepare", None)
+        return rule
 
 
 def summary_of(doc: str) -> str:

@@ -6,6 +6,12 @@ ShellCheck process over several scripts, written to a private temporary folder
 (never next to the linted files). The process sees no rc file and no
 ``SHELLCHECK_OPTS``, so results do not depend on the machine, and it follows no
 ``source``: a script from a stranger cannot make it read other files.
+
+A run with many scripts asks for them all at once first (``prefetch``): a few
+processes, each over a batch of scripts, run side by side on the machine's cores,
+and ``check`` then answers from what they said. A process costs about 35 ms to
+start and a script about 4 ms, so one process per Dockerfile spent most of a
+corpus run starting ShellCheck.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 TIMEOUT = 60.0  # seconds for one process; a script that takes longer is not checked
+BATCH = 250  # at most so many scripts per process when many are checked at once
+MIN_BATCH = 40  # fewer are not worth a process of their own
 LEVELS = ("error", "warning", "info", "style")
 
 
@@ -58,11 +66,61 @@ def unavailable() -> str | None:
     return None
 
 
+# what ShellCheck said of each script prefetched: (script, excluded codes) -> comments
+_SAID: dict[tuple[str, tuple[int, ...]], list[Comment]] = {}
+
+
+def prefetch(scripts: Sequence[str], exclude: Iterable[int] = ()) -> None:
+    """Check ``scripts`` now, in batches run side by side, so that ``check`` answers
+    from memory; what was prefetched before is forgotten. A batch that fails is left
+    to ``check``, which reports why."""
+    _SAID.clear()
+    excluded = tuple(sorted(set(exclude)))
+    todo = list(dict.fromkeys(scripts))
+    if not todo or program() is None:
+        return
+    workers = min(_cores(), 4)
+    size = min(BATCH, max(MIN_BATCH, -(-len(todo) // workers)))
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+
+    def one(batch: list[str]) -> None:
+        try:
+            said = _run(batch, excluded)
+        except ShellCheckError:
+            return
+        for text, comments in zip(batch, said, strict=True):
+            _SAID[(text, excluded)] = comments
+
+    if len(batches) == 1:
+        one(batches[0])
+        return
+    from concurrent.futures import ThreadPoolExecutor  # the processes do the work
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(one, batches))
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return max(1, len(affinity(0)) if affinity is not None else (os.cpu_count() or 1))
+
+
 def check(scripts: Sequence[str], exclude: Iterable[int] = ()) -> list[list[Comment]]:
     """ShellCheck's comments on each script (each starts with its shebang), in order.
 
     Raises ShellCheckError when ShellCheck is missing, fails or takes too long.
     """
+    excluded = tuple(sorted(set(exclude)))
+    known = [_SAID.get((text, excluded)) for text in scripts]
+    missing = [text for text, said in zip(scripts, known, strict=True) if said is None]
+    if not missing:
+        return [said for said in known if said is not None]
+    found = iter(_run(missing, excluded))
+    return [said if said is not None else next(found) for said in known]
+
+
+def _run(scripts: Sequence[str], exclude: Iterable[int]) -> list[list[Comment]]:
     exe = program()
     if exe is None:
         raise ShellCheckError("ShellCheck is not installed")

@@ -230,3 +230,31 @@ def test_a_finding_at_the_end_of_the_script_stays_on_its_line(tmp_path: Path) ->
     assert report.diagnostics
     for d in report.diagnostics:
         assert d.span.line == d.span.end_line == 2 and d.span.end_column <= len("RUN [[ [[ [[") + 1
+
+
+def test_a_run_asks_shellcheck_about_all_scripts_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process per batch of scripts, not one per Dockerfile; the same findings."""
+    files = {
+        f"app{i}/Dockerfile": f"FROM debian:12\nRUN echo $HOME{i} && cd /tmp{i}\n"
+        f"RUN ls `pwd` > /dev/null\n"
+        for i in range(12)
+    }
+    write(tmp_path, files)
+    calls: list[int] = []
+    real = subprocess.run
+
+    def counting(args: list[str], **kwargs: object) -> object:
+        calls.append(len([a for a in args if str(a).endswith(".sh")]))
+        return real(args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(shellcheck.subprocess, "run", counting)
+    batched = _codes(tmp_path)
+    assert 1 <= len(calls) <= 4 and sum(calls) == 13  # a script written twice is asked once
+    calls.clear()
+    shellcheck.prefetch([])  # nothing remembered: each Dockerfile asks on its own
+    alone = [c for f in sorted(files) for c in _codes(tmp_path / f.split("/")[0])]
+    assert len(calls) == 12
+    assert sorted(batched) == sorted(alone)
+    assert any(c[0] == "SC2086" for c in batched)

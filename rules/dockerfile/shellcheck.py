@@ -68,7 +68,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from dlint import shellcheck
@@ -256,3 +256,17 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                     severity=_SEVERITY[comment.level],
                     code=f"SC{comment.code:04d}",
                 )
+
+
+def prepare(dockerfiles: Sequence[Dockerfile]) -> None:
+    """Ask ShellCheck about the scripts of every Dockerfile of the run at once: a few
+    processes side by side instead of one per Dockerfile (``check`` then answers from
+    what they said)."""
+    if shellcheck.program() is None:
+        return
+    texts: list[str] = []
+    for df in dockerfiles:
+        jobs = list(_jobs(df))
+        if len(jobs) <= MAX_SCRIPTS and sum(len(job.text) for job in jobs) <= MAX_CHARACTERS:
+            texts.extend(job.text for job in jobs)
+    shellcheck.prefetch(texts, EXCLUDED)
