@@ -18,6 +18,9 @@ ratios are printed:
 - ``--networks N``: one Compose file of N networks and N services (overlap checks);
 - ``--generated N``: a project of N services, each built from its own Dockerfile,
   on N networks.
+
+dlint runs with ``--no-cache``, except for the run that measures the cache: the
+same folder again, with nothing changed.
 """
 
 from __future__ import annotations
@@ -156,9 +159,14 @@ def main() -> None:
         f"folder: {folder} ({len(dockerfiles)} Dockerfiles, {len(composes)} Compose files), "
         f"{runs} runs, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n"
     )
-    run = [dlint, "--isolated", "--format", "json"]
+    run = [dlint, "--isolated", "--no-cache", "--format", "json"]
     (whole,) = measure([*run, str(folder)], runs=runs)
     _show("dlint, whole folder", whole)
+    with tempfile.TemporaryDirectory() as cache:
+        cached = [dlint, "--isolated", "--cache-dir", cache, "--format", "json", str(folder)]
+        (warm,) = measure(cached, runs=runs)  # the warm-up run fills the cache
+        _show("  again, nothing changed (cache)", warm)
+        _ratio("  cached / first", warm, whole)
     (no_sc,) = measure([*run, "--ignore", "SC", str(folder)], runs=runs)
     _show("  ShellCheck off", no_sc)
 
@@ -167,9 +175,8 @@ def main() -> None:
         small.write_text("FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r2\n")
         compose = Path(tmp, "compose.yaml")
         compose.write_text("services:\n  web:\n    image: nginx:1.27\n")
-        ours, ours_c = measure(
-            [dlint, "--isolated", str(small)], [dlint, "--isolated", str(compose)], runs=runs
-        )
+        one = [dlint, "--isolated", "--no-cache"]
+        ours, ours_c = measure([*one, str(small)], [*one, str(compose)], runs=runs)
         _show("dlint, one small Dockerfile", ours)
         _show("dlint, one small Compose file", ours_c)
         hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent))

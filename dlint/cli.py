@@ -138,6 +138,15 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     is_flag=True,
     help="With --baseline: remove the findings that were fixed from the file.",
 )
+@click.option(
+    "--no-cache", is_flag=True, help="Lint everything again; neither read nor write the cache."
+)
+@click.option(
+    "--cache-dir",
+    envvar="DLINT_CACHE_DIR",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Where runs are cached (default: the user's cache folder; $DLINT_CACHE_DIR).",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str | None,
@@ -158,6 +167,8 @@ def check(
     force_exclude: bool,
     baseline_file: str | None,
     baseline_prune: bool,
+    no_cache: bool,
+    cache_dir: str | None,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder, recursively)."""
     import os
@@ -180,6 +191,7 @@ def check(
         fail_level=fail_level,
         roots=roots,
         preview=preview,
+        cache_dir=None if no_cache else (cache_dir or _cache_folder()),
     )
     targets = list(paths) or ([] if compose_files else ["."])
     try:
@@ -324,6 +336,12 @@ def docs(folder: str) -> None:
 
     written = write_docs(Path(folder))
     click.echo(f"wrote {len(written)} files to {folder}")
+
+
+def _cache_folder() -> str:
+    from dlint.cache import default_folder
+
+    return str(default_folder())
 
 
 def _safe_streams() -> None:

@@ -16,6 +16,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
+from dlint.cache import note
 from dlint.files import LoadError, ProjectFiles
 from dlint.ir.common import Severity
 from dlint.rule import Rule, check_option, covers
@@ -375,6 +376,7 @@ class ConfigFinder:
         if self.isolated:
             return DEFAULT
         folder = Path(os.path.realpath(path))
+        note(folder)
         if not folder.is_dir():
             folder = folder.parent
         return self._search(folder, False) or self._search(folder, True) or DEFAULT
@@ -388,6 +390,7 @@ class ConfigFinder:
         if self.files.refusal(folder) is None:
             for name in HADOLINT_NAMES if hadolint else CONFIG_NAMES:
                 candidate = folder / name
+                note(candidate)
                 if os.path.lexists(candidate):
                     found = load_file(self.files, candidate, self.rules)
                     if found is not None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from dlint.cache import note, note_folder
+
 # "maybe-compose": a YAML file with "compose" in its name; it is a Compose file when
 # its top level says so (see parsers.compose.sniff)
 Kind = Literal["dockerfile", "compose", "maybe-compose"]
@@ -81,6 +83,7 @@ def discover(
     found: dict[Path, Target] = {}
     for raw in paths:
         path = cwd / raw if cwd is not None else Path(raw)
+        note(path)
         if path.is_dir():
             for target in _walk(path, excluded):
                 found.setdefault(target.path, target)
@@ -102,6 +105,7 @@ def _walk(root: Path, excluded: Callable[[Path], bool]) -> list[Target]:
     """
     out: list[Target] = []
     for folder, dirs, files in os.walk(root):
+        note_folder(folder)
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if d.lower() != ".git" and not excluded(here / d))
         for name in files:
@@ -159,6 +163,7 @@ def compose_above(path: Path, root: Path, excluded: Callable[[Path], bool]) -> l
     out: list[Target] = []
     folder = path.parent.parent
     while folder == root or root in folder.parents:
+        note_folder(folder)
         try:
             names = sorted(os.listdir(folder))
         except OSError:

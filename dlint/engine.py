@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dlint import printable
+from dlint.cache import note
 from dlint.config import Config, ConfigFinder, Selection, load_file
 from dlint.discovery import ComposeGroup, Target, compose_above, discover, group_compose
 from dlint.files import LoadError, ProjectFiles
@@ -71,6 +72,7 @@ class Options:
     fail_level: str | None = None  # --fail-level
     roots: tuple[str, ...] = ()  # --root: more folders dlint may read in
     preview: bool = False  # --preview: preview rules run as the others do
+    cache_dir: str | None = None  # where runs are cached (see dlint.cache); None: no cache
 
 
 def _diagnostic(
@@ -282,7 +284,26 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
     Raises MissingPath for a path that does not exist and ConfigError for a
     config file that cannot be used.
     """
-    run = _Run.start(paths, cwd or Path.cwd(), options or Options())
+    cwd = cwd or Path.cwd()
+    options = options or Options()
+    if options.cache_dir is None:
+        return _lint(paths, cwd, options)
+    from dlint import cache
+
+    folder = Path(options.cache_dir)
+    key = cache.key(paths, cwd, options)
+    stored = cache.load(folder, key)
+    if stored is not None:
+        return stored
+    with cache.noting() as noted:
+        report = _lint(paths, cwd, options)
+    if not report.failed:
+        cache.store(folder, key, noted, report)
+    return report
+
+
+def _lint(paths: Sequence[str], cwd: Path, options: Options) -> Report:
+    run = _Run.start(paths, cwd, options)
     targets = _targets(run)
     projects = _compose(run, targets)
     _dockerfiles(run, targets)
@@ -493,6 +514,7 @@ def _scope(paths: Sequence[str], cwd: Path) -> tuple[set[str], tuple[str, ...]]:
     for raw in paths:
         path = cwd / raw
         shown = display_path(path, cwd)
+        note(path)
         if not path.is_dir():
             files.add(shown)
         elif shown == ".":

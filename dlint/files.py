@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dlint.cache import note
 from dlint.ir.common import Span
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -60,6 +61,7 @@ def _has_git_part(parts: Iterable[str]) -> bool:
 def _git_top(folder: Path) -> Path | None:
     """The nearest folder at or above ``folder`` that holds a ``.git`` entry."""
     for candidate in (folder, *folder.parents):
+        note(candidate / ".git")
         if os.path.lexists(candidate / ".git"):
             return candidate
     return None
@@ -69,6 +71,7 @@ def root_of(path: Path, cwd: Path) -> Path:
     """The project root of a linted path: its git work tree, else the current
     folder when the path is under it, else the path's own folder."""
     absolute = Path(os.path.abspath(cwd / path))
+    note(absolute)
     folder = absolute if os.path.isdir(absolute) else absolute.parent
     top = _git_top(folder)
     if top is not None:
@@ -119,6 +122,7 @@ class ProjectFiles:
 
     def kind(self, path: Path) -> str:
         """``file``, ``dir``, ``missing``, ``other`` (not regular), or a refusal."""
+        note(path)
         why = self.refusal(path)
         if why is not None:
             return why
@@ -151,6 +155,7 @@ class ProjectFiles:
 
     def read_bytes(self, path: Path) -> bytes:
         """The file's bytes; raises LoadError (naming the reason, never the content)."""
+        note(path)
         why = self.refusal(path)
         if why is not None:
             raise _refused(why)

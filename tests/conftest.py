@@ -71,3 +71,9 @@ def load_compose(root: Path, *names: str, fragment: bool = False) -> ComposeProj
             return exc
 
     return read_compose_project(files, [root / n for n in names], fragment, display, dockerfile)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's command-line runs cache into a folder of their own (never the user's)."""
+    monkeypatch.setenv("DLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from dlint.cache import note, note_folder
 from dlint.files import LoadError, ProjectFiles
 from dlint.ir.context import BuildContext, DockerIgnore, IgnorePattern, Matcher
 from dlint.parsers.goregex import compile_go
@@ -122,9 +123,11 @@ def parse_dockerignore(text: str, path: str) -> DockerIgnore:
 def find_dockerignore(files: ProjectFiles, dockerfile: Path, context: Path) -> Path | None:
     """``<Dockerfile>.dockerignore`` beside the Dockerfile wins over the context's."""
     specific = dockerfile.with_name(dockerfile.name + ".dockerignore")
+    note(specific)
     if os.path.lexists(specific):
         return specific
     general = context / ".dockerignore"
+    note(general)
     if os.path.lexists(general):
         return general
     return None
@@ -138,6 +141,7 @@ def list_context(root: Path, ignore: DockerIgnore | None) -> tuple[str, ...] | N
     stack = [""]
     while stack:
         rel = stack.pop()
+        note_folder(root / rel if rel else root)
         try:
             entries = list(os.scandir(root / rel if rel else root))
         except OSError:

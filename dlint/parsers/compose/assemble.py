@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from dlint.cache import note as note_path
 from dlint.files import NOT_FOUND, LoadError, ProjectFiles
 from dlint.ir.common import Severity, Span
 from dlint.ir.compose import ComposeProblem, ProblemKind, UnsetVariable
@@ -200,6 +201,7 @@ class Assembler:
     def _default_env(self, out: Assembled, directory: Path) -> tuple[Path, ...]:
         """The folder's ``.env``; without one, its template when there is exactly one."""
         dotenv = directory / ".env"
+        note_path(dotenv)
         if os.path.lexists(dotenv) and self.sources.files.kind(dotenv) != "dir":
             return (dotenv,)
         templates = [

@@ -1,0 +1,265 @@
+"""A cache of whole runs: a run whose inputs have not changed replays the last report.
+
+While a run works, everything it depends on is noted: each path it read or asked
+about (its kind, and a file's content by SHA-256, or where a link points) and each
+folder it listed (the names in it and their kinds). The report is stored under a
+key made of what else decides the result: dlint's own code (every module's size and
+time), Python, the paths and options of the run, the machine's environment when the
+run reads it (``--env``) and the ShellCheck program. A later run with the same key
+checks every noted path and folder again and replays the report only when all are as
+they were; any edit, added or removed file, config change or upgrade makes it lint
+again. Nothing under the linted folders is written: the cache lives in the user's
+cache folder (or ``--cache-dir``), and deleting it is always safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import stat
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dlint import __version__
+from dlint.ir.common import Severity, Span
+from dlint.report import Diagnostic, Report
+
+if TYPE_CHECKING:
+    from dlint.engine import Options
+
+FORMAT = 1  # of the stored entries
+KEEP = 64  # entries kept; the oldest go first
+_MAX_HASHED = 10 * 1024 * 1024  # larger files are known by size and time
+
+
+@dataclass
+class _Noted:
+    paths: dict[str, str] = field(default_factory=dict)  # path -> its state
+    folders: dict[str, str] = field(default_factory=dict)  # folder -> its listing
+
+
+_NOTING: _Noted | None = None
+
+
+def note(path: Path | str) -> None:
+    """The run depends on ``path``: what it is, and what it holds."""
+    if _NOTING is not None:
+        key = os.path.abspath(path)
+        if key not in _NOTING.paths:
+            _NOTING.paths[key] = _state(key)
+
+
+def note_folder(path: Path | str) -> None:
+    """The run depends on the names in the folder ``path``."""
+    if _NOTING is not None:
+        key = os.path.abspath(path)
+        if key not in _NOTING.folders:
+            _NOTING.folders[key] = _listing(key)
+
+
+def _state(path: str) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        state = "missing"
+    else:
+        if stat.S_ISDIR(info.st_mode):
+            state = "dir"
+        elif not stat.S_ISREG(info.st_mode):
+            state = "other"
+        elif info.st_size > _MAX_HASHED:
+            state = f"big {info.st_size} {info.st_mtime_ns}"
+        else:
+            state = "file " + _hash_file(path)
+    real = os.path.realpath(path)
+    return state if real == path else f"{state} -> {real}"
+
+
+def _hash_file(path: str) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        return f"unreadable {exc.errno}"
+    return digest.hexdigest()
+
+
+def _listing(path: str) -> str:
+    import hashlib
+
+    try:
+        entries = sorted(
+            (e.name, e.is_dir(follow_symlinks=False), e.is_symlink()) for e in os.scandir(path)
+        )
+    except OSError as exc:
+        return f"unreadable {exc.errno}"
+    return hashlib.sha256(json.dumps(entries).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@contextlib.contextmanager
+def noting() -> Iterator[_Noted]:
+    """Note what the code run inside depends on."""
+    global _NOTING
+    noted = _NOTING = _Noted()
+    try:
+        yield noted
+    finally:
+        _NOTING = None
+
+
+# -- the key --------------------------------------------------------------------------
+
+
+def _code_version() -> list[Any]:
+    """dlint's own code: a changed or upgraded module changes the key."""
+    import importlib
+
+    rules = importlib.import_module("dlint.rules")  # the rule modules' own folder
+    out: list[Any] = [__version__, sys.version, sys.platform]
+    folders = {Path(__file__).resolve().parent, Path(rules.__file__ or "").resolve().parent}
+    for folder in sorted(folders):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+                info = path.stat()
+                out.append((str(path), info.st_size, info.st_mtime_ns))
+    return out
+
+
+def key(paths: Sequence[str], cwd: Path, options: Options) -> str:
+    import hashlib
+
+    from dlint import shellcheck
+
+    program = shellcheck.program()
+    tool: list[Any] = [program]
+    if program is not None:
+        info = os.stat(program)
+        tool += [info.st_size, info.st_mtime_ns]
+    settings = dataclasses.asdict(options)
+    settings.pop("cache_dir", None)
+    environ = dict(options.environ) if options.environ is not None else None
+    settings.pop("environ", None)
+    data = [FORMAT, _code_version(), tool, str(cwd), list(paths), settings, environ]
+    text = json.dumps(data, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def default_folder() -> Path:
+    """The user's cache folder for dlint (XDG on Linux, the platform's elsewhere)."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = str(Path.home() / "Library" / "Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dlint"
+
+
+# -- storing and replaying ----------------------------------------------------------------
+
+
+def load(folder: Path, run_key: str) -> Report | None:
+    """The stored report for ``run_key`` when nothing it depends on changed."""
+    try:
+        data = json.loads((folder / f"{run_key}.json").read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            return None
+        for path, state in data["paths"].items():
+            if _state(path) != state:
+                return None
+        for path, listing in data["folders"].items():
+            if _listing(path) != listing:
+                return None
+        return _report(data["report"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no entry, or one that cannot be read: lint again
+
+
+def store(folder: Path, run_key: str, noted: _Noted, report: Report) -> None:
+    """Keep ``report`` for the next run with ``run_key``; a cache that cannot be
+    written costs the next run its speed, never its result."""
+    inside = os.path.abspath(folder) + os.sep  # the cache's own files change each time
+    data = {
+        "format": FORMAT,
+        "paths": {p: s for p, s in noted.paths.items() if not (p + os.sep).startswith(inside)},
+        "folders": {p: s for p, s in noted.folders.items() if not (p + os.sep).startswith(inside)},
+        "report": _data(report),
+    }
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".entry-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, folder / f"{run_key}.json")
+        _prune(folder)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in entries[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def _data(report: Report) -> dict[str, Any]:
+    return {
+        "diagnostics": [
+            [
+                d.code,
+                d.name,
+                d.severity.name,
+                d.path,
+                [d.span.line, d.span.column, d.span.end_line, d.span.end_column],
+                d.message,
+                d.fingerprint,
+                d.fails,
+                d.rule,
+            ]
+            for d in report.diagnostics
+        ],
+        "files": list(report.files),
+        "notes": list(report.notes),
+        "warnings": list(report.warnings),
+        "rules": [r.code for r in report.rules],
+        "root": str(report.root) if report.root is not None else None,
+        "output_format": report.output_format,
+        "verbose": report.verbose,
+    }
+
+
+def _report(data: dict[str, Any]) -> Report:
+    from dlint.registry import all_rules
+
+    by_code = {r.code: r for r in all_rules()}
+    return Report(
+        tuple(
+            Diagnostic(
+                code, name, Severity[severity], path, Span(*span), message, fingerprint, fails, rule
+            )
+            for code, name, severity, path, span, message, fingerprint, fails, rule in data[
+                "diagnostics"
+            ]
+        ),
+        tuple(data["files"]),
+        False,
+        notes=tuple(data["notes"]),
+        warnings=tuple(data["warnings"]),
+        rules=tuple(by_code[c] for c in data["rules"]),
+        root=Path(data["root"]) if data["root"] is not None else None,
+        output_format=data["output_format"],
+        verbose=data["verbose"],
+    )
