@@ -153,14 +153,18 @@ def key(paths: Sequence[str], cwd: Path, options: Options) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def default_folder() -> Path:
-    """The user's cache folder for dlint (XDG on Linux, the platform's elsewhere)."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = str(Path.home() / "Library" / "Caches")
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def default_folder() -> Path | None:
+    """The user's cache folder for dlint (XDG on Linux, the platform's elsewhere); None
+    when there is no home folder to put it in."""
+    try:
+        if sys.platform == "win32":
+            base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        elif sys.platform == "darwin":
+            base = str(Path.home() / "Library" / "Caches")
+        else:
+            base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except (RuntimeError, KeyError, OSError):
+        return None
     return Path(base) / "dlint"
 
 

@@ -144,7 +144,6 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
 @click.option(
     "--cache-dir",
     envvar="DLINT_CACHE_DIR",
-    type=click.Path(file_okay=False, path_type=str),
     help="Where runs are cached (default: the user's cache folder; $DLINT_CACHE_DIR).",
 )
 def check(
@@ -338,10 +337,11 @@ def docs(folder: str) -> None:
     click.echo(f"wrote {len(written)} files to {folder}")
 
 
-def _cache_folder() -> str:
+def _cache_folder() -> str | None:
     from dlint.cache import default_folder
 
-    return str(default_folder())
+    folder = default_folder()
+    return str(folder) if folder is not None else None
 
 
 def _safe_streams() -> None:

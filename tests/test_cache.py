@@ -170,3 +170,16 @@ def test_a_broken_entry_is_linted_again(runs: Runs) -> None:
     for entry in runs.folder.glob("*.json"):
         entry.write_text("{not json", encoding="utf-8")
     assert runs() == first
+
+
+def test_a_cache_that_cannot_be_written_costs_only_speed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "repo"
+    write(root, PROJECT)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder\n", encoding="utf-8")
+    code, out, err = run_cli(["--cache-dir", str(blocked), "--format", "json", "."], root, capsys)
+    _, fresh, _ = run_cli(["--no-cache", "--format", "json", "."], root, capsys)
+    assert (code, out, err) == (1, fresh, "")
+    assert blocked.read_text(encoding="utf-8") == "not a folder\n"
