@@ -15,32 +15,28 @@ cache folder (or ``--cache-dir``), and deleting it is always safe.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import json
 import os
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dlint import __version__
-from dlint.ir.common import Severity, Span
-from dlint.report import Diagnostic, Report
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what only storing and replaying needs is imported there
     from dlint.engine import Options
+    from dlint.report import Report
 
 FORMAT = 1  # of the stored entries
 KEEP = 64  # entries kept; the oldest go first
 _MAX_HASHED = 10 * 1024 * 1024  # larger files are known by size and time
 
 
-@dataclass
 class _Noted:
-    paths: dict[str, str] = field(default_factory=dict)  # path -> its state
-    folders: dict[str, str] = field(default_factory=dict)  # folder -> its listing
+    def __init__(self) -> None:
+        self.paths: dict[str, str] = {}  # path -> its state
+        self.folders: dict[str, str] = {}  # folder -> its listing
 
 
 _NOTING: _Noted | None = None
@@ -95,6 +91,7 @@ def _hash_file(path: str) -> str:
 
 def _listing(path: str) -> str:
     import hashlib
+    import json
 
     try:
         entries = sorted(
@@ -135,7 +132,9 @@ def _code_version() -> list[Any]:
 
 
 def key(paths: Sequence[str], cwd: Path, options: Options) -> str:
+    import dataclasses
     import hashlib
+    import json
 
     from dlint import shellcheck
 
@@ -173,6 +172,8 @@ def default_folder() -> Path | None:
 
 def load(folder: Path, run_key: str) -> Report | None:
     """The stored report for ``run_key`` when nothing it depends on changed."""
+    import json
+
     try:
         data = json.loads((folder / f"{run_key}.json").read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
@@ -191,6 +192,8 @@ def load(folder: Path, run_key: str) -> Report | None:
 def store(folder: Path, run_key: str, noted: _Noted, report: Report) -> None:
     """Keep ``report`` for the next run with ``run_key``; a cache that cannot be
     written costs the next run its speed, never its result."""
+    import json
+
     inside = os.path.abspath(folder) + os.sep  # the cache's own files change each time
     data = {
         "format": FORMAT,
@@ -246,7 +249,9 @@ def _data(report: Report) -> dict[str, Any]:
 
 
 def _report(data: dict[str, Any]) -> Report:
+    from dlint.ir.common import Severity, Span
     from dlint.registry import all_rules
+    from dlint.report import Diagnostic, Report
 
     by_code = {r.code: r for r in all_rules()}
     return Report(
