@@ -54,6 +54,14 @@ def _real(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def _below(path: str, root: str) -> list[str]:
+    """The parts of ``path`` under the folder ``root`` (none when it is not under it)."""
+    if path == root:
+        return []
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    return path[len(prefix) :].split(os.sep) if path.startswith(prefix) else []
+
+
 def _has_git_part(parts: Iterable[str]) -> bool:
     return any(part.lower() == ".git" for part in parts)
 
@@ -86,13 +94,16 @@ class ProjectFiles:
     """The folders dlint may read in (real paths), and the reads it allows."""
 
     roots: tuple[Path, ...]
-    _order: dict[Path, int] = field(init=False, repr=False, compare=False)
+    _order: dict[str, int] = field(init=False, repr=False, compare=False)
+    # each path's answer, by absolute path: a run asks about the same files many times
+    _refusals: dict[str, str | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        order: dict[Path, int] = {}
+        order: dict[str, int] = {}
         for i, root in enumerate(self.roots):
-            order.setdefault(root, i)
+            order.setdefault(str(root), i)
         object.__setattr__(self, "_order", order)
+        object.__setattr__(self, "_refusals", {})
 
     @classmethod
     def around(
@@ -106,17 +117,29 @@ class ProjectFiles:
 
     def refusal(self, path: Path) -> str | None:
         """Why ``path`` must not be read (OUTSIDE or IN_GIT), or None."""
-        absolute = Path(os.path.abspath(path))
-        real = _real(absolute)
+        absolute = os.path.abspath(path)
+        if absolute not in self._refusals:
+            self._refusals[absolute] = self._refusal(absolute)
+        return self._refusals[absolute]
+
+    def _refusal(self, absolute: str) -> str | None:
+        real = os.path.realpath(absolute)
         # the first root (in order) that holds it: looked up by its folders, so that
         # hundreds of roots (one per file named on the command line) cost nothing
-        found = [self._order[p] for p in (real, *real.parents) if p in self._order]
-        if not found:
+        found: int | None = None
+        folder = real
+        while True:
+            index = self._order.get(folder)
+            if index is not None and (found is None or index < found):
+                found = index
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+        if found is None:
             return OUTSIDE
-        root = self.roots[min(found)]
-        inside = real.relative_to(root).parts
-        lexical = absolute.parts[len(root.parts) :] if root in absolute.parents else ()
-        if _has_git_part(inside) or _has_git_part(lexical):
+        root = str(self.roots[found])
+        if _has_git_part(_below(real, root)) or _has_git_part(_below(absolute, root)):
             return IN_GIT
         return None
 
