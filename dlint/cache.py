@@ -145,6 +145,7 @@ def key(paths: Sequence[str], cwd: Path, options: Options) -> str:
         tool += [info.st_size, info.st_mtime_ns]
     settings = dataclasses.asdict(options)
     settings.pop("cache_dir", None)
+    settings.pop("cache", None)
     environ = dict(options.environ) if options.environ is not None else None
     settings.pop("environ", None)
     data = [FORMAT, _code_version(), tool, str(cwd), list(paths), settings, environ]

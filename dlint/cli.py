@@ -144,7 +144,8 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
 @click.option(
     "--cache-dir",
     envvar="DLINT_CACHE_DIR",
-    help="Where runs are cached (default: the user's cache folder; $DLINT_CACHE_DIR).",
+    help="Where runs are cached (default: the config's `cache-dir`, else the user's cache "
+    "folder; $DLINT_CACHE_DIR).",
 )
 def check(
     paths: tuple[str, ...],
@@ -190,7 +191,8 @@ def check(
         fail_level=fail_level,
         roots=roots,
         preview=preview,
-        cache_dir=None if no_cache else (cache_dir or _cache_folder()),
+        cache=not no_cache,
+        cache_dir=cache_dir,
     )
     targets = list(paths) or ([] if compose_files else ["."])
     try:
@@ -335,13 +337,6 @@ def docs(folder: str) -> None:
 
     written = write_docs(Path(folder))
     click.echo(f"wrote {len(written)} files to {folder}")
-
-
-def _cache_folder() -> str | None:
-    from dlint.cache import default_folder
-
-    folder = default_folder()
-    return str(folder) if folder is not None else None
 
 
 def _safe_streams() -> None:

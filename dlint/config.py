@@ -29,7 +29,7 @@ NEVER = "never"  # fail-level that never fails
 _KEYS = frozenset(
     {"select", "ignore", "extend-select", "per-file-ignores", "fail-level", "exclude",
      "extend-exclude", "rules", "disable-suppressions", "output-format", "verbose", "preview",
-     *SHARED_OPTIONS}
+     "cache-dir", *SHARED_OPTIONS}
 )  # fmt: skip
 OUTPUT_FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
@@ -58,6 +58,7 @@ class Config:
     # for the whole run, from the config of the folder dlint runs in:
     output_format: str | None = None
     verbose: bool = False
+    cache_dir: Path | None = None  # where runs are cached (relative to the config's folder)
 
     def enabled(self, rules: Iterable[Rule]) -> Selection:
         """What this config turns on."""
@@ -138,7 +139,7 @@ DEFAULT = Config()  # no config file: one shared object, so runs can group files
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox",
-    ".mypy_cache", ".ruff_cache", ".pytest_cache",
+    ".mypy_cache", ".ruff_cache", ".pytest_cache", ".dlint_cache",
 )  # fmt: skip
 
 
@@ -253,6 +254,7 @@ def from_mapping(data: Mapping[str, Any], source: str, root: Path, rules: list[R
         output_format=_choice(data, "output-format", OUTPUT_FORMATS, source),
         verbose=_flag(data, "verbose", source),
         preview=_flag(data, "preview", source),
+        cache_dir=_folder(data, "cache-dir", root, source),
     )
 
 
@@ -261,6 +263,15 @@ def _flag(data: Mapping[str, Any], key: str, source: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{source}: `{key}` must be true or false")
     return value
+
+
+def _folder(data: Mapping[str, Any], key: str, root: Path | None, source: str) -> Path | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{source}: `{key}` must be a folder (a non-empty string)")
+    return (root or Path(".")) / value
 
 
 def _choice(data: Mapping[str, Any], key: str, choices: tuple[str, ...], source: str) -> str | None:

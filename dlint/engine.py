@@ -72,7 +72,10 @@ class Options:
     fail_level: str | None = None  # --fail-level
     roots: tuple[str, ...] = ()  # --root: more folders dlint may read in
     preview: bool = False  # --preview: preview rules run as the others do
-    cache_dir: str | None = None  # where runs are cached (see dlint.cache); None: no cache
+    cache: bool = False  # replay a run whose inputs have not changed (see dlint.cache)
+    # where runs are cached: this folder, else the `cache-dir` of the config of the folder
+    # dlint runs in, else the user's cache folder
+    cache_dir: str | None = None
 
 
 def _diagnostic(
@@ -286,24 +289,38 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
     """
     cwd = cwd or Path.cwd()
     options = options or Options()
-    if options.cache_dir is None:
-        return _lint(paths, cwd, options)
+    if not options.cache:
+        return _finish(_Run.start(paths, cwd, options))
     from dlint import cache
 
-    folder = Path(options.cache_dir)
-    key = cache.key(paths, cwd, options)
-    stored = cache.load(folder, key)
-    if stored is not None:
-        return stored
-    with cache.noting() as noted:
-        report = _lint(paths, cwd, options)
+    with cache.noting() as noted:  # the configs the run reads are noted too
+        run = _Run.start(paths, cwd, options)
+        folder = _cache_folder(run)
+        if folder is not None:
+            key = cache.key(paths, cwd, options)
+            stored = cache.load(folder, key)
+            if stored is not None:
+                return stored
+            report = _finish(run)
+    if folder is None:  # nowhere to keep it
+        return _finish(run)
     if not report.failed:
         cache.store(folder, key, noted, report)
     return report
 
 
-def _lint(paths: Sequence[str], cwd: Path, options: Options) -> Report:
-    run = _Run.start(paths, cwd, options)
+def _cache_folder(run: _Run) -> Path | None:
+    from dlint.cache import default_folder
+
+    if run.options.cache_dir is not None:
+        return run.cwd / run.options.cache_dir
+    configured = run.policy.config(".").cache_dir
+    if configured is not None:
+        return run.cwd / configured
+    return default_folder()
+
+
+def _finish(run: _Run) -> Report:
     targets = _targets(run)
     projects = _compose(run, targets)
     _dockerfiles(run, targets)

@@ -183,3 +183,26 @@ def test_a_cache_that_cannot_be_written_costs_only_speed(
     _, fresh, _ = run_cli(["--no-cache", "--format", "json", "."], root, capsys)
     assert (code, out, err) == (1, fresh, "")
     assert blocked.read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_a_configured_cache_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cache-dir` in the config of the folder dlint runs in, relative to that config;
+    the folder is not linted, and nothing else in the tree is written."""
+    monkeypatch.delenv("DLINT_CACHE_DIR")
+    root = tmp_path / "repo"
+    write(root, {**PROJECT, ".dlint.toml": 'cache-dir = ".dlint_cache"\n'})
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    first = run_cli(["--format", "json", "."], root, capsys)
+    entries = list((root / ".dlint_cache").glob("*.json"))
+    assert len(entries) == 1
+    assert run_cli(["--format", "json", "."], root, capsys) == first
+    assert (
+        sorted(p.relative_to(root) for p in root.rglob("*") if ".dlint_cache" not in p.parts)
+        == before
+    )
+    assert list((root / ".dlint_cache").glob("*.json")) == entries  # replayed, not written again
+    _edit(root, "db/Dockerfile", "install -y curl", "install -y curl=8.5.0-2")
+    again = run_cli(["--format", "json", "."], root, capsys)
+    assert again != first and "DL3008" not in again[1]
