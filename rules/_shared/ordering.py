@@ -1,6 +1,6 @@
-"""What dclint's ordering rules (DC501-DC505) read the same way: how JavaScript's
-``localeCompare`` orders names, which pairs a mapping writes itself, and which names
-are out of order."""
+"""What dclint's layout rules (DC501-DC507) read the same way: each Compose file as it
+is written, how JavaScript's ``localeCompare`` orders names, which pairs a mapping
+writes itself, and which names are out of order."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from dlint.ir.yaml import YMapping, YNode, YScalar
+from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
+
+if TYPE_CHECKING:
+    from dlint.ir.project import Project
 
 # The order of printable ASCII in the Unicode collation (CLDR root, as ICU and so
 # JavaScript's `localeCompare` apply it): spaces and punctuation, symbols, digits,
@@ -109,3 +113,44 @@ def misplaced(names: Sequence[str], numeric: bool = False) -> Iterator[tuple[int
 def services_of(root: YMapping) -> YMapping | None:
     services = root.get("services")
     return services if isinstance(services, YMapping) else None
+
+
+def written_documents(project: Project) -> Iterator[YMapping]:
+    """Each Compose file's model as it is written, once: a file that several projects
+    read (an included or extended one) is the same text in each."""
+    done: set[str] = set()
+    for compose in project.compose:
+        for display, root in compose.documents:
+            if display not in done:
+                done.add(display)
+                yield root
+
+
+def written_services(root: YMapping) -> Iterator[tuple[YScalar, YMapping]]:
+    """The services a file writes itself, with their keys (not those a ``<<`` merge key
+    or an alias brings from elsewhere)."""
+    services = services_of(root)
+    if services is None:
+        return
+    for key, service in own_pairs(services):
+        if isinstance(service, YMapping) and written_here(key, service):
+            yield key, service
+
+
+def written_member(mapping: YMapping, name: str) -> tuple[YScalar, YNode] | None:
+    """The first pair ``mapping`` writes itself under the key ``name``, when its value is
+    written there too."""
+    found = next(((k, v) for k, v in own_pairs(mapping) if name_of(k) == name), None)
+    return found if found is not None and written_here(*found) else None
+
+
+def section_items(root: YMapping, section: str) -> Iterator[YScalar]:
+    """The scalar entries of the list ``section`` (``ports``, ``volumes``...) of each
+    service, merged ones included: an entry an anchor brings twice comes twice."""
+    services = services_of(root)
+    if services is None:
+        return
+    for _key, service in services.pairs:
+        entries = service.get(section) if isinstance(service, YMapping) else None
+        if isinstance(entries, YSequence):
+            yield from (item for item in entries.items if isinstance(item, YScalar))

@@ -57,8 +57,9 @@ from collections.abc import Iterator
 from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.ir.text import clip
-from dlint.ir.yaml import YMapping, YScalar, YSequence
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.ordering import section_items, written_documents
 
 META = RuleMeta(
     code="DC507",
@@ -94,34 +95,19 @@ def _can_be_plain(text: str) -> bool:
     return not _NOT_STRING.fullmatch(text)
 
 
-def _volume_entries(root: YMapping) -> Iterator[YScalar]:
-    services = root.get("services")
-    if not isinstance(services, YMapping):
-        return
-    for _key, service in services.pairs:
-        if not isinstance(service, YMapping):
-            continue
-        volumes = service.get("volumes")
-        if isinstance(volumes, YSequence):
-            for item in volumes.items:
-                if isinstance(item, YScalar):
-                    yield item
-
-
 def check(project: Project) -> Iterator[Finding]:
     seen: set[tuple[str, int, int]] = set()
-    for compose in project.compose:
-        for _display, root in compose.documents:
-            for item in _volume_entries(root):
-                how = _STYLES.get(item.style)
-                if how is None or not _can_be_plain(item.written):
-                    continue
-                where = (item.file, item.span.line, item.span.column)
-                if where in seen:  # a file of several projects, or an anchor used twice
-                    continue
-                seen.add(where)
-                yield Finding(
-                    item.span,
-                    f"volume entry `{clip(item.written)}` is {how}: write it plain, without quotes.",
-                    path=item.file,
-                )
+    for root in written_documents(project):
+        for item in section_items(root, "volumes"):
+            how = _STYLES.get(item.style)
+            if how is None or not _can_be_plain(item.written):
+                continue
+            where = (item.file, item.span.line, item.span.column)
+            if where in seen:  # an anchor used twice
+                continue
+            seen.add(where)
+            yield Finding(
+                item.span,
+                f"volume entry `{clip(item.written)}` is {how}: write it plain, without quotes.",
+                path=item.file,
+            )

@@ -61,8 +61,10 @@ from typing import Any
 from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.ir.text import clip
-from dlint.ir.yaml import YMapping, YScalar, YSequence
+from dlint.ir.yaml import YScalar
 from dlint.rule import Finding, Option, RuleMeta
+
+from .._shared.ordering import section_items, written_documents
 
 META = RuleMeta(
     code="DC506",
@@ -101,20 +103,6 @@ def _base60(text: str) -> int | None:
     return sign * value
 
 
-def _entries(root: YMapping, section: str) -> Iterator[YScalar]:
-    services = root.get("services")
-    if not isinstance(services, YMapping):
-        return
-    for _key, service in services.pairs:
-        if not isinstance(service, YMapping):
-            continue
-        entries = service.get(section)
-        if isinstance(entries, YSequence):
-            for item in entries.items:
-                if isinstance(item, YScalar):
-                    yield item
-
-
 def _message(section: str, item: YScalar, style: str, wanted: str) -> str:
     text = clip(item.written)
     how = _STYLES.get(item.style, "a block scalar")
@@ -134,14 +122,13 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     wanted = '"' if style == "double" else "'"
     sections = list(dict.fromkeys(options.get("ports-sections") or ()))
     seen: set[tuple[str, int, int]] = set()
-    for compose in project.compose:
-        for _display, root in compose.documents:
-            for section in sections:
-                for item in _entries(root, section):
-                    if item.style == wanted:
-                        continue
-                    where = (item.file, item.span.line, item.span.column)
-                    if where in seen:  # a file of several projects, or an anchor used twice
-                        continue
-                    seen.add(where)
-                    yield Finding(item.span, _message(section, item, style, wanted), path=item.file)
+    for root in written_documents(project):
+        for section in sections:
+            for item in section_items(root, section):
+                if item.style == wanted:
+                    continue
+                where = (item.file, item.span.line, item.span.column)
+                if where in seen:  # an anchor used twice
+                    continue
+                seen.add(where)
+                yield Finding(item.span, _message(section, item, style, wanted), path=item.file)

@@ -58,8 +58,9 @@ from .._shared.ordering import (
     misplaced,
     name_of,
     own_pairs,
-    services_of,
-    written_here,
+    written_documents,
+    written_member,
+    written_services,
 )
 
 META = RuleMeta(
@@ -85,33 +86,26 @@ def _entries(node: YNode) -> list[tuple[str, YScalar | None]]:
 
 
 def check(project: Project) -> Iterator[Finding]:
-    seen: set[tuple[str, int, int]] = set()
-    for compose in project.compose:
-        for _display, root in compose.documents:
-            services = services_of(root)
-            if services is None:
+    seen: set[tuple[str, int, int]] = set()  # an entry an alias brings to several services
+    for root in written_documents(project):
+        for key, service in written_services(root):
+            found = written_member(service, "depends_on")
+            if found is None:
                 continue
-            for key, service in own_pairs(services):
-                if not isinstance(service, YMapping) or not written_here(key, service):
-                    continue
-                found = [(k, v) for k, v in own_pairs(service) if name_of(k) == "depends_on"]
-                if not found or not written_here(*found[0]):
-                    continue
-                depends_key, depends = found[0]
-                entries = _entries(depends)
-                names = [n for n, _ in entries]
-                first = next(misplaced(names), None)
-                if first is None:
-                    continue
-                at, before = first
-                name, node = entries[at]
-                target = node if node is not None else depends_key
-                where = (target.file, target.span.line, target.span.column)
-                if where not in seen:
-                    seen.add(where)
-                    yield Finding(
-                        target.span,
-                        f"`depends_on` of service {name_of(key)!r}: {name!r} should come "
-                        f"before {before!r}; keep the dependencies in alphabetical order.",
-                        path=target.file,
-                    )
+            depends_key, depends = found
+            entries = _entries(depends)
+            first = next(misplaced([n for n, _ in entries]), None)
+            if first is None:
+                continue
+            at, before = first
+            name, node = entries[at]
+            target = node if node is not None else depends_key
+            where = (target.file, target.span.line, target.span.column)
+            if where not in seen:
+                seen.add(where)
+                yield Finding(
+                    target.span,
+                    f"`depends_on` of service {name_of(key)!r}: {name!r} should come "
+                    f"before {before!r}; keep the dependencies in alphabetical order.",
+                    path=target.file,
+                )

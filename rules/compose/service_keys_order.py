@@ -62,8 +62,8 @@ from .._shared.ordering import (
     collation_key,
     name_of,
     own_pairs,
-    services_of,
-    written_here,
+    written_documents,
+    written_services,
 )
 
 META = RuleMeta(
@@ -117,17 +117,6 @@ def _service(name: str, service: YMapping) -> Iterator[Finding]:
 
 
 def check(project: Project) -> Iterator[Finding]:
-    seen: set[tuple[str, int, int]] = set()
-    for compose in project.compose:
-        for _display, root in compose.documents:
-            services = services_of(root)
-            if services is None:
-                continue
-            for key, service in own_pairs(services):
-                if not isinstance(service, YMapping) or not written_here(key, service):
-                    continue
-                for finding in _service(name_of(key), service):
-                    where = (finding.path or "", finding.span.line, finding.span.column)
-                    if where not in seen:
-                        seen.add(where)
-                        yield finding
+    for root in written_documents(project):
+        for key, service in written_services(root):
+            yield from _service(name_of(key), service)

@@ -54,9 +54,9 @@ from dlint.rule import Finding, RuleMeta
 from .._shared.ordering import (
     misplaced,
     name_of,
-    own_pairs,
-    services_of,
-    written_here,
+    written_documents,
+    written_member,
+    written_services,
 )
 
 META = RuleMeta(
@@ -98,37 +98,29 @@ def _port(item: YNode) -> str:
 
 
 def check(project: Project) -> Iterator[Finding]:
-    seen: set[tuple[str, int, int]] = set()
-    for compose in project.compose:
-        for _display, root in compose.documents:
-            services = services_of(root)
-            if services is None:
+    seen: set[tuple[str, int, int]] = set()  # an entry an alias brings to several services
+    for root in written_documents(project):
+        for key, service in written_services(root):
+            found = written_member(service, "ports")
+            if found is None or not isinstance(found[1], YSequence):
                 continue
-            for key, service in own_pairs(services):
-                if not isinstance(service, YMapping) or not written_here(key, service):
-                    continue
-                found = [(k, v) for k, v in own_pairs(service) if name_of(k) == "ports"]
-                if not found or not written_here(*found[0]):
-                    continue
-                ports = found[0][1]
-                if not isinstance(ports, YSequence):
-                    continue
-                names = [_port(item) for item in ports.items]
-                first = next(misplaced(names, numeric=True), None)
-                if first is None:
-                    continue
-                at, before = first
-                item = ports.items[at]
-                other = ports.items[names.index(before)]
-                where = (item.file, item.span.line, item.span.column)
-                if where not in seen:
-                    seen.add(where)
-                    yield Finding(
-                        item.span,
-                        f"{_shown(item)} of service {name_of(key)!r} should come "
-                        f"before {_shown(other)}: keep ports sorted by host port.",
-                        path=item.file,
-                    )
+            ports = found[1]
+            names = [_port(item) for item in ports.items]
+            first = next(misplaced(names, numeric=True), None)
+            if first is None:
+                continue
+            at, before = first
+            item = ports.items[at]
+            other = ports.items[names.index(before)]
+            where = (item.file, item.span.line, item.span.column)
+            if where not in seen:
+                seen.add(where)
+                yield Finding(
+                    item.span,
+                    f"{_shown(item)} of service {name_of(key)!r} should come "
+                    f"before {_shown(other)}: keep ports sorted by host port.",
+                    path=item.file,
+                )
 
 
 def _shown(item: YNode) -> str:

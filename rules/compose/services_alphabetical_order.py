@@ -49,7 +49,7 @@ from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.rule import Finding, RuleMeta
 
-from .._shared.ordering import misplaced, name_of, own_pairs, services_of
+from .._shared.ordering import misplaced, name_of, own_pairs, services_of, written_documents
 
 META = RuleMeta(
     code="DC501",
@@ -65,23 +65,17 @@ META = RuleMeta(
 
 
 def check(project: Project) -> Iterator[Finding]:
-    seen: set[tuple[str, int, int]] = set()
-    for compose in project.compose:
-        for _display, root in compose.documents:
-            services = services_of(root)
-            if services is None:
-                continue
-            pairs = own_pairs(services)
-            names = [name_of(key) for key, _ in pairs]
-            for index, before in misplaced(names):
-                key = pairs[index][0]
-                where = (key.file, key.span.line, key.span.column)
-                if where in seen:
-                    continue
-                seen.add(where)
-                yield Finding(
-                    key.span,
-                    f"service {names[index]!r} should come before {before!r}: "
-                    "keep services in alphabetical order.",
-                    path=key.file,
-                )
+    for root in written_documents(project):
+        services = services_of(root)
+        if services is None:
+            continue
+        pairs = own_pairs(services)
+        names = [name_of(key) for key, _ in pairs]
+        for index, before in misplaced(names):
+            key = pairs[index][0]
+            yield Finding(
+                key.span,
+                f"service {names[index]!r} should come before {before!r}: "
+                "keep services in alphabetical order.",
+                path=key.file,
+            )

@@ -56,7 +56,7 @@ from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.rule import Finding, Option, RuleMeta
 
-from .._shared.ordering import collation_key, name_of, own_pairs
+from .._shared.ordering import collation_key, name_of, own_pairs, written_documents
 
 _DEFAULT = [
     "x-properties",
@@ -97,32 +97,26 @@ def _shown(order: list[str]) -> str:
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     wanted = list(options.get("custom-order") or _DEFAULT)
-    seen: set[tuple[str, int, int]] = set()
-    for compose in project.compose:
-        for _display, root in compose.documents:
-            pairs = own_pairs(root)
-            keys = [name_of(k) for k, _ in pairs]
-            extensions = sorted((k for k in keys if k.startswith("x-")), key=collation_key)
-            listed = [k for w in wanted for k in (extensions if w == "x-properties" else [w])]
-            order: dict[str, int] = {}
-            for k in listed:
-                order.setdefault(k, len(order))
-            furthest = -1
-            for at, (key, _value) in enumerate(pairs):
-                if keys[at] not in order:
-                    continue
-                index = order[keys[at]]
-                if index >= furthest:
-                    furthest = index
-                    continue
-                where = (key.file, key.span.line, key.span.column)
-                if where in seen:
-                    continue
-                seen.add(where)
-                belongs = next(k for k in keys[:at] if k in order and order[k] > index)
-                yield Finding(
-                    key.span,
-                    f"top-level key {keys[at]!r} should come before {belongs!r}: keep the "
-                    f"top-level keys in the order {_shown(wanted)}.",
-                    path=key.file,
-                )
+    for root in written_documents(project):
+        pairs = own_pairs(root)
+        keys = [name_of(k) for k, _ in pairs]
+        extensions = sorted((k for k in keys if k.startswith("x-")), key=collation_key)
+        listed = [k for w in wanted for k in (extensions if w == "x-properties" else [w])]
+        order: dict[str, int] = {}
+        for k in listed:
+            order.setdefault(k, len(order))
+        furthest = -1
+        for at, (key, _value) in enumerate(pairs):
+            if keys[at] not in order:
+                continue
+            index = order[keys[at]]
+            if index >= furthest:
+                furthest = index
+                continue
+            belongs = next(k for k in keys[:at] if k in order and order[k] > index)
+            yield Finding(
+                key.span,
+                f"top-level key {keys[at]!r} should come before {belongs!r}: keep the "
+                f"top-level keys in the order {_shown(wanted)}.",
+                path=key.file,
+            )
