@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
+from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence, node_text
 
 if TYPE_CHECKING:  # the Compose IR is imported only when a Compose file is linted
+    from dlint.ir.common import Span
     from dlint.ir.compose import ComposeProject, Located, Service, ServiceMount
     from dlint.ir.image import ImageRef
 
@@ -93,3 +94,36 @@ def pulled_image(service: Service, built: set[str]) -> tuple[ImageRef, Located] 
     if ref.text in built or (ref.tag is None and ref.name in built):
         return None
     return ref, node
+
+
+def port_items(service: Service) -> dict[tuple[str, Span], YNode]:
+    """The ``ports:`` entries of a service by where they are written (file, span): the
+    node each ``Port`` of the IR was read from is ``port_items(s)[(port.file, port.span)]``."""
+    ports = service.get("ports")
+    if not isinstance(ports, YSequence):
+        return {}
+    return {(item.file, item.span): item for item in ports.items}
+
+
+def run_together(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether services with the profiles ``a`` and ``b`` are meant to run at once: a
+    service without profiles always runs, and two with profiles when they share one.
+    Services of disjoint profiles are alternatives (``dev`` and ``prod``)."""
+    return not a or not b or bool(a & b)
+
+
+def replica_counts(service: Service) -> list[tuple[str, int, YScalar]]:
+    """The container counts a service asks for (``deploy.replicas``, ``scale``) that are
+    known numbers: the key, the count and the value's node."""
+    deploy = service.get("deploy")
+    out = []
+    for key, node in (
+        ("deploy.replicas", deploy.get("replicas") if isinstance(deploy, YMapping) else None),
+        ("scale", service.get("scale")),
+    ):
+        if not isinstance(node, YScalar) or node.unresolved:
+            continue
+        text = node_text(node)
+        if text is not None and text.isdigit():
+            out.append((key, int(text), node))
+    return out

@@ -42,8 +42,10 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.project import Project
-from dlint.ir.yaml import YMapping, YScalar, node_text
+from dlint.ir.yaml import YScalar, node_text
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.compose_values import replica_counts, run_together
 
 META = RuleMeta(
     code="DC006",
@@ -55,21 +57,6 @@ META = RuleMeta(
     precision="very-high",
     dclint=True,
 )
-
-
-def _count(node: object) -> int | None:
-    """A replica count as Compose reads it (None: not a known number)."""
-    if not isinstance(node, YScalar) or node.unresolved:
-        return None
-    text = node_text(node)
-    return int(text) if text is not None and text.isdigit() else None
-
-
-def _together(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Whether services with these profiles are meant to run at once: a service without
-    profiles always runs, and two with profiles when they share one. Services of
-    disjoint profiles are alternatives (`dev` and `prod`), and may share a name."""
-    return not a or not b or bool(a & b)
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -88,7 +75,7 @@ def check(project: Project) -> Iterator[Finding]:
             profiles = frozenset(service.profiles)
             # services of profiles that never run together may share a name
             clash = next(
-                (other for other, theirs in first.get(name, ()) if _together(profiles, theirs)),
+                (other for other, theirs in first.get(name, ()) if run_together(profiles, theirs)),
                 None,
             )
             if clash is not None and where not in seen:
@@ -101,14 +88,8 @@ def check(project: Project) -> Iterator[Finding]:
                     path=node.file,
                 )
             first.setdefault(name, []).append((service.name, profiles))
-            deploy = service.node.get("deploy")
-            replicas = deploy.get("replicas") if isinstance(deploy, YMapping) else None
-            for key, count_node in (
-                ("deploy.replicas", replicas),
-                ("scale", service.node.get("scale")),
-            ):
-                count = _count(count_node)
-                if count is None or count <= 1 or not isinstance(count_node, YScalar):
+            for key, count, count_node in replica_counts(service):
+                if count <= 1:
                     continue
                 at = (count_node.file, count_node.span.line, count_node.span.column)
                 if at in seen:

@@ -81,8 +81,10 @@ from typing import TYPE_CHECKING
 from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.ir.text import quote
-from dlint.ir.yaml import YMapping, YScalar, YSequence, node_text
+from dlint.ir.yaml import YMapping, YScalar
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.compose_values import port_items, replica_counts, run_together
 
 if TYPE_CHECKING:
     from dlint.ir.compose import Port, Service
@@ -140,20 +142,8 @@ def _address(text: str | None) -> Address | bool | None:
         return False
 
 
-def _item(service: Service, port: Port) -> YNode | None:
-    """The ``ports:`` item the port was read from."""
-    ports = service.get("ports")
-    if not isinstance(ports, YSequence):
-        return None
-    for item in ports.items:
-        if item.span == port.span and item.file == port.file:
-            return item
-    return None
-
-
-def _binding(service: Service, port: Port) -> _Binding | None:
+def _binding(service: Service, port: Port, item: YNode | None) -> _Binding | None:
     """The host port a ``ports:`` entry binds, when it is a fixed, known one."""
-    item = _item(service, port)
     if isinstance(item, YScalar):
         node, parts = item, [item]
         shown = quote(item.written)
@@ -200,12 +190,6 @@ def _same_address(a: Address | None, b: Address | None) -> bool:
     return a.is_unspecified or b.is_unspecified or a == b
 
 
-def _together(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Whether services with these profiles run at once: a service without profiles
-    always runs, and two with profiles when they share one."""
-    return not a or not b or bool(a & b)
-
-
 def _repeated(new: _Binding, old: _Binding) -> bool:
     """Whether a service writes the same mapping twice: Compose keeps one (it expands
     ranges, then drops entries of the same address, host port, container port and
@@ -221,7 +205,7 @@ def _clash(new: _Binding, old: _Binding) -> bool:
         return False
     if new.service == old.service:
         return not _repeated(new, old)
-    return _together(new.profiles, old.profiles)
+    return run_together(new.profiles, old.profiles)
 
 
 def _port_text(new: _Binding, old: _Binding) -> str:
@@ -240,25 +224,9 @@ def _pool(binding: _Binding, count: int) -> str:
     return f"`{first}-{first + count - 1}:{target}`"
 
 
-def _count(node: YNode | None) -> tuple[int, str] | None:
-    if not isinstance(node, YScalar) or node.unresolved:
-        return None
-    text = node_text(node)
-    return (int(text), node.written) if text is not None and text.isdigit() else None
-
-
 def _replicas(service: Service) -> tuple[int, str] | None:
     """How many containers the service runs, and the key that says so, when above 1."""
-    deploy = service.get("deploy")
-    found = [
-        (count[0], key)
-        for key, node in (
-            ("deploy.replicas", deploy.get("replicas") if isinstance(deploy, YMapping) else None),
-            ("scale", service.get("scale")),
-        )
-        if (count := _count(node)) is not None
-    ]
-    best = max(found, default=None)
+    best = max(((count, key) for key, count, _ in replica_counts(service)), default=None)
     return best if best is not None and best[0] > 1 else None
 
 
@@ -275,8 +243,9 @@ def check(project: Project) -> Iterator[Finding]:
             if _shared_network(service):
                 continue
             replicas = _replicas(service)
+            written = port_items(service)
             for port in service.ports:
-                binding = _binding(service, port)
+                binding = _binding(service, port, written.get((port.file, port.span)))
                 if binding is None:
                     continue
                 node = binding.node

@@ -61,11 +61,13 @@ from typing import TYPE_CHECKING
 from dlint.ir.common import Severity, Span
 from dlint.ir.project import Project
 from dlint.ir.text import clip
-from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
+from dlint.ir.yaml import YMapping, YNode, YScalar
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.compose_values import port_items
+
 if TYPE_CHECKING:  # the Compose IR is imported only when a Compose file is linted
-    from dlint.ir.compose import Service
+    pass
 
 META = RuleMeta(
     code="DC509",
@@ -79,14 +81,6 @@ META = RuleMeta(
     dclint=True,
     security_severity=4.0,
 )
-
-
-def _items(service: Service) -> dict[tuple[str, Span], YNode]:
-    """The written ``ports`` entries of a service, by where they are written."""
-    ports = service.get("ports")
-    if not isinstance(ports, YSequence):
-        return {}
-    return {(item.file, item.span): item for item in ports.items}
 
 
 def _unknown(item: YNode | None) -> bool:
@@ -140,7 +134,7 @@ def check(project: Project) -> Iterator[Finding]:
     seen: set[tuple[str, int, int]] = set()
     for compose in project.compose:
         for service in compose.services:
-            written = _items(service)
+            written = port_items(service)
             for port in service.ports:
                 if port.host_ip:
                     continue

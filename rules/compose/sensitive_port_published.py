@@ -63,8 +63,10 @@ from typing import TYPE_CHECKING
 from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.ir.text import quote
-from dlint.ir.yaml import YMapping, YScalar, YSequence
+from dlint.ir.yaml import YMapping, YScalar
 from dlint.rule import Finding, RuleMeta
+
+from .._shared.compose_values import port_items
 
 if TYPE_CHECKING:
     from dlint.ir.compose import Port, Service
@@ -123,17 +125,6 @@ def _sensitive(port: Port) -> int | None:
     return next((p for p in sorted(_SENSITIVE) if bounds[0] <= p <= bounds[1]), None)
 
 
-def _node(service: Service, port: Port) -> YNode | None:
-    """The ``ports:`` item the port was read from."""
-    ports = service.get("ports")
-    if not isinstance(ports, YSequence):
-        return None
-    for item in ports.items:
-        if item.span == port.span and item.file == port.file:
-            return item
-    return None
-
-
 def _unresolved(node: YNode) -> bool:
     if isinstance(node, YScalar):
         return bool(node.unresolved)
@@ -158,13 +149,14 @@ def _check(service: Service, seen: set[tuple[str, int, int]]) -> Iterator[Findin
     mode = service.network_mode
     if mode is not None and mode.value.split(":", 1)[0] in ("host", "service", "container"):
         return
+    written = port_items(service)
     for port in service.ports:
         if port.protocol != "tcp" or port.host_ip not in _ALL_INTERFACES:
             continue
         found = _sensitive(port)
         if found is None:
             continue
-        node = _node(service, port)
+        node = written.get((port.file, port.span))
         if node is None or _unresolved(node):
             continue
         key = (port.file, port.span.line, port.span.column)
