@@ -42,12 +42,13 @@ class _Noted:
 _NOTING: _Noted | None = None
 
 
-def note(path: Path | str) -> None:
-    """The run depends on ``path``: what it is, and what it holds."""
+def note(path: Path | str, data: bytes | None = None) -> None:
+    """The run depends on ``path``: what it is, and what it holds (``data``, when the
+    run has just read the file)."""
     if _NOTING is not None:
         key = os.path.abspath(path)
         if key not in _NOTING.paths:
-            _NOTING.paths[key] = _state(key)
+            _NOTING.paths[key] = _state(key, data)
 
 
 def note_folder(path: Path | str) -> None:
@@ -58,13 +59,17 @@ def note_folder(path: Path | str) -> None:
             _NOTING.folders[key] = _listing(key)
 
 
-def _state(path: str) -> str:
-    try:
-        info = os.stat(path)
-    except OSError:
-        state = "missing"
+def _state(path: str, data: bytes | None = None) -> str:
+    if data is not None:  # a regular file the run read (never more than 10 MB)
+        state = "file " + _hash(data)
     else:
-        if stat.S_ISDIR(info.st_mode):
+        try:
+            info = os.stat(path)
+        except OSError:
+            info = None
+        if info is None:
+            state = "missing"
+        elif stat.S_ISDIR(info.st_mode):
             state = "dir"
         elif not stat.S_ISREG(info.st_mode):
             state = "other"
@@ -74,6 +79,12 @@ def _state(path: str) -> str:
             state = "file " + _hash_file(path)
     real = os.path.realpath(path)
     return state if real == path else f"{state} -> {real}"
+
+
+def _hash(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _hash_file(path: str) -> str:

@@ -178,7 +178,15 @@ class ProjectFiles:
 
     def read_bytes(self, path: Path) -> bytes:
         """The file's bytes; raises LoadError (naming the reason, never the content)."""
-        note(path)
+        try:
+            data = self._read(path)
+        except LoadError:
+            note(path)
+            raise
+        note(path, data)  # the cache notes the bytes read, not a second reading
+        return data
+
+    def _read(self, path: Path) -> bytes:
         why = self.refusal(path)
         if why is not None:
             raise _refused(why)
