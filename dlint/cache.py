@@ -113,6 +113,20 @@ def _listing(path: str) -> str:
     return hashlib.sha256(json.dumps(entries).encode("utf-8", "surrogateescape")).hexdigest()
 
 
+def is_noting() -> bool:
+    """Whether a run is noting what it depends on."""
+    return _NOTING is not None
+
+
+def absorb(paths: dict[str, str], folders: dict[str, str]) -> None:
+    """What another process noted for this run (a worker's share of the files)."""
+    if _NOTING is not None:
+        for key, state in paths.items():
+            _NOTING.paths.setdefault(key, state)
+        for key, listing in folders.items():
+            _NOTING.folders.setdefault(key, listing)
+
+
 @contextlib.contextmanager
 def noting() -> Iterator[_Noted]:
     """Note what the code run inside depends on."""
@@ -157,6 +171,7 @@ def key(paths: Sequence[str], cwd: Path, options: Options) -> str:
     settings = dataclasses.asdict(options)
     settings.pop("cache_dir", None)
     settings.pop("cache", None)
+    settings.pop("jobs", None)  # the same report, however many processes make it
     environ = dict(options.environ) if options.environ is not None else None
     settings.pop("environ", None)
     data = [FORMAT, _code_version(), tool, str(cwd), list(paths), settings, environ]

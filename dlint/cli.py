@@ -147,6 +147,14 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     help="Where runs are cached (default: the config's `cache-dir`, else the user's cache "
     "folder; $DLINT_CACHE_DIR).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes to lint many Dockerfiles with (0: one per core; 1: no worker processes).",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str | None,
@@ -169,6 +177,7 @@ def check(
     baseline_prune: bool,
     no_cache: bool,
     cache_dir: str | None,
+    jobs: int,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder, recursively)."""
     import os
@@ -193,6 +202,7 @@ def check(
         preview=preview,
         cache=not no_cache,
         cache_dir=cache_dir,
+        jobs=jobs,
     )
     targets = list(paths) or ([] if compose_files else ["."])
     try:

@@ -41,6 +41,7 @@ from dlint.rule import Rule, covers
 
 if TYPE_CHECKING:
     from dlint.ir.compose import ComposeProject
+    from dlint.suppress import Suppression
 
 PARSE_ERROR = "parse-error"
 INTERNAL_ERROR = "internal-error"
@@ -76,6 +77,7 @@ class Options:
     # where runs are cached: this folder, else the `cache-dir` of the config of the folder
     # dlint runs in, else the user's cache folder
     cache_dir: str | None = None
+    jobs: int = 1  # processes for runs of many files (0: one per core; see dlint.pool)
 
 
 def _diagnostic(
@@ -195,8 +197,11 @@ class _Run:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     failed: bool = False
+    # the Dockerfiles Compose services build: the project rules read them with the
+    # projects; every other one is linted on its own, and only its _Alone is kept
     dockerfiles: dict[Path, Dockerfile | LoadError] = field(default_factory=dict)
-    _lines: dict[str, list[str] | None] = field(default_factory=dict)
+    alone: list[_Alone] = field(default_factory=list)
+    _lines: tuple[str, list[str] | None] | None = None
 
     @classmethod
     def start(cls, paths: Sequence[str], cwd: Path, options: Options) -> _Run:
@@ -220,13 +225,15 @@ class _Run:
         self.diagnostics.append(_diagnostic(rule, path, span, message))
 
     def lines(self, display: str) -> list[str] | None:
-        """A linted file's lines, read once (for suppressions and fingerprints)."""
-        if display not in self._lines:
+        """A linted file's lines (for suppressions and fingerprints, which ask for one
+        file's lines in a row: only the last file's are kept)."""
+        if self._lines is None or self._lines[0] != display:
             try:
-                self._lines[display] = self.files.read_text(self.cwd / display).split("\n")
+                lines: list[str] | None = self.files.read_text(self.cwd / display).split("\n")
             except LoadError:
-                self._lines[display] = None
-        return self._lines[display]
+                lines = None
+            self._lines = (display, lines)
+        return self._lines[1]
 
     def dockerfile(self, path: Path, context: Path | None = None) -> Dockerfile | LoadError:
         """Each Dockerfile is read once; the first build context given to it wins."""
@@ -323,7 +330,7 @@ def _cache_folder(run: _Run) -> Path | None:
 def _finish(run: _Run) -> Report:
     targets = _targets(run)
     projects = _compose(run, targets)
-    _dockerfiles(run, targets)
+    _dockerfiles(run, targets, projects)
     _project(run, projects)
     return _report(run, targets, projects)
 
@@ -440,49 +447,178 @@ def _not_pulled_in(projects: list[ComposeProject]) -> list[ComposeProject]:
 # -- 4. Dockerfiles ------------------------------------------------------------------
 
 
-def _dockerfiles(run: _Run, targets: list[Target]) -> None:
-    from dlint.suppress import experimental
-
-    parse_error = engine_rule(PARSE_ERROR)
-    per_file = [r for r in run.rules if r.runs and r.meta.scope == "dockerfile"]
-    todo: list[tuple[Dockerfile, str, Config, list[Rule]]] = []
+def _dockerfiles(run: _Run, targets: list[Target], projects: list[ComposeProject]) -> None:
+    """Each Dockerfile's rules. Those a Compose service builds are already read, with
+    the build context the service gives them, and kept for the project rules, as are
+    those a service names without saying which stage it builds. The others are linted
+    on their own, in chunks (in worker processes when there are many), and not kept."""
+    named = {
+        s.build.dockerfile_path
+        for p in projects
+        for s in p.services
+        if s.build is not None and s.build.dockerfile_path is not None
+    }
+    linked: list[Dockerfile] = []
+    alone: list[Path] = []
     for target in targets:
         if target.kind != "dockerfile":
             continue
-        display = run.display(target.path)
-        result = run.dockerfile(target.path)
-        if isinstance(result, LoadError):
-            run.add(parse_error, display, result.span, result.message)
+        key = Path(os.path.abspath(target.path))
+        if key not in run.dockerfiles and run.display(target.path) not in named:
+            alone.append(target.path)
             continue
-        for problem in result.problems:
-            run.add(parse_error, display, problem.span, problem.message)
-        config = run.policy.config(display)
-        enabled = run.policy.enabled(config)  # a rule its config turns off does not run
-        wanted = experimental(result, run.rules)
-        if wanted:
-            run.policy.experimental[display] = wanted
-        chosen = [r for r in per_file if r.code in enabled or r.code in wanted]
-        todo.append((result, display, config, chosen))
+        found = run.dockerfile(target.path)
+        if isinstance(found, Dockerfile):
+            linked.append(found)
+        else:
+            run.add(engine_rule(PARSE_ERROR), run.display(target.path), found.span, found.message)
+    todo = [_chosen(run, df) for df in linked]
     _prepare(todo)
-    for result, display, config, chosen in todo:
-        run.run_rules(chosen, result, display, config)
-    for df in run.dockerfiles.values():
-        if isinstance(df, Dockerfile) and df.context.unreadable is not None:
-            where, why = df.context.unreadable
-            run.add(
-                parse_error,
-                where,
-                Span.point(1),
-                f"this file {why}; dlint does not read it, and assumes nothing about "
-                "the build context it belongs to",
-            )
+    for df, config, chosen in todo:
+        run.run_rules(chosen, df, df.path, config)
+    for read in run.dockerfiles.values():
+        if isinstance(read, Dockerfile):
+            _unreadable_context(run, read)
+    _lint_apart(run, alone)
 
 
-def _prepare(todo: list[tuple[Dockerfile, str, Config, list[Rule]]]) -> None:
+def _chosen(run: _Run, df: Dockerfile) -> tuple[Dockerfile, Config, list[Rule]]:
+    """``df`` with its config and the per-file rules that config runs on it (after
+    reporting its parse problems)."""
+    from dlint.suppress import experimental
+
+    for problem in df.problems:
+        run.add(engine_rule(PARSE_ERROR), df.path, problem.span, problem.message)
+    config = run.policy.config(df.path)
+    enabled = run.policy.enabled(config)  # a rule its config turns off does not run
+    wanted = experimental(df, run.rules)
+    if wanted:
+        run.policy.experimental[df.path] = wanted
+    chosen = [
+        r
+        for r in run.rules
+        if r.runs and r.meta.scope == "dockerfile" and (r.code in enabled or r.code in wanted)
+    ]
+    return df, config, chosen
+
+
+def _unreadable_context(run: _Run, df: Dockerfile) -> None:
+    if df.context.unreadable is not None:
+        where, why = df.context.unreadable
+        run.add(
+            engine_rule(PARSE_ERROR),
+            where,
+            Span.point(1),
+            f"this file {why}; dlint does not read it, and assumes nothing about "
+            "the build context it belongs to",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Alone:
+    """What a Dockerfile that no Compose service builds leaves for the rest of the run
+    once its rules have run: a run of many files keeps these, not the files."""
+
+    path: str  # as shown
+    diagnostics: tuple[Diagnostic, ...]
+    suppressions: tuple[Suppression, ...]
+    strict: bool  # a ``# check=error=true`` directive: BuildKit's checks fail the build
+    experimental: tuple[str, ...]  # rules its ``# check=experimental=`` turns on
+
+
+def _lint_apart(run: _Run, paths: list[Path]) -> None:
+    """Lint each of ``paths`` on its own, in worker processes when there are many;
+    the results are the same, in the same order, whoever does the work."""
+    from dlint import cache, pool
+
+    workers = pool.workers_for(len(paths), run.options.jobs)
+    parts = pool.chunks(paths, workers)
+    setup_args = (run.paths, run.cwd, run.options, cache.is_noting())
+    for alone, failed, noted in pool.spread(
+        _lint_part, _worker, setup_args, parts, workers, here=(run, False)
+    ):
+        run.alone.extend(alone)
+        run.failed |= failed
+        for a in alone:
+            run.diagnostics.extend(a.diagnostics)
+            if a.experimental:
+                run.policy.experimental[a.path] = a.experimental
+        if noted is not None:
+            cache.absorb(*noted)
+
+
+def _worker(paths: tuple[str, ...], cwd: Path, options: Options, noting: bool) -> object:
+    """A worker process's own run (its reading gate, configs and rules)."""
+    from dlint import shellcheck
+
+    shellcheck.THREADS = 1  # the other workers keep the other cores busy
+    return _Run.start(paths, cwd, options), noting
+
+
+_Noted = tuple[dict[str, str], dict[str, str]]
+
+
+def _lint_part(
+    state: tuple[_Run, bool], paths: list[Path]
+) -> tuple[list[_Alone], bool, _Noted | None]:
+    """Lint ``paths`` each on its own: what each leaves, whether dlint itself failed,
+    and (in a worker of a run that is cached) what the work depended on."""
+    run, noting = state
+    if not noting:
+        return (*_lint_alone(run, paths), None)
+    from dlint import cache
+
+    with cache.noting() as noted:
+        alone, failed = _lint_alone(run, paths)
+    return alone, failed, (noted.paths, noted.folders)
+
+
+def _lint_alone(run: _Run, paths: list[Path]) -> tuple[list[_Alone], bool]:
+    from dlint.suppress import check_error
+    from dlint.suppress import dockerfile as written_suppressions
+
+    failed, run.failed = run.failed, False
+    kept, run.diagnostics = run.diagnostics, []
+    whole = [
+        r
+        for r in run.rules
+        if r.runs and r.meta.scope == "project" and r.meta.reads != ("compose",)
+    ]
+    found: dict[str, list[Diagnostic]] = {}
+    todo: list[tuple[Dockerfile, Config, list[Rule]]] = []
+    for path in paths:  # read all first, so that _prepare sees them together
+        display = run.display(path)
+        run.diagnostics = found.setdefault(display, [])
+        result = run.dockerfile(path)
+        del run.dockerfiles[Path(os.path.abspath(path))]
+        if isinstance(result, LoadError):
+            run.add(engine_rule(PARSE_ERROR), display, result.span, result.message)
+        else:
+            todo.append(_chosen(run, result))
+    _prepare(todo)
+    out: list[_Alone] = []
+    for df, config, chosen in todo:
+        run.diagnostics = found.pop(df.path)
+        run.run_rules(chosen, df, df.path, config)
+        _unreadable_context(run, df)
+        enabled = run.policy.enabled(config)
+        wanted = run.policy.experimental.get(df.path, ())
+        project_rules = [r for r in whole if r.code in enabled or r.code in wanted]
+        run.run_rules(project_rules, Project((df,), ()), ".", config)
+        strict = any(d.name == "check" and check_error(d.value) for d in df.directives)
+        suppressions = tuple(written_suppressions(df, run.rules))
+        out.append(_Alone(df.path, tuple(run.diagnostics), suppressions, strict, wanted))
+    out.extend(_Alone(path, tuple(diags), (), False, ()) for path, diags in found.items())
+    run.diagnostics = kept
+    failed, run.failed = run.failed, failed
+    return out, failed
+
+
+def _prepare(todo: list[tuple[Dockerfile, Config, list[Rule]]]) -> None:
     """Each rule's preparation over the Dockerfiles it will check. A preparation that
     fails changes nothing: the check then does the work itself, and reports."""
     subjects: dict[str, tuple[Rule, list[Dockerfile]]] = {}
-    for df, _, _, chosen in todo:
+    for df, _, chosen in todo:
         for rule in chosen:
             if rule.prepare is not None:
                 subjects.setdefault(rule.code, (rule, []))[1].append(df)
@@ -588,7 +724,7 @@ def _check_errors(diagnostics: list[Diagnostic], run: _Run) -> list[Diagnostic]:
         for df in run.dockerfiles.values()
         if isinstance(df, Dockerfile)
         and any(d.name == "check" and check_error(d.value) for d in df.directives)
-    }
+    } | {a.path for a in run.alone if a.strict}
     if not strict:
         return diagnostics
     checks = {r.code for r in run.rules if r.meta.buildkit}
@@ -642,6 +778,9 @@ def _suppress(
     for df in run.dockerfiles.values():
         if isinstance(df, Dockerfile) and _shown(df.path, files, folders):
             found.extend(suppress.dockerfile(df, run.rules))
+    for alone in run.alone:
+        if _shown(alone.path, files, folders):
+            found.extend(alone.suppressions)
     for path in dict.fromkeys(f for p in projects for f in p.files):
         if _shown(path, files, folders):
             lines = run.lines(path)

@@ -28,9 +28,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from dlint.pool import cores
+
 TIMEOUT = 60.0  # seconds for one process; a script that takes longer is not checked
 BATCH = 250  # at most so many scripts per process when many are checked at once
 MIN_BATCH = 40  # fewer are not worth a process of their own
+THREADS: int | None = None  # batches run side by side (None: one per core)
 LEVELS = ("error", "warning", "info", "style")
 
 
@@ -79,7 +82,7 @@ def prefetch(scripts: Sequence[str], exclude: Iterable[int] = ()) -> None:
     todo = list(dict.fromkeys(scripts))
     if not todo or program() is None:
         return
-    workers = min(_cores(), 4)
+    workers = min(THREADS or cores(), 4)
     size = min(BATCH, max(MIN_BATCH, -(-len(todo) // workers)))
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
 
@@ -98,12 +101,6 @@ def prefetch(scripts: Sequence[str], exclude: Iterable[int] = ()) -> None:
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(one, batches))
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    return max(1, len(affinity(0)) if affinity is not None else (os.cpu_count() or 1))
 
 
 def check(scripts: Sequence[str], exclude: Iterable[int] = ()) -> list[list[Comment]]:

@@ -58,7 +58,6 @@ reported until that one is removed.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 
@@ -184,16 +183,10 @@ def _targets(project: Project) -> tuple[dict[str, set[int]], set[str]]:
                 built.setdefault(build.image.path, set()).add(build.stage.index)
                 continue
             target = build.target
-            if target is None or not target.unresolved or build.inline:
-                continue  # the last stage, or a target that names no stage
+            if target is None or not target.unresolved or build.dockerfile_path is None:
+                continue  # the last stage, a target that names no stage, or no Dockerfile
             # a target set by a variable: any stage of that Dockerfile may be it
-            parts = (build.context, build.dockerfile)
-            if any(p is not None and p.unresolved for p in parts):
-                continue
-            context = build.context.value if build.context is not None else "."
-            dockerfile = build.dockerfile.value if build.dockerfile is not None else "Dockerfile"
-            folder = posixpath.dirname(build.file)
-            unknown.add(posixpath.normpath(posixpath.join(folder, context, dockerfile)))
+            unknown.add(build.dockerfile_path)
     return built, unknown
 
 

@@ -131,12 +131,17 @@ class _Builder:
         context_text = context.value if context is not None else "."
         if _REMOTE.match(context_text) or inline:
             return build
-        if any(x is not None and x.unresolved for x in (context, dockerfile, target)):
+        if any(x is not None and x.unresolved for x in (context, dockerfile)):
             return build  # depends on an unset variable: reported as undefined-variable
         where = context if context is not None else node
         context_dir = Path(os.path.normpath(self.base_dir(node) / context_text))
+        dockerfile_text = dockerfile.value if dockerfile is not None else "Dockerfile"
+        dockerfile_path = Path(os.path.normpath(context_dir / dockerfile_text))
         build = Build(node.span, node.file, context, self.display(context_dir), dockerfile, None,
                       inline, target, network)  # fmt: skip
+        if target is not None and target.unresolved:
+            # the stage is unknown: the Dockerfile is named, and neither read nor checked
+            return dataclasses.replace(build, dockerfile_path=self.display(dockerfile_path))
         kind = self.files.kind(context_dir)
         if kind != "dir":
             reason = {"file": "is a file, not a folder", "missing": "not found"}.get(
@@ -144,8 +149,6 @@ class _Builder:
             )
             gap = BuildGap("context", reason, where.span, where.file)
             return dataclasses.replace(build, gap=gap)
-        dockerfile_text = dockerfile.value if dockerfile is not None else "Dockerfile"
-        dockerfile_path = Path(os.path.normpath(context_dir / dockerfile_text))
         build = dataclasses.replace(build, dockerfile_path=self.display(dockerfile_path))
         parsed = self.dockerfiles(dockerfile_path, context_dir)
         if isinstance(parsed, str):

@@ -1,0 +1,135 @@
+"""Worker processes: a run of many Dockerfiles shared among processes reports exactly what
+one process does, and a cached run knows what the workers read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dlint import pool
+from dlint.engine import Options, lint
+from dlint.reporters import get_reporter
+from tests.conftest import run_cli, shared, write
+
+# Each kind of fact a Dockerfile linted apart leaves for the rest of the run.
+KINDS = {
+    "plain": "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
+    "suppressed": "FROM debian:12\n# dlint: ignore=DL3008\nRUN apt-get install -y curl\n",
+    "useless": "FROM debian:12\n# dlint: ignore=DL3020\nRUN true\n",
+    "strict": "# check=error=true\nFROM debian:12 as Build\nRUN true\n",
+    "experimental": "# check=experimental=CopyIgnoredFile\nFROM debian:12\nCOPY secret /s\n",
+    "dead-stage": "FROM debian:12 AS tools\nRUN true\nFROM debian:12\nRUN true\n",
+    "host-network": "FROM debian:12\nRUN --network=host curl example.com\n",
+    "broken": "FROM debian:12\nRUN <<EOF\n",
+    "not-utf8": b"FROM debian:12\nLABEL a=\xff\n",
+}
+
+
+def _project(root: Path, copies: int) -> Path:
+    files: dict[str, str | bytes] = {}
+    for i in range(copies):
+        for kind, text in KINDS.items():
+            files[f"{kind}-{i}/Dockerfile"] = text
+    files["experimental-0/.dockerignore"] = "secret\n"
+    files["experimental-0/secret"] = "x\n"
+    # a Dockerfile a service builds stays with the project rules
+    files["app/compose.yaml"] = "services:\n  app:\n    build: .\n    network_mode: host\n"
+    files["app/Dockerfile"] = KINDS["dead-stage"]
+    return write(root, files)
+
+
+def _json(root: Path, jobs: int) -> str:
+    options = Options(isolated=True, preview=True, select=("ALL",), ignore=("SC",), jobs=jobs)
+    report = lint(["."], root, options)
+    return get_reporter("json")(report)
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Each time worker processes were used, how many parts they did."""
+    done: list[int] = []
+    real: Callable[..., None] = pool._in_processes
+
+    def spy(*args: Any) -> None:
+        real(*args)
+        done.append(sum(args[-1]))
+
+    monkeypatch.setattr(pool, "_in_processes", spy)
+    monkeypatch.setattr(pool, "MIN_ITEMS", 2)
+    return done
+
+
+def test_workers_report_what_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path, copies=3)
+    alone = _json(root, jobs=1)
+    used = _spy(monkeypatch)
+    assert _json(root, jobs=2) == alone
+    assert used and used[0] > 1  # the parts were done by the workers
+    found = {
+        (f["path"].split("/")[0], f["name"], f["severity"]) for f in json.loads(alone)["findings"]
+    }
+    for kind, name, severity in [
+        ("plain-2", "apt-version-unpinned", "warning"),
+        ("useless-1", "unused-suppression", "warning"),
+        ("strict-0", "from-as-casing", "error"),  # made an error by check=error=true
+        ("experimental-0", "copy-ignored-file", "warning"),
+        ("dead-stage-0", "dead-stage", "info"),
+        ("host-network-0", "host-network", "warning"),
+        ("broken-0", "parse-error", "error"),
+        ("app", "dead-stage", "info"),
+    ]:
+        assert (kind, name, severity) in found
+    assert not any(
+        kind == "suppressed-0" and name == "apt-version-unpinned" for kind, name, _ in found
+    )
+
+
+def test_small_runs_stay_in_one_process() -> None:
+    assert pool.workers_for(pool.MIN_ITEMS - 1, jobs=0) == 0
+    assert pool.workers_for(1000, jobs=1) == 0
+    assert pool.workers_for(1000, jobs=3) == 3
+
+
+def test_a_pool_that_fails_leaves_its_work_to_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path, copies=3)
+    alone = _json(root, jobs=1)
+    monkeypatch.setattr(pool, "MIN_ITEMS", 2)
+
+    def no_pool(*args: Any, **kwargs: Any) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_pool)
+    assert _json(root, jobs=2) == alone
+
+
+def test_a_cached_run_sees_an_edit_to_a_file_a_worker_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _project(tmp_path / "repo", copies=3)
+    used = _spy(monkeypatch)
+    args = ["--isolated", "--format", "json", "--jobs", "2", "--cache-dir", str(tmp_path / "c")]
+    _, first, _ = run_cli(args, root, capsys)
+    assert used
+    _, again, _ = run_cli(args, root, capsys)
+    assert again == first
+    (root / "plain-2" / "Dockerfile").write_text("FROM debian:12\nRUN true\n")
+    _, edited, _ = run_cli(args, root, capsys)
+    assert '"plain-2/Dockerfile"' in first and '"plain-2/Dockerfile"' not in edited
+
+
+def test_workers_on_the_corpus_report_what_one_process_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    corpus = shared("corpus")
+    options = Options(isolated=True, ignore=("SC",), jobs=1)
+    alone = get_reporter("json")(lint([str(corpus)], corpus.parent, options))
+    used = _spy(monkeypatch)
+    pooled = lint([str(corpus)], corpus.parent, Options(isolated=True, ignore=("SC",), jobs=2))
+    assert used and get_reporter("json")(pooled) == alone
