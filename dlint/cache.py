@@ -147,12 +147,25 @@ def _code_version() -> list[Any]:
 
     rules = importlib.import_module("dlint.rules")  # the rule modules' own folder
     out: list[Any] = [__version__, sys.version, sys.platform]
-    folders = {Path(__file__).resolve().parent, Path(rules.__file__ or "").resolve().parent}
+    here = os.path.dirname(os.path.realpath(__file__))
+    folders = {here, os.path.dirname(os.path.realpath(rules.__file__ or here))}
     for folder in sorted(folders):
-        for path in sorted(folder.rglob("*")):
-            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
-                info = path.stat()
-                out.append((str(path), info.st_size, info.st_mtime_ns))
+        out.extend(_sources(folder))
+    return out
+
+
+def _sources(folder: str) -> list[tuple[str, int, int]]:
+    """Each ``.py`` and ``.json`` file under ``folder`` (not ``__pycache__``), with its
+    size and time, in a stable order."""
+    out = []
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    out.extend(_sources(entry.path))
+            elif entry.name.endswith((".py", ".json")):
+                info = entry.stat()
+                out.append((entry.path, info.st_size, info.st_mtime_ns))
     return out
 
 

@@ -9,10 +9,12 @@ are errors that name the file and the key.
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from fnmatch import translate
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -100,11 +102,15 @@ class Config:
         """Whether ``path`` matches the excludes; patterns start at this config's folder
         (at ``cwd`` for the defaults)."""
         patterns = (DEFAULT_EXCLUDE if self.exclude is None else self.exclude) + self.extend_exclude
-        base = self.root or cwd
-        try:
-            rel = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(base))).as_posix()
-        except ValueError:
-            rel = Path(os.path.abspath(path)).as_posix()
+        absolute = os.path.abspath(path)
+        base = os.path.abspath(self.root or cwd)
+        if absolute == base:
+            rel = "."
+        elif absolute.startswith(base.rstrip(os.sep) + os.sep):
+            rel = absolute[len(base.rstrip(os.sep)) + 1 :]
+        else:
+            rel = absolute
+        rel = Path(rel).as_posix() if os.sep != "/" else rel
         return any(_glob(rel, p) for p in patterns)
 
 
@@ -155,22 +161,31 @@ def _relative_to_root(path: str, cwd: Path, root: Path | None) -> str:
 
 def _glob(rel_path: str, pattern: str) -> bool:
     """gitignore-like: a pattern without ``/`` matches any path component."""
+    return _matcher(pattern)(rel_path)
+
+
+@lru_cache(maxsize=256)
+def _matcher(pattern: str) -> Callable[[str], bool]:
+    """``_glob`` for one pattern, its regular expressions compiled once."""
     pattern = pattern.strip().rstrip("/")
     if not pattern:
-        return False
+        return lambda rel_path: False
     if pattern.startswith("/") or "/" in pattern:
         pattern = pattern.lstrip("/")
-        return (
-            fnmatchcase(rel_path, pattern)
-            or fnmatchcase(rel_path, pattern + "/*")
-            or any(
-                fnmatchcase("/".join(rel_path.split("/")[: i + 1]), pattern)
-                for i in range(rel_path.count("/") + 1)
-            )
-        )
-    return any(fnmatchcase(part, pattern) for part in rel_path.split("/")) or fnmatchcase(
-        rel_path, pattern
-    )
+        whole = re.compile(translate(pattern)).match
+        below = re.compile(translate(pattern + "/*")).match
+
+        def anchored(rel_path: str) -> bool:
+            if whole(rel_path) or below(rel_path):
+                return True
+            parts = rel_path.split("/")
+            return any(whole("/".join(parts[: i + 1])) for i in range(len(parts)))
+
+        return anchored
+    match = re.compile(translate(pattern)).match
+    if not any(c in pattern for c in "*?["):  # a plain name: compare the parts
+        return lambda rel_path: pattern in rel_path.split("/") or rel_path == pattern
+    return lambda rel_path: any(match(p) for p in rel_path.split("/")) or bool(match(rel_path))
 
 
 def resolve(selectors: Iterable[str], rules: Iterable[Rule], source: str | None) -> list[str]:

@@ -32,15 +32,13 @@ from dlint.discovery import ComposeGroup, Target, compose_above, discover, group
 from dlint.files import LoadError, ProjectFiles
 from dlint.fingerprint import fingerprints
 from dlint.ir.common import Severity, Span
-from dlint.ir.dockerfile import Dockerfile
-from dlint.ir.project import Project
-from dlint.read_dockerfile import read_dockerfile
 from dlint.registry import all_rules, engine_rule
 from dlint.report import Diagnostic, Report
 from dlint.rule import Rule, covers
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the IR and parsers are imported when a run reads a file
     from dlint.ir.compose import ComposeProject
+    from dlint.ir.dockerfile import Dockerfile
     from dlint.suppress import Suppression
 
 PARSE_ERROR = "parse-error"
@@ -140,6 +138,7 @@ class _Policy:
     _enabled: dict[int, Selection] = field(default_factory=dict)
     _configs: dict[str, Config] = field(default_factory=dict)
     _flagged: dict[int, Config] = field(default_factory=dict)  # one object per config file
+    _folder_configs: dict[str, Config] = field(default_factory=dict)  # by folder path
     # rules a file's ``# check=experimental=`` directive turns on for it
     experimental: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -159,7 +158,11 @@ class _Policy:
 
     def excluded(self, path: Path) -> bool:
         """Excluded by the config of the folder that holds ``path``."""
-        config = self.config(display_path(path.parent, self.cwd))
+        folder = os.fspath(path.parent)
+        config = self._folder_configs.get(folder)
+        if config is None:
+            config = self.config(display_path(path.parent, self.cwd))
+            self._folder_configs[folder] = config
         return config.excluded(path, self.cwd)
 
     def apply(self, d: Diagnostic) -> Diagnostic | None:
@@ -241,6 +244,8 @@ class _Run:
         if key not in self.dockerfiles:
             display = self.display(path)
             try:
+                from dlint.read_dockerfile import read_dockerfile
+
                 self.dockerfiles[key] = read_dockerfile(self.files, self.display, path, context)
             except LoadError as exc:
                 self.dockerfiles[key] = exc
@@ -468,7 +473,7 @@ def _dockerfiles(run: _Run, targets: list[Target], projects: list[ComposeProject
             alone.append(target.path)
             continue
         found = run.dockerfile(target.path)
-        if isinstance(found, Dockerfile):
+        if not isinstance(found, LoadError):
             linked.append(found)
         else:
             run.add(engine_rule(PARSE_ERROR), run.display(target.path), found.span, found.message)
@@ -477,7 +482,7 @@ def _dockerfiles(run: _Run, targets: list[Target], projects: list[ComposeProject
     for df, config, chosen in todo:
         run.run_rules(chosen, df, df.path, config)
     for read in run.dockerfiles.values():
-        if isinstance(read, Dockerfile):
+        if not isinstance(read, LoadError):
             _unreadable_context(run, read)
     _lint_apart(run, alone)
 
@@ -574,6 +579,7 @@ def _lint_part(
 
 
 def _lint_alone(run: _Run, paths: list[Path]) -> tuple[list[_Alone], bool]:
+    from dlint.ir.project import Project
     from dlint.suppress import check_error
     from dlint.suppress import dockerfile as written_suppressions
 
@@ -634,10 +640,12 @@ def _prepare(todo: list[tuple[Dockerfile, Config, list[Rule]]]) -> None:
 def _project(run: _Run, projects: list[ComposeProject]) -> None:
     """The project rules, once per distinct config: each finding takes the options of
     the config that governs its file."""
+    from dlint.ir.project import Project
+
     rules = [r for r in run.rules if r.runs and r.meta.scope == "project"]
     if not projects:  # the rules that read only Compose projects have nothing to read
         rules = [r for r in rules if r.meta.reads != ("compose",)]
-    linked = [d for d in run.dockerfiles.values() if isinstance(d, Dockerfile)]
+    linked = [d for d in run.dockerfiles.values() if not isinstance(d, LoadError)]
     whole = Project(tuple(linked), tuple(projects))
     paths = {d.path for d in linked} | {f for p in projects for f in p.files}
     by_config: dict[int, tuple[Config, set[str]]] = {}
@@ -722,7 +730,7 @@ def _check_errors(diagnostics: list[Diagnostic], run: _Run) -> list[Diagnostic]:
     strict = {
         df.path
         for df in run.dockerfiles.values()
-        if isinstance(df, Dockerfile)
+        if not isinstance(df, LoadError)
         and any(d.name == "check" and check_error(d.value) for d in df.directives)
     } | {a.path for a in run.alone if a.strict}
     if not strict:
@@ -776,7 +784,7 @@ def _suppress(
 
     found: list[suppress.Suppression] = []
     for df in run.dockerfiles.values():
-        if isinstance(df, Dockerfile) and _shown(df.path, files, folders):
+        if not isinstance(df, LoadError) and _shown(df.path, files, folders):
             found.extend(suppress.dockerfile(df, run.rules))
     for alone in run.alone:
         if _shown(alone.path, files, folders):

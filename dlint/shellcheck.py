@@ -16,19 +16,19 @@ corpus run starting ShellCheck.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlint.pool import cores
+
+if TYPE_CHECKING:
+    import subprocess
 
 TIMEOUT = 60.0  # seconds for one process; a script that takes longer is not checked
 BATCH = 250  # at most so many scripts per process when many are checked at once
@@ -125,6 +125,9 @@ def _run(scripts: Sequence[str], exclude: Iterable[int]) -> list[list[Comment]]:
         return []
     env = {k: v for k, v in os.environ.items() if k != "SHELLCHECK_OPTS"}
     env["LC_ALL"] = "C.UTF-8"  # read the scripts as UTF-8, count columns in code points
+    import subprocess  # here: a run with no script to check never starts a process
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="dlint-shellcheck-") as folder:
         names = [f"{i}.sh" for i in range(len(scripts))]
         for name, text in zip(names, scripts, strict=True):
@@ -152,6 +155,8 @@ def _run(scripts: Sequence[str], exclude: Iterable[int]) -> list[list[Comment]]:
 
 def _read(done: subprocess.CompletedProcess[bytes], names: list[str]) -> list[list[Comment]]:
     """The comments of each file, from ShellCheck's json1 output."""
+    import json
+
     try:
         data: Any = json.loads(done.stdout.decode("utf-8", "replace"))
         comments = data["comments"]

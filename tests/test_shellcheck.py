@@ -249,7 +249,7 @@ def test_a_run_asks_shellcheck_about_all_scripts_at_once(
         calls.append(len([a for a in args if str(a).endswith(".sh")]))
         return real(args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(shellcheck.subprocess, "run", counting)
+    monkeypatch.setattr(subprocess, "run", counting)
     batched = _codes(tmp_path)
     assert 1 <= len(calls) <= 4 and sum(calls) == 13  # a script written twice is asked once
     calls.clear()
