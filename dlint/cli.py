@@ -1,16 +1,20 @@
-"""The command line: ``dlint [PATH...]``, ``dlint rules``, ``dlint explain``.
+"""The command line: ``dlint [PATH...]``, ``dlint rules``, ``dlint explain``, ``dlint docs``.
 
 Exit codes: 0 nothing at or above the fail level (default: warning), 1 findings at
 or above it, 2 usage or config error, or internal failure.
+
+The arguments are read with argparse, which costs a run about a millisecond to import:
+on one file, start-up is most of dlint's time.
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
+import os
 import sys
-from typing import TYPE_CHECKING, Any
-
-import click
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dlint import __version__
 from dlint.printable import printable
@@ -19,32 +23,58 @@ if TYPE_CHECKING:
     from dlint.report import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
+LEVELS = ("error", "warning", "info", "style", "never")
 
 
-class Failure(click.ClickException):
+class Failure(Exception):
     """A run that cannot go on: one line on stderr, exit code 2, no usage text."""
 
-    exit_code = EXIT_ERROR
 
-    def show(self, file: Any = None) -> None:
-        click.echo(f"dlint: {self.message}", err=True)
-
-
-class _DefaultCheck(click.Group):
-    """A group whose default command is ``check``: ``dlint .`` == ``dlint check .``."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (
-            args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
-        ):
-            args = ["check", *args]
-        return super().parse_args(ctx, args)
+class UsageError(Exception):
+    """A command line dlint cannot run: the usage, one line, exit code 2."""
 
 
-@click.group(cls=_DefaultCheck, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dlint")
-def cli() -> None:
-    """Lint Dockerfiles and Compose files, one project at a time."""
+def _echo(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _warn(text: str) -> None:
+    sys.stderr.write(f"dlint: {text}\n")
+
+
+# -- arguments ------------------------------------------------------------------------
+
+
+def _path(kind: str) -> Callable[[str], str]:
+    """An argument type: a path that exists and is a file (``file``) or a folder
+    (``dir``), or that is not a folder (``not-dir``, which need not exist)."""
+
+    def check(value: str) -> str:
+        if kind == "not-dir":
+            if os.path.isdir(value):
+                raise argparse.ArgumentTypeError(f"{printable(value)!r} is a folder")
+            return value
+        if not os.path.exists(value):
+            raise argparse.ArgumentTypeError(f"{printable(value)!r} does not exist")
+        if kind == "file" and os.path.isdir(value):
+            raise argparse.ArgumentTypeError(f"{printable(value)!r} is a folder")
+        if kind == "dir" and not os.path.isdir(value):
+            raise argparse.ArgumentTypeError(f"{printable(value)!r} is not a folder")
+        return value
+
+    check.__name__ = "path"
+    return check
+
+
+def _jobs(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{printable(value)!r} is not a number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{number} is below 0")
+    return number
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -53,190 +83,232 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     return tuple(c.strip() for c in value.split(",") if c.strip())
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "sarif", "github", "gitlab"]),
-    default=None,
-    help="Output format [default: the config's output-format, else text; github inside "
-    "GitHub Actions].",
-)
-@click.option(
-    "-o",
-    "--output-file",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report here.",
-)
-@click.option(
-    "-f",
-    "--compose-file",
-    "compose_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="Compose files to merge into one project, in order (like docker compose -f).",
-)
-@click.option(
-    "--env",
-    "use_env",
-    is_flag=True,
-    help="Use this machine's environment for ${VARIABLES} in Compose files (default: .env only).",
-)
-@click.option(
-    "--env-file",
-    "env_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="Read ${VARIABLES} from this file instead of each project's .env (repeatable; "
-    "later files win), like docker compose --env-file.",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Also say what dlint assumed (on stderr).")
-@click.option("--select", help="Rules to run (codes, prefixes or names, comma-separated).")
-@click.option("--extend-select", help="Rules to run in addition to the configured ones.")
-@click.option("--ignore", help="Rules not to run.")
-@click.option(
-    "--preview",
-    is_flag=True,
-    help="Also run the preview rules (new rules, off until a release makes them default).",
-)
-@click.option(
-    "--fail-level",
-    type=click.Choice(["error", "warning", "info", "style", "never"]),
-    help="Exit 1 when a finding is at or above this level [default: warning].",
-)
-@click.option(
-    "--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means failure)."
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Use this config file for every path (dlint TOML or .hadolint.yaml).",
-)
-@click.option("--isolated", is_flag=True, help="Ignore all config files.")
-@click.option(
-    "--root",
-    "roots",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=str),
-    help="Let dlint read files under this folder too (default: only inside the git work tree "
-    "of the linted paths, or the current folder).",
-)
-@click.option(
-    "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too."
-)
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="Report only findings this file does not hold; when it does not exist, write "
-    "today's findings into it.",
-)
-@click.option(
-    "--baseline-prune",
-    is_flag=True,
-    help="With --baseline: remove the findings that were fixed from the file.",
-)
-@click.option(
-    "--no-cache", is_flag=True, help="Lint everything again; neither read nor write the cache."
-)
-@click.option(
-    "--cache-dir",
-    envvar="DLINT_CACHE_DIR",
-    help="Where runs are cached (default: the config's `cache-dir`, else the user's cache "
-    "folder; $DLINT_CACHE_DIR).",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Processes to lint many Dockerfiles with (0: one per core; 1: no worker processes).",
-)
-def check(
-    paths: tuple[str, ...],
-    output_format: str | None,
-    output_file: str | None,
-    compose_files: tuple[str, ...],
-    use_env: bool,
-    env_files: tuple[str, ...],
-    verbose: bool,
-    select: str | None,
-    extend_select: str | None,
-    ignore: str | None,
-    preview: bool,
-    fail_level: str | None,
-    exit_zero: bool,
-    config_path: str | None,
-    isolated: bool,
-    roots: tuple[str, ...],
-    force_exclude: bool,
-    baseline_file: str | None,
-    baseline_prune: bool,
-    no_cache: bool,
-    cache_dir: str | None,
-    jobs: int,
-) -> None:
-    """Lint PATHS (files or folders; default: the current folder, recursively)."""
-    import os
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The program's parser, and each command's."""
+    top = argparse.ArgumentParser(
+        prog="dlint",
+        allow_abbrev=False,
+        usage="dlint [check] [options] [PATH ...] | dlint {rules,explain,docs} ...",
+        description="Lint Dockerfiles and Compose files, one project at a time. "
+        "`dlint PATH...` is `dlint check PATH...`.",
+    )
+    top.add_argument("--version", action="version", version=f"dlint, version {__version__}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    check = commands.add_parser(
+        "check",
+        prog="dlint check",
+        help="lint PATHS (the default command)",
+        description="Lint PATHS (files or folders; default: the current folder, recursively).",
+        usage="dlint [check] [options] [PATH ...]",
+        allow_abbrev=False,
+    )
+    _check_arguments(check)
+    rules = commands.add_parser(
+        "rules",
+        prog="dlint rules",
+        help="list every rule",
+        description="List every rule: code, name, default severity, on by default, "
+        "fixable, summary.",
+    )
+    rules.set_defaults(run=_rules)
+    explain = commands.add_parser(
+        "explain",
+        prog="dlint explain",
+        help="print a rule's documentation",
+        description="Print the documentation of RULE (a code, name or alias).",
+    )
+    explain.add_argument("rule")
+    explain.set_defaults(run=_explain)
+    docs = commands.add_parser(
+        "docs",
+        prog="dlint docs",
+        help="write the rules' documentation",
+        description="Write one Markdown page per rule into FOLDER (default: docs/rules).",
+    )
+    docs.add_argument("folder", nargs="?", default="docs/rules", type=_path("not-dir"))
+    docs.set_defaults(run=_docs)
+    return top, {"check": check, "rules": rules, "explain": explain, "docs": docs}
 
+
+def _check_arguments(p: argparse.ArgumentParser) -> None:
+    add = p.add_argument
+    add("paths", nargs="*", metavar="PATH")
+    add(
+        "--format",
+        dest="output_format",
+        choices=FORMATS,
+        help="output format [default: the config's output-format, else text; github "
+        "inside GitHub Actions]",
+    )
+    add("-o", "--output-file", metavar="FILE", type=_path("not-dir"), help="write the report here")
+    add(
+        "-f",
+        "--compose-file",
+        metavar="FILE",
+        dest="compose_files",
+        action="append",
+        default=[],
+        type=_path("file"),
+        help="Compose files to merge into one project, in order (like docker compose -f)",
+    )
+    add(
+        "--env",
+        dest="use_env",
+        action="store_true",
+        help="use this machine's environment for ${VARIABLES} in Compose files (default: "
+        ".env only)",
+    )
+    add(
+        "--env-file",
+        metavar="FILE",
+        dest="env_files",
+        action="append",
+        default=[],
+        type=_path("file"),
+        help="read ${VARIABLES} from this file instead of each project's .env (repeatable; "
+        "later files win), like docker compose --env-file",
+    )
+    add("-v", "--verbose", action="store_true", help="also say what dlint assumed (on stderr)")
+    add(
+        "--select", metavar="CODES", help="rules to run (codes, prefixes or names, comma-separated)"
+    )
+    add("--extend-select", metavar="CODES", help="rules to run in addition to the configured ones")
+    add("--ignore", metavar="CODES", help="rules not to run")
+    add(
+        "--preview",
+        action="store_true",
+        help="also run the preview rules (new rules, off until a release makes them default)",
+    )
+    add(
+        "--fail-level",
+        choices=LEVELS,
+        help="exit 1 when a finding is at or above this level [default: warning]",
+    )
+    add(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even with findings (2 still means failure)",
+    )
+    add(
+        "--config",
+        metavar="FILE",
+        dest="config_path",
+        type=_path("file"),
+        help="use this config file for every path (dlint TOML or .hadolint.yaml)",
+    )
+    add("--isolated", action="store_true", help="ignore all config files")
+    add(
+        "--root",
+        metavar="DIR",
+        dest="roots",
+        action="append",
+        default=[],
+        type=_path("dir"),
+        help="let dlint read files under this folder too (default: only inside the git work "
+        "tree of the linted paths, or the current folder)",
+    )
+    add(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to files named on the command line too",
+    )
+    add(
+        "--baseline",
+        metavar="FILE",
+        dest="baseline_file",
+        type=_path("not-dir"),
+        help="report only findings this file does not hold; when it does not exist, write "
+        "today's findings into it",
+    )
+    add(
+        "--baseline-prune",
+        action="store_true",
+        help="with --baseline: remove the findings that were fixed from the file",
+    )
+    add(
+        "--no-cache",
+        action="store_true",
+        help="lint everything again; neither read nor write the cache",
+    )
+    add(
+        "--cache-dir",
+        metavar="DIR",
+        default=os.environ.get("DLINT_CACHE_DIR") or None,
+        help="where runs are cached (default: the config's `cache-dir`, else the user's "
+        "cache folder; $DLINT_CACHE_DIR)",
+    )
+    add(
+        "-j",
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        default=0,
+        help="processes to lint many Dockerfiles with (0, the default: one per core; 1: no "
+        "worker processes)",
+    )
+    p.set_defaults(run=_check)
+
+
+# -- commands -------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> NoReturn:
     from dlint.config import ConfigError
     from dlint.discovery import MissingPath
     from dlint.engine import Options, lint
     from dlint.reporters import get_reporter
 
+    if args.baseline_prune and args.baseline_file is None:
+        raise UsageError("--baseline-prune needs --baseline FILE")
     options = Options(
-        compose_files=compose_files,
-        environ=dict(os.environ) if use_env else None,
-        env_files=env_files,
-        select=_codes(select),
-        extend_select=_codes(extend_select) or (),
-        ignore=_codes(ignore) or (),
-        config=config_path,
-        isolated=isolated,
-        force_exclude=force_exclude,
-        fail_level=fail_level,
-        roots=roots,
-        preview=preview,
-        cache=not no_cache,
-        cache_dir=cache_dir,
-        jobs=jobs,
+        compose_files=tuple(args.compose_files),
+        environ=dict(os.environ) if args.use_env else None,
+        env_files=tuple(args.env_files),
+        select=_codes(args.select),
+        extend_select=_codes(args.extend_select) or (),
+        ignore=_codes(args.ignore) or (),
+        config=args.config_path,
+        isolated=args.isolated,
+        force_exclude=args.force_exclude,
+        fail_level=args.fail_level,
+        roots=tuple(args.roots),
+        preview=args.preview,
+        cache=not args.no_cache,
+        cache_dir=args.cache_dir,
+        jobs=args.jobs,
     )
-    targets = list(paths) or ([] if compose_files else ["."])
+    targets = list(args.paths) or ([] if args.compose_files else ["."])
     try:
         report = lint(targets, options=options)
     except MissingPath as exc:
-        raise click.UsageError(f"path does not exist: {printable(str(exc))}") from None
+        raise UsageError(f"path does not exist: {printable(str(exc))}") from None
     except ConfigError as exc:
         raise Failure(f"config: {printable(str(exc))}") from None
-    if baseline_prune and baseline_file is None:
-        raise click.UsageError("--baseline-prune needs --baseline FILE")
-    if baseline_file is not None:
-        report = _baselined(report, baseline_file, baseline_prune)
+    if args.baseline_file is not None:
+        report = _baselined(report, args.baseline_file, args.baseline_prune)
     for warning in report.warnings:
-        click.echo(f"dlint: warning: {printable(warning)}", err=True)
-    if verbose or report.verbose:
+        _warn(f"warning: {printable(warning)}")
+    if args.verbose or report.verbose:
         for note in report.notes:
-            click.echo(f"dlint: {printable(note)}", err=True)
+            _warn(printable(note))
+    output_format = args.output_format
     if output_format is None:
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
         output_format = report.output_format or ("github" if in_actions else "text")
     text = get_reporter(output_format)(report)
-    if output_file:
+    if args.output_file:
         from dlint.output import OutputError, write_report
 
         try:
-            write_report(output_file, text)
+            write_report(args.output_file, text)
         except OutputError as exc:
             raise Failure(str(exc)) from None
     else:
         sys.stdout.write(text)
     if report.failed:
-        click.echo("dlint: a rule failed on some file (see internal-error findings)", err=True)
+        _warn("a rule failed on some file (see internal-error findings)")
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if report.fails() and not exit_zero else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if report.fails() and not args.exit_zero else EXIT_CLEAN)
 
 
 def _baselined(report: Report, name: str, prune: bool) -> Report:
@@ -249,28 +321,24 @@ def _baselined(report: Report, name: str, prune: bool) -> Report:
         raise Failure(str(exc)) from None
     shown = printable(name)
     if outcome.written is not None:
-        click.echo(
-            f"dlint: wrote {outcome.written} findings to the new baseline {shown}; "
-            "runs with --baseline report only new ones",
-            err=True,
+        _warn(
+            f"wrote {outcome.written} findings to the new baseline {shown}; "
+            "runs with --baseline report only new ones"
         )
     elif outcome.pruned:
-        click.echo(f"dlint: removed {outcome.fixed} fixed findings from {shown}", err=True)
+        _warn(f"removed {outcome.fixed} fixed findings from {shown}")
     elif outcome.fixed:
-        click.echo(
-            f"dlint: {outcome.fixed} findings of the baseline {shown} are fixed: "
-            "--baseline-prune removes them",
-            err=True,
+        _warn(
+            f"{outcome.fixed} findings of the baseline {shown} are fixed: "
+            "--baseline-prune removes them"
         )
     return outcome.report
 
 
-@cli.command("rules")
-def list_rules() -> None:
-    """List every rule: code, name, default severity, on by default, fixable, summary."""
+def _rules(args: argparse.Namespace) -> None:
     from dlint.registry import all_rules
 
-    click.echo(f"{'CODE':7} {'NAME':32} {'SEVERITY':8} {'DEFAULT':7} {'FIX':7} SUMMARY")
+    _echo(f"{'CODE':7} {'NAME':32} {'SEVERITY':8} {'DEFAULT':7} {'FIX':7} SUMMARY")
     inert = preview = False
     for rule in all_rules():
         meta = rule.meta
@@ -283,70 +351,77 @@ def list_rules() -> None:
         aliases = f" [{', '.join(meta.aliases)}]" if meta.aliases else ""
         if meta.redirects:
             aliases += f" (was {', '.join(meta.redirects)})"
-        click.echo(
+        _echo(
             f"{rule.code:7} {rule.name:32} {meta.severity.label:8} {default:7} {fix:7} "
             f"{rule.summary}{aliases}"
         )
     if inert or preview:
-        click.echo()
+        _echo()
     if inert:
-        click.echo("config: on, but silent until its options are set (see `dlint explain CODE`)")
+        _echo("config: on, but silent until its options are set (see `dlint explain CODE`)")
     if preview:
-        click.echo(
+        _echo(
             "preview: a new rule, run with --preview (or `preview = true`) or when selected "
             "by its code or name"
         )
 
 
-@cli.command()
-@click.argument("rule")
-def explain(rule: str) -> None:
-    """Print the documentation of RULE (a code, name or alias)."""
+def _explain(args: argparse.Namespace) -> None:
     from dlint.registry import all_rules, find_rules
 
+    rule: str = args.rule
     found = find_rules(rule)
     owner = next((r for r in all_rules() if r.meta.subcode(rule) is not None), None)
     if not found and owner is not None:
         code = owner.meta.subcode(rule)
         url = owner.meta.subcode_url.format(code=code) if owner.meta.subcode_url else None
-        click.echo(
+        _echo(
             f"{code} is one of the checks of {owner.code} {owner.name}"
             + (f": see {url}" if url else "")
         )
-        click.echo()
+        _echo()
         found = (owner,)
     if not found:
-        raise click.UsageError(f"unknown rule: {rule} (see `dlint rules`)")
+        raise UsageError(f"unknown rule: {printable(rule)} (see `dlint rules`)")
     if len(found) > 1:
-        click.echo(f"{rule} is now {len(found)} rules:")
+        _echo(f"{rule} is now {len(found)} rules:")
         for each in found:
-            click.echo(f"  {each.code} {each.name}: {each.summary}")
+            _echo(f"  {each.code} {each.name}: {each.summary}")
         return
     meta = found[0].meta
-    click.echo(f"{meta.code} {meta.name} ({meta.severity.label})")
+    _echo(f"{meta.code} {meta.name} ({meta.severity.label})")
     if meta.preview:
-        click.echo(
+        _echo(
             "Preview rule: it runs with --preview (or `preview = true`), or when selected by "
             "its code or name."
         )
     if meta.aliases:
-        click.echo(f"Also known as: {', '.join(meta.aliases)}")
+        _echo(f"Also known as: {', '.join(meta.aliases)}")
     if meta.redirects:
-        click.echo(f"Formerly: {', '.join(meta.redirects)}")
-    click.echo()
-    click.echo(found[0].doc.strip())
+        _echo(f"Formerly: {', '.join(meta.redirects)}")
+    _echo()
+    _echo(found[0].doc.strip())
 
 
-@cli.command()
-@click.argument("folder", default="docs/rules", type=click.Path(file_okay=False))
-def docs(folder: str) -> None:
-    """Write one Markdown page per rule into FOLDER (default: docs/rules)."""
+def _docs(args: argparse.Namespace) -> None:
     from pathlib import Path
 
     from dlint.docs import write_docs
 
-    written = write_docs(Path(folder))
-    click.echo(f"wrote {len(written)} files to {folder}")
+    written = write_docs(Path(args.folder))
+    _echo(f"wrote {len(written)} files to {args.folder}")
+
+
+# -- the program ----------------------------------------------------------------------
+
+
+def _with_command(argv: Sequence[str]) -> list[str]:
+    """``dlint .`` is ``dlint check .``: the first argument names a command, or the
+    command is ``check``."""
+    commands = ("check", "rules", "explain", "docs", "-h", "--help", "--version")
+    if not argv or argv[0] not in commands:
+        return ["check", *argv]
+    return list(argv)
 
 
 def _safe_streams() -> None:
@@ -371,15 +446,15 @@ def main(argv: list[str] | None = None) -> Any:
     _safe_streams()
     if argv is None:  # the program itself, not a caller in the same process
         _tune_gc()
+    args = _with_command(sys.argv[1:] if argv is None else argv)
+    parser, commands = _parser()
     try:
-        cli.main(args=argv, prog_name="dlint", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(EXIT_ERROR)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        namespace = parser.parse_args(args)
+        namespace.run(namespace)
+    except UsageError as exc:
+        commands[namespace.command].error(str(exc))
+    except Failure as exc:
+        _warn(str(exc))
         sys.exit(EXIT_ERROR)
     except BrokenPipeError:
         sys.stderr.close()

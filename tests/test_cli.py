@@ -196,7 +196,8 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-heavy = ("tree_sitter", "yaml", "sarif_om", "jsonschema", "dlint.ir.compose", "hashlib")
+heavy = ("tree_sitter", "yaml", "sarif_om", "jsonschema", "dlint.ir.compose", "hashlib", "click",
+         "multiprocessing")
 print("IMPORTED:", *(m for m in heavy if m in sys.modules))
 """
 
