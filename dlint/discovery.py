@@ -157,12 +157,19 @@ def group_compose(targets: list[Target]) -> list[ComposeGroup]:
     return groups
 
 
-def compose_above(path: Path, root: Path, excluded: Callable[[Path], bool]) -> list[Target]:
+def compose_above(
+    path: Path, root: Path, excluded: Callable[[Path], bool], seen: set[Path] | None = None
+) -> list[Target]:
     """Compose files in the folders above ``path``, up to ``root``: the projects that may
-    include it (a file named on the command line is then linted as part of them)."""
+    include it (a file named on the command line is then linted as part of them). The
+    folders in ``seen`` are skipped, and those looked at are added to it."""
     out: list[Target] = []
     folder = path.parent.parent
     while folder == root or root in folder.parents:
+        if seen is not None:
+            if folder in seen:
+                break  # it and the folders above it were looked at for another file
+            seen.add(folder)
         note_folder(folder)
         try:
             names = sorted(os.listdir(folder))

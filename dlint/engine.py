@@ -39,6 +39,7 @@ from dlint.rule import Rule, covers
 if TYPE_CHECKING:  # the IR and parsers are imported when a run reads a file
     from dlint.ir.compose import ComposeProject
     from dlint.ir.dockerfile import Dockerfile
+    from dlint.pool import Spread
     from dlint.suppress import Suppression
 
 PARSE_ERROR = "parse-error"
@@ -335,8 +336,9 @@ def _cache_folder(run: _Run) -> Path | None:
 def _finish(run: _Run) -> Report:
     targets = _targets(run)
     projects = _compose(run, targets)
-    _dockerfiles(run, targets, projects)
+    apart = _dockerfiles(run, targets, projects)  # linted in workers while _project runs
     _project(run, projects)
+    _collect(run, apart)
     return _report(run, targets, projects)
 
 
@@ -356,12 +358,12 @@ def _targets(run: _Run) -> list[Target]:
         if (t.explicit and not options.force_exclude) or not run.policy.excluded(t.path)
     ]
     known = {t.path for t in found}
+    looked: dict[Path, set[Path]] = {}  # per root, the folders already looked in
     for t in [t for t in found if t.explicit and t.kind == "compose"]:
-        root = next(
-            (r for r in run.files.roots if r in Path(os.path.realpath(t.path)).parents), None
-        )
+        root = run.files.root_for(t.path)
         if root is not None:
-            for above in compose_above(t.path, root, run.policy.excluded):
+            seen = looked.setdefault(root, set())
+            for above in compose_above(t.path, root, run.policy.excluded, seen):
                 if above.path not in known:
                     known.add(above.path)
                     found.append(above)
@@ -452,7 +454,9 @@ def _not_pulled_in(projects: list[ComposeProject]) -> list[ComposeProject]:
 # -- 4. Dockerfiles ------------------------------------------------------------------
 
 
-def _dockerfiles(run: _Run, targets: list[Target], projects: list[ComposeProject]) -> None:
+def _dockerfiles(
+    run: _Run, targets: list[Target], projects: list[ComposeProject]
+) -> Spread[Path, _Part]:
     """Each Dockerfile's rules. Those a Compose service builds are already read, with
     the build context the service gives them, and kept for the project rules, as are
     those a service names without saying which stage it builds. The others are linted
@@ -463,20 +467,23 @@ def _dockerfiles(run: _Run, targets: list[Target], projects: list[ComposeProject
         for s in p.services
         if s.build is not None and s.build.dockerfile_path is not None
     }
-    linked: list[Dockerfile] = []
     alone: list[Path] = []
+    kept: list[Path] = []
     for target in targets:
-        if target.kind != "dockerfile":
-            continue
-        key = Path(os.path.abspath(target.path))
-        if key not in run.dockerfiles and run.display(target.path) not in named:
-            alone.append(target.path)
-            continue
-        found = run.dockerfile(target.path)
+        if target.kind == "dockerfile":
+            key = Path(os.path.abspath(target.path))
+            if key in run.dockerfiles or run.display(target.path) in named:
+                kept.append(target.path)
+            else:
+                alone.append(target.path)
+    apart = _start_apart(run, alone)  # first: the workers start on them at once
+    linked: list[Dockerfile] = []
+    for path in kept:
+        found = run.dockerfile(path)
         if not isinstance(found, LoadError):
             linked.append(found)
         else:
-            run.add(engine_rule(PARSE_ERROR), run.display(target.path), found.span, found.message)
+            run.add(engine_rule(PARSE_ERROR), run.display(path), found.span, found.message)
     todo = [_chosen(run, df) for df in linked]
     _prepare(todo)
     for df, config, chosen in todo:
@@ -484,7 +491,7 @@ def _dockerfiles(run: _Run, targets: list[Target], projects: list[ComposeProject
     for read in run.dockerfiles.values():
         if not isinstance(read, LoadError):
             _unreadable_context(run, read)
-    _lint_apart(run, alone)
+    return apart
 
 
 def _chosen(run: _Run, df: Dockerfile) -> tuple[Dockerfile, Config, list[Rule]]:
@@ -519,6 +526,12 @@ def _unreadable_context(run: _Run, df: Dockerfile) -> None:
         )
 
 
+_Noted = tuple[dict[str, str], dict[str, str]]
+# what linting a part of the Dockerfiles apart gives: each file's _Alone, whether dlint
+# itself failed, and (in a worker of a run that is cached) what the work depended on
+_Part = tuple[list["_Alone"], bool, _Noted | None]
+
+
 @dataclass(frozen=True, slots=True)
 class _Alone:
     """What a Dockerfile that no Compose service builds leaves for the rest of the run
@@ -531,17 +544,22 @@ class _Alone:
     experimental: tuple[str, ...]  # rules its ``# check=experimental=`` turns on
 
 
-def _lint_apart(run: _Run, paths: list[Path]) -> None:
-    """Lint each of ``paths`` on its own, in worker processes when there are many;
-    the results are the same, in the same order, whoever does the work."""
+def _start_apart(run: _Run, paths: list[Path]) -> Spread[Path, _Part]:
+    """Start linting each of ``paths`` on its own: in worker processes, while this one
+    goes on, when there are many (``_collect`` takes the results)."""
     from dlint import cache, pool
 
     workers = pool.workers_for(len(paths), run.options.jobs)
-    parts = pool.chunks(paths, workers)
     setup_args = (run.paths, run.cwd, run.options, cache.is_noting())
-    for alone, failed, noted in pool.spread(
-        _lint_part, _worker, setup_args, parts, workers, here=(run, False)
-    ):
+    return pool.Spread(_lint_part, _worker, setup_args, pool.chunks(paths, workers), workers)
+
+
+def _collect(run: _Run, apart: Spread[Path, _Part]) -> None:
+    """What the Dockerfiles linted apart left, in the order of the files: the results
+    are the same whoever did the work."""
+    from dlint import cache
+
+    for alone, failed, noted in apart.results(here=(run, False)):
         run.alone.extend(alone)
         run.failed |= failed
         for a in alone:
@@ -560,12 +578,7 @@ def _worker(paths: tuple[str, ...], cwd: Path, options: Options, noting: bool) -
     return _Run.start(paths, cwd, options), noting
 
 
-_Noted = tuple[dict[str, str], dict[str, str]]
-
-
-def _lint_part(
-    state: tuple[_Run, bool], paths: list[Path]
-) -> tuple[list[_Alone], bool, _Noted | None]:
+def _lint_part(state: tuple[_Run, bool], paths: list[Path]) -> _Part:
     """Lint ``paths`` each on its own: what each leaves, whether dlint itself failed,
     and (in a worker of a run that is cached) what the work depended on."""
     run, noting = state

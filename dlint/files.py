@@ -124,8 +124,21 @@ class ProjectFiles:
 
     def _refusal(self, absolute: str) -> str | None:
         real = os.path.realpath(absolute)
-        # the first root (in order) that holds it: looked up by its folders, so that
-        # hundreds of roots (one per file named on the command line) cost nothing
+        found = self._root_of_real(real)
+        if found is None:
+            return OUTSIDE
+        root = str(found)
+        if _has_git_part(_below(real, root)) or _has_git_part(_below(absolute, root)):
+            return IN_GIT
+        return None
+
+    def root_for(self, path: Path) -> Path | None:
+        """The first root (in order) that holds ``path`` once links are resolved."""
+        return self._root_of_real(os.path.realpath(path))
+
+    def _root_of_real(self, real: str) -> Path | None:
+        # looked up by the path's folders, so that hundreds of roots (one per file named
+        # on the command line) cost nothing
         found: int | None = None
         folder = real
         while True:
@@ -136,12 +149,7 @@ class ProjectFiles:
             if parent == folder:
                 break
             folder = parent
-        if found is None:
-            return OUTSIDE
-        root = str(self.roots[found])
-        if _has_git_part(_below(real, root)) or _has_git_part(_below(absolute, root)):
-            return IN_GIT
-        return None
+        return None if found is None else self.roots[found]
 
     def kind(self, path: Path) -> str:
         """``file``, ``dir``, ``missing``, ``other`` (not regular), or a refusal."""

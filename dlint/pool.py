@@ -1,9 +1,9 @@
 """Work shared among processes, one per core, for runs of many files.
 
-``spread`` cuts the work into chunks and hands them to worker processes; each worker
-is set up once (``setup``) and then does chunk after chunk (``work``). The results
-come back in the order of the chunks, so a run's output does not depend on which
-worker was faster. Small runs, single-core machines and ``jobs=1`` stay in the
+``chunks`` cuts the work into parts and ``Spread`` hands them to worker processes; each
+worker is set up once (``setup``) and then does part after part (``work``), while the
+caller goes on with its own work. The results come back in the order of the parts, so
+a run's output does not depend on which worker was faster. Small runs, single-core machines and ``jobs=1`` stay in the
 calling process: starting a worker costs more than a few files do. When the pool
 cannot be used (no worker can start, or one dies), the chunks not yet done are done
 in the calling process, with the same results.
@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,55 +48,62 @@ def chunks(items: Sequence[T], workers: int) -> list[list[T]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def spread(
-    work: Callable[[Any, list[T]], R],
-    setup: Callable[..., Any],
-    setup_args: tuple[Any, ...],
-    parts: list[list[T]],
-    workers: int,
-    here: Any,
-) -> list[R]:
-    """``work(state, part)`` for each part, in order: in ``workers`` processes, each
-    with its own ``state = setup(*setup_args)``, or here with ``here`` as the state."""
-    results: list[R | None] = [None] * len(parts)
-    done = [False] * len(parts)
-    if workers > 0 and len(parts) > 1:
-        _in_processes(work, setup, setup_args, parts, workers, results, done)
-    for i, part in enumerate(parts):
-        if not done[i]:
-            results[i] = work(here, part)
-    return results  # type: ignore[return-value]
+class Spread(Generic[T, R]):
+    """``work(state, part)`` for each part: handed to ``workers`` processes as soon as
+    it is made (each with its own ``state = setup(*setup_args)``), so that the caller
+    can do other work meanwhile; ``results`` waits for them. With no workers, or when
+    the pool fails, ``results`` does the parts (or those left) itself."""
 
+    def __init__(
+        self,
+        work: Callable[[Any, list[T]], R],
+        setup: Callable[..., Any],
+        setup_args: tuple[Any, ...],
+        parts: list[list[T]],
+        workers: int,
+    ) -> None:
+        self._work, self._parts = work, parts
+        self._pool: Any = None
+        self._futures: list[Any] = []
+        if workers > 0 and len(parts) > 1:
+            self._start(setup, setup_args, min(workers, len(parts)))
 
-def _in_processes(
-    work: Callable[[Any, list[T]], R],
-    setup: Callable[..., Any],
-    setup_args: tuple[Any, ...],
-    parts: list[list[T]],
-    workers: int,
-    results: list[R | None],
-    done: list[bool],
-) -> None:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    def _start(self, setup: Callable[..., Any], setup_args: tuple[Any, ...], workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-    # fork shares what is already imported; it is unsafe with threads running, and
-    # on macOS, where spawn starts each worker afresh
-    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
-    try:
-        context = multiprocessing.get_context(method)
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(parts)),
-            mp_context=context,
-            initializer=_setup,
-            initargs=(setup, setup_args),
-        ) as pool:
-            futures = [pool.submit(_work, work, part) for part in parts]
-            for i, future in enumerate(futures):
-                results[i] = future.result()
-                done[i] = True
-    except Exception:  # a pool that fails leaves its parts to the caller
-        return
+        # fork shares what is already imported; it is unsafe with threads running, and
+        # on macOS, where spawn starts each worker afresh
+        linux = sys.platform == "linux" and threading.active_count() == 1
+        try:
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("fork" if linux else "spawn"),
+                initializer=_setup,
+                initargs=(setup, setup_args),
+            )
+            self._futures = [self._pool.submit(_work, self._work, p) for p in self._parts]
+        except Exception:  # no pool: the caller does the parts
+            self._close()
+
+    def results(self, here: Any) -> list[R]:
+        """Each part's result, in order (``here``: the state to do parts left with)."""
+        out: list[R] = []
+        for i, part in enumerate(self._parts):
+            if i < len(self._futures):
+                try:
+                    out.append(self._futures[i].result())
+                    continue
+                except Exception:  # a worker died: the caller does the rest
+                    self._close()
+            out.append(self._work(here, part))
+        self._close()
+        return out
+
+    def _close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool, self._futures = None, []
 
 
 def _setup(setup: Callable[..., Any], args: tuple[Any, ...]) -> None:

@@ -4,13 +4,14 @@ one process does, and a cached run knows what the workers read."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dlint import pool
+from dlint import engine, pool
 from dlint.engine import Options, lint
 from dlint.reporters import get_reporter
 from tests.conftest import run_cli, shared, write
@@ -49,17 +50,17 @@ def _json(root: Path, jobs: int) -> str:
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Each time worker processes were used, how many parts they did."""
-    done: list[int] = []
-    real: Callable[..., None] = pool._in_processes
+    """Each time parts were handed to worker processes, how many."""
+    handed: list[int] = []
+    real: Callable[..., Any] = pool.Spread.results
 
-    def spy(*args: Any) -> None:
-        real(*args)
-        done.append(sum(args[-1]))
+    def results(self: pool.Spread[Any, Any], here: Any) -> Any:
+        handed.append(len(self._futures))
+        return real(self, here)
 
-    monkeypatch.setattr(pool, "_in_processes", spy)
+    monkeypatch.setattr(pool.Spread, "results", results)
     monkeypatch.setattr(pool, "MIN_ITEMS", 2)
-    return done
+    return handed
 
 
 def test_workers_report_what_one_process_does(
@@ -133,3 +134,24 @@ def test_workers_on_the_corpus_report_what_one_process_does(
     used = _spy(monkeypatch)
     pooled = lint([str(corpus)], corpus.parent, Options(isolated=True, ignore=("SC",), jobs=2))
     assert used and get_reporter("json")(pooled) == alone
+
+
+_PARENT = os.getpid()
+_REAL_PART = engine._lint_part
+
+
+def _dies_in_a_worker(state: Any, paths: list[Path]) -> Any:
+    if os.getpid() != _PARENT:
+        os._exit(1)
+    return _REAL_PART(state, paths)
+
+
+def test_a_worker_that_dies_leaves_its_work_to_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path, copies=3)
+    alone = _json(root, jobs=1)
+    handed = _spy(monkeypatch)
+    monkeypatch.setattr(engine, "_lint_part", _dies_in_a_worker)
+    assert _json(root, jobs=2) == alone
+    assert handed and handed[0] > 1

@@ -203,6 +203,11 @@ class ShellCommand:
     pipeline: int | None = None  # commands piped together share this number
     nested: bool = False  # read from a ``sh -c '...'`` string
     substituted: bool = False  # inside ``$(...)``, backquotes or ``<(...)``: its output is used
+    # unwrapped() and the base name of its program, worked out on first use: every rule
+    # about programs asks, for every command
+    _unwrapped: tuple[tuple[ShellWord, ...], str | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def argv(self) -> tuple[ShellWord, ...]:
@@ -217,6 +222,22 @@ class ShellCommand:
 
     def unwrapped(self) -> tuple[ShellWord, ...]:
         """argv without wrappers such as ``sudo``, ``env A=1`` or ``nice -n 5``."""
+        return self._unwrap()[0]
+
+    def unwrapped_program(self) -> str | None:
+        """The base name of the program ``unwrapped()`` runs (None: not known)."""
+        return self._unwrap()[1]
+
+    def _unwrap(self) -> tuple[tuple[ShellWord, ...], str | None]:
+        if self._unwrapped is None:
+            argv = self._strip_wrappers()
+            value = argv[0].value if argv else None
+            program = posixpath.basename(value) if value is not None else None
+            object.__setattr__(self, "_unwrapped", (argv, program))
+        assert self._unwrapped is not None
+        return self._unwrapped
+
+    def _strip_wrappers(self) -> tuple[ShellWord, ...]:
         argv = self.argv
         while argv:
             prog = argv[0].value
@@ -310,8 +331,7 @@ class ShellScript:
         wanted = set(programs)
         out = []
         for cmd in self.commands:
-            argv = cmd.unwrapped()
-            if argv and argv[0].value is not None and posixpath.basename(argv[0].value) in wanted:
+            if cmd.unwrapped_program() in wanted:
                 out.append(cmd)
         return tuple(out)
 
