@@ -187,6 +187,7 @@ def main() -> None:
             _ratio("  dlint / hadolint (Dockerfile)", ours, theirs)
             _ratio("  dlint / hadolint (Compose file)", ours_c, theirs)
 
+    peers: list[Measure] = []
     if args.hadolint and hadolint and dockerfiles:
         print()
         ours, ours_off, theirs = measure(
@@ -200,6 +201,7 @@ def main() -> None:
         _show("hadolint, the same Dockerfiles", theirs, len(dockerfiles))
         _ratio("  dlint / hadolint", ours, theirs)
         _ratio("  dlint without ShellCheck / hadolint", ours_off, theirs)
+        peers.append(theirs)
     elif args.hadolint:
         print("hadolint: not found")
 
@@ -211,6 +213,12 @@ def main() -> None:
         _show("dlint, the Compose files", ours, len(composes))
         _show("dclint, the same Compose files", theirs, len(composes))
         _ratio("  dlint / dclint", ours, theirs)
+        peers.append(theirs)
+    if len(peers) == 2:  # the peers' time on the whole folder, against dlint's in one run
+        both: Measure = (peers[0][0] + peers[1][0], peers[0][1] + peers[1][1], 0.0)
+        print()
+        _show("hadolint + dclint, the whole folder", both)
+        _ratio("  dlint, whole folder, ShellCheck off / both", no_sc, both)
 
     if args.copies:
         print()
