@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 from dlint import __version__
 
 if TYPE_CHECKING:  # what only storing and replaying needs is imported there
+    from dlint.edits import Fix
     from dlint.engine import Options
     from dlint.report import Report
 
-FORMAT = 1  # of the stored entries
+FORMAT = 2  # of the stored entries
 KEEP = 64  # entries kept; the oldest go first
 _MAX_HASHED = 10 * 1024 * 1024  # larger files are known by size and time
 
@@ -275,6 +276,7 @@ def _data(report: Report) -> dict[str, Any]:
                 d.fingerprint,
                 d.fails,
                 d.rule,
+                _fix_data(d.fix),
             ]
             for d in report.diagnostics
         ],
@@ -297,9 +299,18 @@ def _report(data: dict[str, Any]) -> Report:
     return Report(
         tuple(
             Diagnostic(
-                code, name, Severity[severity], path, Span(*span), message, fingerprint, fails, rule
+                code,
+                name,
+                Severity[severity],
+                path,
+                Span(*span),
+                message,
+                fingerprint,
+                fails,
+                rule,
+                _fix(fix),
             )
-            for code, name, severity, path, span, message, fingerprint, fails, rule in data[
+            for code, name, severity, path, span, message, fingerprint, fails, rule, fix in data[
                 "diagnostics"
             ]
         ),
@@ -312,3 +323,21 @@ def _report(data: dict[str, Any]) -> Report:
         output_format=data["output_format"],
         verbose=data["verbose"],
     )
+
+
+def _fix_data(fix: Fix | None) -> list[Any] | None:
+    if fix is None:
+        return None
+    edits = [[[e.span.line, e.span.column, e.span.end_line, e.span.end_column], e.text]
+             for e in fix.edits]  # fmt: skip
+    return [fix.title, edits, fix.safe]
+
+
+def _fix(data: list[Any] | None) -> Fix | None:
+    from dlint.edits import Edit, Fix
+    from dlint.ir.common import Span
+
+    if data is None:
+        return None
+    title, edits, safe = data
+    return Fix(title, tuple(Edit(Span(*span), text) for span, text in edits), safe)

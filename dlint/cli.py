@@ -1,4 +1,5 @@
-"""The command line: ``dlint [PATH...]``, ``dlint rules``, ``dlint explain``, ``dlint docs``.
+"""The command line: ``dlint [PATH...]``, ``dlint rules``, ``dlint explain``, ``dlint docs``,
+``dlint server``.
 
 Exit codes: 0 nothing at or above the fail level (default: warning), 1 findings at
 or above it, 2 usage or config error, or internal failure.
@@ -48,12 +49,17 @@ def _warn(text: str) -> None:
 
 def _path(kind: str) -> Callable[[str], str]:
     """An argument type: a path that exists and is a file (``file``) or a folder
-    (``dir``), or that is not a folder (``not-dir``, which need not exist)."""
+    (``dir``), or that need not exist but is not a folder (``not-dir``) or not a file
+    (``not-file``)."""
 
     def check(value: str) -> str:
         if kind == "not-dir":
             if os.path.isdir(value):
                 raise argparse.ArgumentTypeError(f"{printable(value)!r} is a folder")
+            return value
+        if kind == "not-file":
+            if os.path.exists(value) and not os.path.isdir(value):
+                raise argparse.ArgumentTypeError(f"{printable(value)!r} is not a folder")
             return value
         if not os.path.exists(value):
             raise argparse.ArgumentTypeError(f"{printable(value)!r} does not exist")
@@ -88,7 +94,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     top = argparse.ArgumentParser(
         prog="dlint",
         allow_abbrev=False,
-        usage="dlint [check] [options] [PATH ...] | dlint {rules,explain,docs} ...",
+        usage="dlint [check] [options] [PATH ...] | dlint {rules,explain,docs,server} ...",
         description="Lint Dockerfiles and Compose files, one project at a time. "
         "`dlint PATH...` is `dlint check PATH...`.",
     )
@@ -125,9 +131,23 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         help="write the rules' documentation",
         description="Write one Markdown page per rule into FOLDER (default: docs/rules).",
     )
-    docs.add_argument("folder", nargs="?", default="docs/rules", type=_path("not-dir"))
+    docs.add_argument("folder", nargs="?", default="docs/rules", type=_path("not-file"))
     docs.set_defaults(run=_docs)
-    return top, {"check": check, "rules": rules, "explain": explain, "docs": docs}
+    server = commands.add_parser(
+        "server",
+        prog="dlint server",
+        help="run the language server (LSP, over standard input and output)",
+        description="Run the Language Server Protocol server for editors, over standard "
+        "input and output (needs `pip install 'dlint-docker[server]'`).",
+    )
+    server.set_defaults(run=_server)
+    return top, {
+        "check": check,
+        "rules": rules,
+        "explain": explain,
+        "docs": docs,
+        "server": server,
+    }
 
 
 def _check_arguments(p: argparse.ArgumentParser) -> None:
@@ -246,6 +266,23 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
         help="processes to lint many Dockerfiles with (0, the default: one per core; 1: no "
         "worker processes)",
     )
+    add("--fix", action="store_true", help="apply the safe fixes to the files")
+    add(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff: also the fixes that may change what is built or run",
+    )
+    add(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff and change nothing (exit 1 when there are some)",
+    )
+    add(
+        "--stdin-filename",
+        metavar="PATH",
+        help="lint standard input as the file at PATH (its kind, config and project); "
+        "`-` as a path also reads standard input (default name: Dockerfile)",
+    )
     p.set_defaults(run=_check)
 
 
@@ -260,6 +297,9 @@ def _check(args: argparse.Namespace) -> NoReturn:
 
     if args.baseline_prune and args.baseline_file is None:
         raise UsageError("--baseline-prune needs --baseline FILE")
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes needs --fix or --diff")
+    targets, overlay = _stdin(args)
     options = Options(
         compose_files=tuple(args.compose_files),
         environ=dict(os.environ) if args.use_env else None,
@@ -276,10 +316,14 @@ def _check(args: argparse.Namespace) -> NoReturn:
         cache=not args.no_cache,
         cache_dir=args.cache_dir,
         jobs=args.jobs,
+        overlay=overlay,
     )
-    targets = list(args.paths) or ([] if args.compose_files else ["."])
+    fixed_stdin: str | None = None  # with --fix, standard input's text once fixed
     try:
-        report = lint(targets, options=options)
+        if args.fix or args.diff:
+            report, fixed_stdin = _fixed(args, targets, options)
+        else:
+            report = lint(targets, options=options)
     except MissingPath as exc:
         raise UsageError(f"path does not exist: {printable(str(exc))}") from None
     except ConfigError as exc:
@@ -296,6 +340,8 @@ def _check(args: argparse.Namespace) -> NoReturn:
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
         output_format = report.output_format or ("github" if in_actions else "text")
     text = get_reporter(output_format)(report)
+    if fixed_stdin is not None:  # the fixed text goes to standard output, as with ruff
+        sys.stdout.write(fixed_stdin)
     if args.output_file:
         from dlint.output import OutputError, write_report
 
@@ -304,11 +350,67 @@ def _check(args: argparse.Namespace) -> NoReturn:
         except OutputError as exc:
             raise Failure(str(exc)) from None
     else:
-        sys.stdout.write(text)
+        (sys.stdout if fixed_stdin is None else sys.stderr).write(text)
     if report.failed:
         _warn("a rule failed on some file (see internal-error findings)")
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if report.fails() and not args.exit_zero else EXIT_CLEAN)
+
+
+def _stdin(args: argparse.Namespace) -> tuple[list[str], dict[str, bytes] | None]:
+    """The paths to lint, and standard input as the file it stands for when it is read:
+    for the path ``-``, or with --stdin-filename and no other path."""
+    paths = list(args.paths)
+    if "-" not in paths and not (args.stdin_filename and not paths):
+        if args.stdin_filename:
+            raise UsageError("--stdin-filename lints standard input: give no path, or `-`")
+        return paths or ([] if args.compose_files else ["."]), None
+    if paths.count("-") > 1:
+        raise UsageError("standard input can be read once")
+    name = args.stdin_filename or "Dockerfile"
+    from dlint.files import MAX_FILE_BYTES
+
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)  # the reader refuses more
+    paths = [name if p == "-" else p for p in paths] or [name]
+    return paths, {name: data}
+
+
+def _fixed(args: argparse.Namespace, targets: list[str], options: Any) -> tuple[Report, str | None]:
+    """Fix the findings: write the files (--fix) or print the diff (--diff); the report
+    of what is left, and standard input's text once fixed (when it was read)."""
+    from pathlib import Path
+
+    from dlint.fixing import fix, unified_diff
+
+    outcome = fix(targets, Path.cwd(), options, unsafe=args.unsafe_fixes)
+    if args.diff:
+        for path, (old, new) in sorted(outcome.changed.items()):
+            sys.stdout.write(unified_diff(path, old, new))
+        _warn(
+            f"would fix {_count(outcome.count, 'finding')} in {_count(len(outcome.changed), 'file')}"
+        )
+        sys.exit(EXIT_FINDINGS if outcome.changed else EXIT_CLEAN)
+    stdin: str | None = None
+    for name, data in (options.overlay or {}).items():  # printed, not written
+        stdin = (
+            outcome.changed[name][1]
+            if name in outcome.changed
+            else data.decode("utf-8", "surrogateescape")
+        )
+    for path, (_, new) in sorted(outcome.changed.items()):
+        if options.overlay and path in options.overlay:
+            continue
+        try:
+            Path(path).write_bytes(new.encode("utf-8", "surrogateescape"))
+        except OSError as exc:
+            raise Failure(f"cannot write {printable(path)}: {exc.strerror or exc}") from None
+    if outcome.count:
+        _warn(f"fixed {_count(outcome.count, 'finding')} in {_count(len(outcome.changed), 'file')}")
+    return outcome.report, stdin
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n:,} {what}s"
 
 
 def _baselined(report: Report, name: str, prune: bool) -> Report:
@@ -403,6 +505,16 @@ def _explain(args: argparse.Namespace) -> None:
     _echo(found[0].doc.strip())
 
 
+def _server(args: argparse.Namespace) -> None:
+    try:
+        from dlint.server import serve
+    except ImportError:
+        raise Failure(
+            "the language server needs pygls: pip install 'dlint-docker[server]'"
+        ) from None
+    serve()
+
+
 def _docs(args: argparse.Namespace) -> None:
     from pathlib import Path
 
@@ -418,7 +530,7 @@ def _docs(args: argparse.Namespace) -> None:
 def _with_command(argv: Sequence[str]) -> list[str]:
     """``dlint .`` is ``dlint check .``: the first argument names a command, or the
     command is ``check``."""
-    commands = ("check", "rules", "explain", "docs", "-h", "--help", "--version")
+    commands = ("check", "rules", "explain", "docs", "server", "-h", "--help", "--version")
     if not argv or argv[0] not in commands:
         return ["check", *argv]
     return list(argv)

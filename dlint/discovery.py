@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -73,12 +73,17 @@ def _nothing_excluded(path: Path) -> bool:
 
 
 def discover(
-    paths: list[str], excluded: Callable[[Path], bool] = _nothing_excluded, cwd: Path | None = None
+    paths: list[str],
+    excluded: Callable[[Path], bool] = _nothing_excluded,
+    cwd: Path | None = None,
+    virtual: Collection[str] = (),
 ) -> list[Target]:
     """Files to lint under ``paths`` (files are taken as given), sorted, unique.
 
     Relative paths start at ``cwd`` (default: the working directory).
-    ``excluded`` is asked about every folder and file met while walking.
+    ``excluded`` is asked about every folder and file met while walking. The absolute
+    paths in ``virtual`` are files whether or not they exist (standard input, an
+    editor's unsaved buffer).
     """
     found: dict[Path, Target] = {}
     for raw in paths:
@@ -87,7 +92,7 @@ def discover(
         if path.is_dir():
             for target in _walk(path, excluded):
                 found.setdefault(target.path, target)
-        elif path.is_file() or path.exists():
+        elif path.is_file() or path.exists() or os.path.abspath(path) in virtual:
             kind = classify(path.name) or (
                 "compose" if path.suffix.lower() in (".yaml", ".yml") else "dockerfile"
             )

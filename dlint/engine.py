@@ -29,6 +29,7 @@ from dlint import printable
 from dlint.cache import note
 from dlint.config import Config, ConfigFinder, Selection, load_file
 from dlint.discovery import ComposeGroup, Target, compose_above, discover, group_compose
+from dlint.edits import Fix
 from dlint.files import LoadError, ProjectFiles
 from dlint.fingerprint import fingerprints
 from dlint.ir.common import Severity, Span
@@ -77,6 +78,10 @@ class Options:
     # dlint runs in, else the user's cache folder
     cache_dir: str | None = None
     jobs: int = 1  # processes for runs of many files (0: one per core; see dlint.pool)
+    # content that stands for files (by path, relative to the run's folder): standard
+    # input, an editor's unsaved buffers, fixes not yet written. A run with any is not
+    # cached.
+    overlay: Mapping[str, bytes] | None = None
 
 
 def _diagnostic(
@@ -86,9 +91,12 @@ def _diagnostic(
     message: str,
     severity: Severity | None = None,
     code: str | None = None,
+    fix: Fix | None = None,
 ) -> Diagnostic:
     if code is not None and rule.meta.subcode(code) != code:  # a bug in the rule
         raise ValueError(f"{code!r} is not one of {rule.code}'s sub-codes")
+    if fix is not None and not rule.meta.fixable:  # a bug in the rule
+        raise ValueError(f"{rule.code} gives a fix but its meta does not say fixable")
     return Diagnostic(
         code or rule.code,
         rule.name,
@@ -97,6 +105,7 @@ def _diagnostic(
         span,
         message,
         rule=rule.code if code else "",
+        fix=fix,
     )
 
 
@@ -212,7 +221,10 @@ class _Run:
         """The run's reading gate, configs and rules (ConfigError for a bad config)."""
         cwd = Path(os.path.abspath(cwd))
         rules = list(all_rules())
-        files = ProjectFiles.around([*paths, *options.compose_files] or ["."], cwd, options.roots)
+        overlay = {os.path.abspath(cwd / p): b for p, b in (options.overlay or {}).items()}
+        files = ProjectFiles.around(
+            [*paths, *options.compose_files] or ["."], cwd, options.roots, overlay
+        )
         explicit = None
         if options.config:
             named = Path(os.path.abspath(cwd / options.config))
@@ -284,7 +296,7 @@ class _Run:
         for rule in rules:
             try:
                 found = [
-                    _diagnostic(rule, f.path or path, f.span, f.message, f.severity, f.code)
+                    _diagnostic(rule, f.path or path, f.span, f.message, f.severity, f.code, f.fix)
                     for f in rule.run(subject, config.options.get(rule.code))
                 ]
             except Exception as exc:
@@ -302,7 +314,7 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
     """
     cwd = cwd or Path.cwd()
     options = options or Options()
-    if not options.cache:
+    if not options.cache or options.overlay:
         return _finish(_Run.start(paths, cwd, options))
     from dlint import cache
 
@@ -350,7 +362,7 @@ def _targets(run: _Run) -> list[Target]:
     above them that may include them (their findings are shown only when in scope)."""
     options = run.options
     named = [*run.paths, *options.compose_files]
-    found = discover(named, run.policy.excluded, run.cwd)
+    found = discover(named, run.policy.excluded, run.cwd, frozenset(run.files.overlay))
     # excludes apply to what folders yield; to named files only with --force-exclude
     found = [
         t

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +94,9 @@ class ProjectFiles:
     """The folders dlint may read in (real paths), and the reads it allows."""
 
     roots: tuple[Path, ...]
+    # text that stands for a file's content (by absolute path): an editor's unsaved
+    # buffer, standard input, a fix not yet written; such a file need not exist
+    overlay: Mapping[str, bytes] = field(default_factory=dict, compare=False)
     _order: dict[str, int] = field(init=False, repr=False, compare=False)
     # each path's answer, by absolute path: a run asks about the same files many times
     _refusals: dict[str, str | None] = field(init=False, repr=False, compare=False)
@@ -107,13 +110,17 @@ class ProjectFiles:
 
     @classmethod
     def around(
-        cls, paths: Iterable[str | Path], cwd: Path, extra: Iterable[str | Path] = ()
+        cls,
+        paths: Iterable[str | Path],
+        cwd: Path,
+        extra: Iterable[str | Path] = (),
+        overlay: Mapping[str, bytes] | None = None,
     ) -> ProjectFiles:
         """The roots of ``paths`` (see ``root_of``), plus the folders in ``extra``."""
         cwd = Path(os.path.abspath(cwd))
         roots = [_real(root_of(Path(p), cwd)) for p in paths]
         roots += [_real(cwd / Path(p)) for p in extra]
-        return cls(tuple(dict.fromkeys(roots)))
+        return cls(tuple(dict.fromkeys(roots)), dict(overlay or {}))
 
     def refusal(self, path: Path) -> str | None:
         """Why ``path`` must not be read (OUTSIDE or IN_GIT), or None."""
@@ -157,6 +164,8 @@ class ProjectFiles:
         why = self.refusal(path)
         if why is not None:
             return why
+        if self.overlay and os.path.abspath(path) in self.overlay:
+            return "file"
         try:
             mode = os.stat(path).st_mode
         except OSError:
@@ -198,6 +207,11 @@ class ProjectFiles:
         why = self.refusal(path)
         if why is not None:
             raise _refused(why)
+        given = self.overlay.get(os.path.abspath(path)) if self.overlay else None
+        if given is not None:
+            if len(given) > MAX_FILE_BYTES:
+                raise _refused(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            return given
         try:
             fd = os.open(
                 path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)

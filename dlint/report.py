@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dlint.edits import Fix
 from dlint.ir.common import Severity, Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,6 +26,7 @@ class Diagnostic:
     fingerprint: str = ""  # stable across edits elsewhere in the file (see dlint.fingerprint)
     fails: bool = False  # at or above the fail level of its file's config
     rule: str = ""  # the code of the rule that found it, when ``code`` is a sub-code of it
+    fix: Fix | None = None  # edits to its file that fix it
 
     @property
     def rule_code(self) -> str:

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Literal
 
+from dlint.edits import Edit, Fix
 from dlint.ir.common import Severity, Span
+
+__all__ = ["Edit", "Finding", "Fix", "Rule", "RuleMeta"]  # what a rule module imports
 
 _HADOLINT_CODE = re.compile(r"^(?:DL|SC)\d{4}$")
 
@@ -125,6 +128,7 @@ class Finding:
     path: str | None = None  # another file than the one checked (project rules)
     severity: Severity | None = None  # other than the rule's default, for this finding only
     code: str | None = None  # its sub-code, for a rule whose findings have their own
+    fix: Fix | None = None  # edits to its file that fix it (the rule's meta says fixable)
 
 
 def covers(selected: str, code: str, rule: str) -> bool:
@@ -287,7 +291,7 @@ def summary_of(doc: str) -> str:
 _HEADING = re.compile(
     r"^(?:## )?(What it does|Why is this bad\?|Example|Use instead|Options|References"
     r"|Known limitations|Differences from hadolint|Differences from BuildKit"
-    r"|Differences from dclint)\s*:?\s*$"
+    r"|Differences from dclint|Fix)\s*:?\s*$"
 )
 
 

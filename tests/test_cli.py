@@ -64,6 +64,7 @@ def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         "end_line",
         "end_column",
         "message",
+        "fix",
     ]
     assert all(list(f) == keys for f in data["findings"])
     assert [(f["path"], f["line"], f["code"]) for f in data["findings"]] == [
@@ -228,3 +229,13 @@ def test_a_run_imports_only_what_it_needs(
     )
     marker = [line for line in result.stdout.splitlines() if line.startswith("IMPORTED:")]
     assert marker == [f"IMPORTED: {expected}".rstrip()], result.stdout + result.stderr
+
+
+def test_docs_writes_into_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["docs", "pages"], tmp_path, capsys)
+    assert code == 0 and out.startswith("wrote ") and (tmp_path / "pages" / "DF101.md").exists()
+    code, _, _ = run(["docs", "pages"], tmp_path, capsys)  # again, into the folder it made
+    assert code == 0
+    (tmp_path / "a-file").write_text("x")
+    code, _, err = run(["docs", "a-file"], tmp_path, capsys)
+    assert code == 2 and "is not a folder" in err

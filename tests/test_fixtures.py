@@ -10,7 +10,8 @@ contexts and multi-file projects). Inside any file of a case::
 asserts one finding (code or name, exact start and end, optionally a piece of
 its message); ``# expect: SC2086 @ ...`` names a sub-code of a rule that has them. Files that cannot hold comments (binary, bad encodings) take
 their expectations from a ``<file>.expect`` file beside them, one per line
-without the ``# expect:`` prefix. The findings compared are those of the
+without the ``# expect:`` prefix; a ``<file>.fixed`` beside a file is what its fixes
+make of it (tests/test_fixes.py). The findings compared are those of the
 folder's rule, of every rule an expectation names, of every rule a
 ``# expect-none: RULE[, RULE...]`` line names (findings of it must all be
 expected ones), and parse and internal errors: anything else a fixture
@@ -105,6 +106,8 @@ def _cases() -> list[Path]:
     cases: list[Path] = []
     for rule_dir in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
         for entry in sorted(rule_dir.iterdir()):
+            if entry.name.endswith(".fixed"):  # what a fix makes of a fixture (test_fixes)
+                continue
             if entry.is_dir() or classify(entry.name) is not None:
                 cases.append(entry)
     return cases
@@ -116,7 +119,9 @@ CASES = _cases()
 def _files(case: Path) -> list[Path]:
     if case.is_file():
         return [case]
-    return sorted(p for p in case.rglob("*") if p.is_file() and not p.name.endswith(".expect"))
+    return sorted(
+        p for p in case.rglob("*") if p.is_file() and not p.name.endswith((".expect", ".fixed"))
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[str(c.relative_to(FIXTURES)) for c in CASES])

@@ -17,6 +17,7 @@ import attr
 import sarif_om as om
 
 from dlint import DOCS_URL, HOMEPAGE, __version__
+from dlint.edits import Fix
 from dlint.ir.common import Severity
 from dlint.printable import encoded_path
 from dlint.report import Diagnostic, Report
@@ -157,7 +158,30 @@ def _result(d: Diagnostic, index: dict[str, int]) -> om.Result:
         message=om.Message(text=d.message),
         locations=[location],
         partial_fingerprints={"dlint/v1": d.fingerprint} if d.fingerprint else None,
+        fixes=[_fix(d, d.fix)] if d.fix is not None else None,
     )
+
+
+def _fix(d: Diagnostic, fix: Fix) -> om.Fix:
+    """The fix as a SARIF fix: its edits as replacements in the finding's file."""
+    replacements = [
+        om.Replacement(
+            deleted_region=om.Region(
+                start_line=e.span.line,
+                start_column=e.span.column,
+                end_line=e.span.end_line,
+                end_column=e.span.end_column,
+            ),
+            inserted_content=om.ArtifactContent(text=e.text) if e.text else None,
+        )
+        for e in fix.edits
+    ]
+    title = fix.title if fix.safe else f"{fix.title} (unsafe: it may change what runs)"
+    change = om.ArtifactChange(
+        artifact_location=om.ArtifactLocation(uri=_uri(d.path), uri_base_id=SRCROOT),
+        replacements=replacements,
+    )
+    return om.Fix(description=om.Message(text=title), artifact_changes=[change])
 
 
 def build(report: Report) -> om.SarifLog:

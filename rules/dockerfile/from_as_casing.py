@@ -17,6 +17,9 @@ FROM golang:1.23 as build
 ```dockerfile
 FROM golang:1.23 AS build
 ```
+
+## Fix
+Writes `AS` in the case of `FROM` (safe).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Edit, Finding, Fix, RuleMeta
 
 META = RuleMeta(
     code="DF602",
@@ -36,6 +39,7 @@ META = RuleMeta(
     tags=("style", "buildkit-check"),
     precision="very-high",
     buildkit=("FromAsCasing",),
+    fixable=True,
 )
 
 
@@ -50,7 +54,9 @@ def check(df: Dockerfile) -> Iterator[Finding]:
         if (keyword.isupper() and as_word.value.islower()) or (
             keyword.islower() and as_word.value.isupper()
         ):
+            written = "AS" if keyword.isupper() else "as"
             yield Finding(
                 as_word.span,
                 f"'{as_word.value}' and '{keyword}' keywords' casing do not match",
+                fix=Fix(f"Write `{written}`", (Edit(as_word.span, written),)),
             )
