@@ -22,7 +22,6 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -121,7 +120,7 @@ class DlintServer(LanguageServer):
                 return lint([os.path.relpath(p, root) for p in named], root, options)
             except Exception as exc:  # a bad config, a path gone: said once, not raised
                 self.window_show_message(
-                    types.ShowMessageParams(types.MessageType.Error, f"dlint: {exc}")
+                    types.ShowMessageParams(type=types.MessageType.Error, message=f"dlint: {exc}")
                 )
                 return Report(())
 
@@ -130,7 +129,7 @@ class DlintServer(LanguageServer):
         found = [_Found(d, _range(d, lines)) for d in report.diagnostics if d.path == shown]
         self.found[uri] = found
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri, [_lsp(f) for f in found])
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[_lsp(f) for f in found])
         )
 
 
@@ -168,7 +167,7 @@ def _lsp(found: _Found) -> types.Diagnostic:
         message=d.message,
         severity=_SEVERITY.get(d.severity, types.DiagnosticSeverity.Warning),
         code=d.code,
-        code_description=types.CodeDescription(href) if href else None,
+        code_description=types.CodeDescription(href=href) if href else None,
         source="dlint",
         data={"name": d.name},
     )
@@ -196,7 +195,7 @@ def _did_save(ls: DlintServer, params: types.DidSaveTextDocumentParams) -> None:
 def _did_close(ls: DlintServer, params: types.DidCloseTextDocumentParams) -> None:
     ls.found.pop(params.text_document.uri, None)
     ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(params.text_document.uri, [])
+        types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
     )
 
 
@@ -218,7 +217,9 @@ def _configuration(ls: DlintServer, params: types.DidChangeConfigurationParams) 
         code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]
     ),
 )
-def _code_actions(ls: DlintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+def _code_actions(
+    ls: DlintServer, params: types.CodeActionParams
+) -> list[types.CodeAction | types.Command]:
     from dlint.server_actions import actions
 
     uri = params.text_document.uri
@@ -227,9 +228,9 @@ def _code_actions(ls: DlintServer, params: types.CodeActionParams) -> list[types
 
 
 @server.command(OPEN_DOCS)
-def _open_docs(ls: DlintServer, args: Any) -> None:
-    url = args[0] if isinstance(args, list) and args else None
-    if isinstance(url, str) and url.startswith(DOCS_URL):
+def _open_docs(ls: DlintServer, url: str) -> None:
+    """Ask the editor to open a rule's page in the browser."""
+    if url.startswith(("https://", "http://")):
         ls.window_show_document(types.ShowDocumentParams(uri=url, external=True))
 
 
@@ -242,7 +243,8 @@ def _hover(ls: DlintServer, params: types.HoverParams) -> types.Hover | None:
     if not here:
         return None
     text = "\n\n---\n\n".join(explanation(f.diagnostic) for f in here)
-    return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text), here[0].range)
+    content = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+    return types.Hover(contents=content, range=here[0].range)
 
 
 def _within(at: types.Position, r: types.Range) -> bool:

@@ -32,7 +32,7 @@ def position(lines: Sequence[str], line: int, column: int) -> types.Position:
     """A 1-based (line, column in code points) as an LSP position (0-based, UTF-16)."""
     text = lines[line - 1].rstrip("\r\n") if 0 < line <= len(lines) else ""
     before = text[: max(column - 1, 0)]
-    return types.Position(max(line - 1, 0), len(before.encode("utf-16-le")) // 2)
+    return types.Position(line=max(line - 1, 0), character=len(before.encode("utf-16-le")) // 2)
 
 
 def to_range(lines: Sequence[str], span: Span) -> types.Range:
@@ -53,11 +53,11 @@ def actions(
     found: Sequence[Published],
     at: types.Range,
     only: Sequence[str] | None,
-) -> list[types.CodeAction]:
+) -> list[types.CodeAction | types.Command]:
     """The code actions for the findings published for ``uri`` that touch ``at``."""
     lines = text.splitlines(keepends=True) or [""]
     crlf = "\r\n" in text
-    out: list[types.CodeAction] = []
+    out: list[types.CodeAction | types.Command] = []
     wanted = set(only or ())
     if not wanted or types.CodeActionKind.QuickFix in wanted:
         for f in found:
@@ -89,7 +89,10 @@ def _fix_action(
     uri: str, lines: Sequence[str], crlf: bool, d: Diagnostic, fix: Fix
 ) -> types.CodeAction:
     edits = [
-        types.TextEdit(to_range(lines, e.span), e.text.replace("\n", "\r\n") if crlf else e.text)
+        types.TextEdit(
+            range=to_range(lines, e.span),
+            new_text=e.text.replace("\n", "\r\n") if crlf else e.text,
+        )
         for e in fix.edits
     ]
     title = f"{fix.title} ({d.code})" + ("" if fix.safe else " [unsafe]")
@@ -141,14 +144,15 @@ def _instruction_start(text: str, line: int) -> int:
     return line
 
 
-def _docs_action(d: Diagnostic) -> types.CodeAction:
+def _docs_action(d: Diagnostic) -> types.Command:
+    """A command, not a code action that runs one: clients read a bare command in a
+    code action list alike, and pygls's client reads only that one right."""
     from dlint.server import OPEN_DOCS
 
-    url = docs_url(d)
-    return types.CodeAction(
+    return types.Command(
         title=f"Open the documentation of {d.code} {d.name}",
-        kind=types.CodeActionKind.QuickFix,
-        command=types.Command(title=f"Open {url}", command=OPEN_DOCS, arguments=[url]),
+        command=OPEN_DOCS,
+        arguments=[docs_url(d)],
     )
 
 
