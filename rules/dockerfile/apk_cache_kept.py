@@ -41,6 +41,12 @@ FROM alpine:3.20
 RUN --mount=type=cache,target=/etc/apk/cache apk add --update curl=8.9.1-r2
 ```
 
+## Fix
+Writes `--no-cache` right after `add` (`"--no-cache"` as the next element of a
+JSON-form `RUN`), also for a command run through `sudo` or `env` (safe: apk
+installs the same packages). No fix for a command read from a `sh -c '...'`
+string or after a `--` that ends the options.
+
 ## Differences from hadolint
 - hadolint reports an `apk add` whose `RUN` removes `/var/cache/apk/*`
   afterwards, and `apk add --no-network` (the docker-library images use it to
@@ -63,9 +69,10 @@ from collections.abc import Iterator
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.ir.shell import ShellCommand
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Finding, Fix, RuleMeta
 
-from .._shared.packages import parse
+from .._shared.flag_fixes import exec_commands, insert_option
+from .._shared.packages import Invocation, parse
 from .._shared.runs import Run, runs, under
 
 META = RuleMeta(
@@ -75,6 +82,7 @@ META = RuleMeta(
     severity=Severity.INFO,
     tags=("image-size", "packages", "apk"),
     precision="high",
+    fixable=True,
 )
 
 _CACHE = "/var/cache/apk"
@@ -90,7 +98,13 @@ def _removes_cache(run: Run, cmd: ShellCommand) -> bool:
     return any(p.startswith("/") and under(_CACHE, p.removesuffix("*")) for p in paths)
 
 
-def _findings(run: Run) -> Iterator[Finding]:
+def _fix(inv: Invocation, exec_form: bool) -> Fix | None:
+    assert inv.subcommand_word is not None
+    edit = insert_option(inv, inv.subcommand_word.span, "--no-cache", exec_form)
+    return None if edit is None else Fix("Add `--no-cache`", (edit,))
+
+
+def _findings(run: Run, exec_ids: frozenset[int]) -> Iterator[Finding]:
     if any(run.cached(folder) for folder in _CACHE_DIRS):
         return
     commands = run.script.commands
@@ -107,9 +121,11 @@ def _findings(run: Run) -> Iterator[Finding]:
             inv.head,
             f"`apk add` without `--no-cache` leaves the package index in /var/cache/apk in "
             f"{where}: write `apk add --no-cache` (no `apk update` or cleanup needed).",
+            fix=_fix(inv, id(cmd) in exec_ids),
         )
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
+    exec_ids = exec_commands(df)
     for run in runs(df, ("posix", "exec")):
-        yield from _findings(run)
+        yield from _findings(run, exec_ids)

@@ -57,6 +57,21 @@ RUN --mount=type=cache,target=/var/lib/apt,sharing=locked \
  && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8
 ```
 
+## Fix
+Appends `&& rm -rf /var/lib/apt/lists/*` after the last command of the `RUN`
+(unsafe: a later step may run apt through a script, which then finds no package
+lists), written the way the `RUN`'s chain is: on a continuation line of its own
+with the indentation of the others (`&&` first on the line, or last, as the
+chain has it), or on the same line for a `RUN` written on one line.
+
+No fix when the `RUN` is not a plain list of commands (`if`, a subshell, `||`,
+a redirection, a comment after the last command...) or its last command follows
+a `;` rather than `&&` or a pipe; for a heredoc or JSON-form `RUN`; for a `RUN`
+with a mount in or on the lists' folder, or one that also leaves the downloaded
+packages (see above); nor when a later `RUN` of the stage, or of a stage built
+on it, runs apt (`apt-get install`, `apt-cache`...) before an `apt-get update`
+of its own: it needs the lists.
+
 ## Differences from hadolint
 - hadolint counts any `rm` given `-rf` (`rm -rf /tmp/build`) as the cleanup;
   dlint needs the `rm` to remove the lists, and to come after the update
@@ -87,8 +102,9 @@ from dataclasses import dataclass
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile, StageRef
 from dlint.ir.shell import ShellCommand
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Finding, Fix, RuleMeta
 
+from .._shared.flag_fixes import append_command
 from .._shared.packages import Invocation, parse
 from .._shared.runs import Run, runs, under
 from .._shared.stages import shipped
@@ -100,6 +116,7 @@ META = RuleMeta(
     severity=Severity.INFO,
     tags=("image-size", "packages", "apt"),
     precision="high",
+    fixable=True,
 )
 
 _TOOLS = ("apt-get", "apt", "aptitude")
@@ -166,6 +183,7 @@ class _Left:
 
     update: Invocation
     lists: bool  # the package lists (else: only the downloaded packages)
+    packages: bool = False  # the downloaded packages too (for some update of the RUN)
 
 
 def _last(run: Run, removes: Callable[[Run, ShellCommand], bool]) -> int:
@@ -190,9 +208,10 @@ def _left(run: Run, docker_clean: bool, cleans: bool) -> _Left | None:
     # a removal counts when it comes after the update
     lists_removed = _last(run, _removes_lists) if lists_kept else -1
     archives_removed = _last(run, _removes_archives) if archives_kept else -1
+    packages = archives_kept and any(archives_removed < i for i, _ in updates)
     for i, inv in updates:
         if lists_kept and lists_removed < i:
-            return _Left(inv, lists=True)
+            return _Left(inv, lists=True, packages=packages)
         if archives_kept and archives_removed < i:
             return _Left(inv, lists=False)
     return None
@@ -225,6 +244,58 @@ def _message(left: _Left, onbuild: bool) -> str:
     )
 
 
+# apt subcommands that do not read the package lists
+_LISTLESS = frozenset(
+    {"update", "clean", "autoclean", "auto-clean", _DISTCLEAN, "remove", "purge",
+     "autoremove", "auto-remove"}
+)  # fmt: skip
+_REMOVED = "rm -rf /var/lib/apt/lists/*"
+
+
+def _reads_lists(run: Run) -> bool:
+    """Whether a RUN runs apt in a way that reads the package lists before an update
+    of its own downloads them."""
+    for cmd in run.script.commands:
+        if cmd.unwrapped_program() == "apt-cache":
+            return True
+        inv = _apt(cmd)
+        if inv is None:
+            continue
+        if inv.subcommand == "update":
+            return False
+        if inv.subcommand not in _LISTLESS:
+            return True
+    return False
+
+
+def _fix(df: Dockerfile, run: Run, left: _Left, later: list[Run]) -> Fix | None:
+    """The lists' removal at the end of the RUN, when it is all the RUN needs and no
+    later RUN of the image needs the lists."""
+    if not left.lists or left.packages or run.instruction.heredocs:
+        return None
+    if any(_reads_lists(other) for other in later):
+        return None
+    # a mount in or on the lists (a bind mount: read-only; a mount point: busy)
+    if any(
+        m.target is not None and (under(m.target, _LISTS) or under(_LISTS, m.target))
+        for m in run.mounts
+    ):
+        return None
+    edit = append_command(run.script, df.escape, _REMOVED)
+    # unsafe: a later step may run apt through a script dlint cannot see into
+    return None if edit is None else Fix(f"Append `&& {_REMOVED}`", (edit,), safe=False)
+
+
+def _later(df: Dockerfile, found: list[Run], i: int) -> list[Run]:
+    """The RUNs after the ``i``-th one, in its stage and in the stages built on it."""
+    stages = {found[i].stage.index}
+    for stage in df.stages:  # a stage comes after the stage it is built FROM
+        base = stage.base
+        if isinstance(base, StageRef) and base.index in stages:
+            stages.add(stage.index)
+    return [run for run in found[i + 1 :] if run.stage.index in stages]
+
+
 def check(df: Dockerfile) -> Iterator[Finding]:
     found = [(run, _removes_docker_clean(run)) for run in runs(df, ("posix", "exec"))]
     inherited = _inherited(
@@ -237,7 +308,7 @@ def check(df: Dockerfile) -> Iterator[Finding]:
     # whether docker-clean is gone, for the RUNs of this image and for the ONBUILD
     # triggers that run in the images built from it
     removed = removed_onbuild = False
-    for run, cleans in found:
+    for i, (run, cleans) in enumerate(found):
         if run.stage.index != stage:
             stage = run.stage.index
             removed = removed_onbuild = stage in inherited
@@ -245,7 +316,10 @@ def check(df: Dockerfile) -> Iterator[Finding]:
         if onbuild or stage in reused:
             left = _left(run, not (removed_onbuild if onbuild else removed), cleans)
             if left is not None:
-                yield Finding(left.update.head, _message(left, onbuild))
+                later = _later(df, [r for r, _ in found], i)
+                yield Finding(
+                    left.update.head, _message(left, onbuild), fix=_fix(df, run, left, later)
+                )
         if cleans:
             removed_onbuild = True
             removed = removed or not onbuild

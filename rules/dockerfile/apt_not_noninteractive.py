@@ -40,6 +40,13 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 ```
 
+## Fix
+Writes `-y` right after the subcommand (`apt-get install -y`; `"-y"` as the next
+element of a JSON-form `RUN`), also for a command run through `sudo` or `env`
+(safe: the command then does what the build already asked of it). No fix for a
+command read from a `sh -c '...'` string, after a `--` that ends the options, or
+with `--assume-no` or an `-o` setting of `Assume-Yes` already written.
+
 ## Differences from hadolint
 - hadolint checks `apt-get install` only; dlint also checks the other
   subcommands that ask before they change packages (`upgrade`, `remove`...)
@@ -57,9 +64,10 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Finding, Fix, RuleMeta
 
 from .._shared.apt_config import configured
+from .._shared.flag_fixes import exec_commands, insert_option
 from .._shared.packages import Invocation, parse
 from .._shared.runs import Run
 
@@ -70,6 +78,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     tags=("reliability", "packages", "apt"),
     precision="high",
+    fixable=True,
 )
 
 _TOOLS = ("apt-get", "apt", "aptitude")
@@ -105,7 +114,19 @@ def _assumes_yes(inv: Invocation) -> bool:
     return quiet >= 2  # apt-get(8): quiet level 2 implies -y
 
 
-def _findings(run: Run, configured_from: int | None) -> Iterator[Finding]:
+def _fix(inv: Invocation, exec_form: bool) -> Fix | None:
+    """``-y`` after the subcommand, unless the command already says something about
+    the prompt (``--assume-no``, an ``-o`` setting of Assume-Yes)."""
+    if inv.subcommand_word is None or inv.has("--assume-no"):
+        return None
+    for opt in inv.options:
+        if opt.name == "--option" and "assume-yes" in (opt.value or "").lower():
+            return None
+    edit = insert_option(inv, inv.subcommand_word.span, "-y", exec_form)
+    return None if edit is None else Fix("Add `-y`", (edit,))
+
+
+def _findings(run: Run, configured_from: int | None, exec_ids: frozenset[int]) -> Iterator[Finding]:
     """The commands of a RUN that stop at the prompt, from the ``configured_from``-th
     command on configured to answer it (None: not configured)."""
     fed: set[int] = set()  # pipelines with a ``yes`` so far
@@ -130,9 +151,11 @@ def _findings(run: Run, configured_from: int | None) -> Iterator[Finding]:
             inv.head,
             f"`{what}` without `-y` stops at its confirmation prompt, which nobody answers "
             f"during a build: write `{what} -y`.",
+            fix=_fix(inv, id(cmd) in exec_ids),
         )
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
+    exec_ids = exec_commands(df)
     for run, configured_from in configured(df, _CONFIG):
-        yield from _findings(run, configured_from)
+        yield from _findings(run, configured_from, exec_ids)

@@ -37,6 +37,15 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 ```
 
+## Fix
+Writes `--no-install-recommends` (aptitude: `--without-recommends`) right after
+`install` (`"--no-install-recommends"` as the next element of a JSON-form `RUN`),
+also for a command run through `sudo` or `env`. Unsafe: the packages that were
+only recommended are no longer installed, and the image may need some of them.
+No fix for a command read from a `sh -c '...'` string, after a `--` that ends the
+options, or with recommends asked for explicitly (`--install-recommends`, an `-o`
+setting of `APT::Install-Recommends`).
+
 ## Differences from hadolint
 - hadolint checks `apt-get` only; dlint also checks `apt install` and
   `aptitude install`, which install recommended packages too.
@@ -55,9 +64,10 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Finding, Fix, RuleMeta
 
 from .._shared.apt_config import configured
+from .._shared.flag_fixes import exec_commands, insert_option
 from .._shared.packages import Invocation, parse
 from .._shared.runs import Run
 
@@ -68,6 +78,7 @@ META = RuleMeta(
     severity=Severity.INFO,
     tags=("image-size", "packages", "apt"),
     precision="high",
+    fixable=True,
 )
 
 _TOOLS = ("apt-get", "apt", "aptitude")
@@ -91,7 +102,18 @@ def _skips_recommends(inv: Invocation) -> bool:
     return False
 
 
-def _findings(run: Run, configured_from: int | None) -> Iterator[Finding]:
+def _fix(inv: Invocation, flag: str, exec_form: bool) -> Fix | None:
+    """``flag`` after ``install``, unless the command asks for recommends itself."""
+    if inv.subcommand_word is None or inv.has("--install-recommends"):
+        return None
+    for opt in inv.options:
+        if opt.name == "--option" and "install-recommends" in (opt.value or "").lower():
+            return None
+    edit = insert_option(inv, inv.subcommand_word.span, flag, exec_form)
+    return None if edit is None else Fix(f"Add `{flag}`", (edit,), safe=False)
+
+
+def _findings(run: Run, configured_from: int | None, exec_ids: frozenset[int]) -> Iterator[Finding]:
     """The installs of a RUN that take the recommended packages, from the
     ``configured_from``-th command on configured not to (None: not configured)."""
     for i, cmd in enumerate(run.script.commands):
@@ -112,9 +134,11 @@ def _findings(run: Run, configured_from: int | None) -> Iterator[Finding]:
             inv.head,
             f"`{inv.tool} install` also installs the packages recommended by those you name: "
             f"add `{flag}` and name the ones you need.",
+            fix=_fix(inv, flag, id(cmd) in exec_ids),
         )
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
+    exec_ids = exec_commands(df)
     for run, configured_from in configured(df, _CONFIG):
-        yield from _findings(run, configured_from)
+        yield from _findings(run, configured_from, exec_ids)

@@ -34,6 +34,13 @@ FROM python:3.12-slim
 RUN pip install --no-cache-dir flask==3.0.3
 ```
 
+## Fix
+Writes `--no-cache-dir` right after `install` (safe: pip installs the same
+packages), also for a pip run through `sudo`, `env` or `python -m`. No fix for
+a command read from a `sh -c '...'` string, after a `--` that ends the
+options, or with a `--cache-dir` (pip takes the last of the two options), nor
+for a `PIP_NO_CACHE_DIR` value that reads as the opposite of what it does.
+
 ## Differences from hadolint
 - pip disables its cache for any value of `PIP_NO_CACHE_DIR` it accepts,
   `0`, `false`, `no` and `off` included (for backward compatibility, pip's
@@ -63,9 +70,10 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Finding, Fix, RuleMeta
 
 from .._shared.caches import Cache, option_values
+from .._shared.flag_fixes import insert_option
 from .._shared.packages import Invocation, invocations
 from .._shared.runs import Run, runs
 
@@ -76,6 +84,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     tags=("image-size", "pip"),
     precision="high",
+    fixable=True,
 )
 
 # Every value pip's strtobool accepts: each of them disables the cache, even those that
@@ -105,6 +114,15 @@ def _cache_dirs(run: Run, inv: Invocation) -> set[str]:
         d for d in run.environment(inv.command, inv.program, "PIP_CACHE_DIR") or () if d
     )
     return cache_dirs
+
+
+def _fix(inv: Invocation) -> Fix | None:
+    """``--no-cache-dir`` after ``install``; not with a ``--cache-dir``, which wins
+    when written after it."""
+    if inv.subcommand_word is None or inv.has("--cache-dir"):
+        return None
+    edit = insert_option(inv, inv.subcommand_word.span, "--no-cache-dir")
+    return None if edit is None else Fix("Add `--no-cache-dir`", (edit,))
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
@@ -140,4 +158,5 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                     span,
                     "pip keeps its download cache in the image: add `--no-cache-dir` "
                     "(or set `ENV PIP_NO_CACHE_DIR=1`).",
+                    fix=_fix(inv),
                 )

@@ -33,6 +33,13 @@ FROM centos:7
 RUN yum install -y httpd-2.4.6 && yum clean all
 ```
 
+## Fix
+Writes `-y` right after the subcommand (`"-y"` as the next element of a JSON-form
+`RUN`), also for a command run through `sudo` or `env` (safe: the command then
+does what the build already asked of it). No fix for a command read from a
+`sh -c '...'` string, after a `--` that ends the options, or with `--assumeno`
+or a `--setopt` of `assumeyes` already written.
+
 ## Differences from hadolint
 - hadolint checks `install`, `groupinstall` and `localinstall` only; dlint
   checks every subcommand that asks before changing packages (`update`,
@@ -52,6 +59,7 @@ from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
 from dlint.rule import Finding, RuleMeta
 
+from .._shared.flag_fixes import exec_commands, rpm_assume_yes
 from .._shared.rpm import unconfirmed
 
 META = RuleMeta(
@@ -61,13 +69,16 @@ META = RuleMeta(
     severity=Severity.WARNING,
     tags=("reliability", "yum"),
     precision="high",
+    fixable=True,
 )
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
-    for _inv, action in unconfirmed(df, "yum"):
+    exec_ids = exec_commands(df)
+    for inv, action in unconfirmed(df, "yum"):
         yield Finding(
             action.span,
             f"`yum {action.written}` without `-y` stops at a confirmation prompt the build cannot "
             "answer: add `-y`.",
+            fix=rpm_assume_yes(inv, action.span, id(inv.command) in exec_ids),
         )

@@ -32,6 +32,13 @@ FROM opensuse/leap:15.6
 RUN zypper --non-interactive install httpd=2.4.58 && zypper clean -a
 ```
 
+## Fix
+Writes the global `--non-interactive` right after `zypper`, before the
+subcommand (`"--non-interactive"` as the next element of a JSON-form `RUN`),
+also for a command run through `sudo` or `env` (safe: the command then does what
+the build already asked of it). No fix for a command read from a `sh -c '...'`
+string.
+
 ## Differences from hadolint
 - hadolint does not check `update`, `dist-upgrade` and
   `install-new-recommends`, which ask too; dlint does, also through `sudo`, a
@@ -52,8 +59,10 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Finding, Fix, RuleMeta
 
+from .._shared.flag_fixes import exec_commands, insert_option
+from .._shared.packages import Invocation
 from .._shared.rpm import DIALECTS, Expander, answered, zypper_action
 from .._shared.runs import runs
 
@@ -64,6 +73,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     tags=("reliability", "zypper"),
     precision="high",
+    fixable=True,
 )
 _SWITCHES = ("-n", "--non-interactive", "-y", "--no-confirm")
 _ASKING = frozenset(
@@ -72,8 +82,15 @@ _ASKING = frozenset(
 )  # fmt: skip
 
 
+def _fix(inv: Invocation, exec_form: bool) -> Fix | None:
+    """The global ``--non-interactive`` right after the program's word."""
+    edit = insert_option(inv, inv.program.span, "--non-interactive", exec_form)
+    return None if edit is None else Fix("Add `--non-interactive`", (edit,))
+
+
 def check(df: Dockerfile) -> Iterator[Finding]:
     expander = Expander(df)
+    exec_ids = exec_commands(df)
     for run in runs(df, DIALECTS):
         for inv, fed, _configured in answered(run, "zypper"):
             action = zypper_action(inv)
@@ -91,4 +108,5 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                 action.span,
                 f"`zypper {action.written}` without `--non-interactive` stops at a prompt the "
                 "build cannot answer: write `zypper --non-interactive` (or add `-y`).",
+                fix=_fix(inv, id(inv.command) in exec_ids),
             )
