@@ -28,6 +28,15 @@ COPY requirements.txt /app/
 ADD vendor/rootfs.tar.gz /
 ```
 
+## Fix
+Writes `COPY` in place of `ADD` (safe), keeping its flags and arguments as written.
+No fix when a source is an archive, a URL or a Git repository (COPY cannot do what
+`ADD` does with it), when a source is written with a variable or a pattern
+(`ADD $SRC /opt/`, `ADD vendor/* /opt/`: they may name an archive, which `ADD`
+unpacks), or looks like a URL of another scheme
+(`ftp://...`, probably meant to be downloaded), or when `ADD` has a flag `COPY` does
+not take (`--checksum`, `--keep-git-dir`, `--unpack`...).
+
 ## Differences from hadolint
 - `.zst` and `.tzst` (zstd) count as archives: Docker unpacks them as it
   unpacks gzip, bzip2 and xz ones.
@@ -48,8 +57,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
-from dlint.ir.dockerfile import Dockerfile, Source
-from dlint.rule import Finding, RuleMeta
+from dlint.ir.dockerfile import Dockerfile, Layer, Source
+from dlint.rule import Edit, Finding, Fix, RuleMeta
 
 META = RuleMeta(
     code="DL3020",
@@ -58,6 +67,7 @@ META = RuleMeta(
     severity=Severity.ERROR,
     tags=("best-practice",),
     precision="very-high",
+    fixable=True,
 )
 
 # hadolint's list, plus zstd, which Docker's ADD unpacks too
@@ -94,6 +104,32 @@ def _plain(source: Source) -> bool:
     return not source.path.strip("\"'").lower().endswith(_ARCHIVES)
 
 
+# the flags of ADD that COPY takes too, and does the same with
+_COPY_FLAGS = frozenset({"chown", "chmod", "link", "exclude"})
+
+
+def _fix(df: Dockerfile, layer: Layer) -> Fix | None:
+    """``COPY`` in place of ``ADD``, when every source is a plain file COPY copies the
+    same way and every flag is one COPY takes."""
+    ins = layer.instruction
+    if any(f.name not in _COPY_FLAGS for f in ins.flags):
+        return None
+    for source in layer.sources:
+        if not _plain(source) or "://" in source.path:
+            return None
+    for word in ins.args[:-1]:
+        if any(c in word.value for c in "$*?["):
+            # a build argument may name an archive at build time, a pattern match one
+            return None
+    span = ins.keyword_span
+    if span.line != span.end_line or not 0 < span.line <= len(df.lines):
+        return None
+    if df.lines[span.line - 1][span.column - 1 : span.end_column - 1] != ins.keyword_text:
+        return None
+    keyword = "copy" if ins.keyword_text.islower() else "COPY"
+    return Fix(f"Write `{keyword}`", (Edit(span, keyword),))
+
+
 def check(df: Dockerfile) -> Iterator[Finding]:
     for stage in df.all_stages:
         for layer in stage.layers:
@@ -113,4 +149,5 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             yield Finding(
                 layer.instruction.keyword_span,
                 f"ADD of {names}, {what}: use COPY, which only copies.",
+                fix=_fix(df, layer),
             )

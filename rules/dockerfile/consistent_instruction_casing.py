@@ -22,6 +22,10 @@ FROM alpine:3.20
 RUN echo one
 RUN echo two
 ```
+
+## Fix
+Writes the keyword in the case of the majority, `RUN` or `run` (safe). The rest of the
+instruction is left as written.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile, Instruction
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Edit, Finding, Fix, RuleMeta
 
 META = RuleMeta(
     code="DF603",
@@ -41,6 +45,7 @@ META = RuleMeta(
     tags=("style", "buildkit-check"),
     precision="very-high",
     buildkit=("ConsistentInstructionCasing",),
+    fixable=True,
 )
 
 
@@ -49,6 +54,16 @@ def _keywords(df: Dockerfile) -> Iterator[Instruction]:
         yield ins
         if ins.trigger is not None:
             yield ins.trigger
+
+
+def _fix(df: Dockerfile, ins: Instruction, written: str) -> Fix | None:
+    """``written`` in place of the keyword, when the keyword is written where its span says."""
+    span = ins.keyword_span
+    if not written.isascii() or span.line != span.end_line or not 0 < span.line <= len(df.lines):
+        return None
+    if df.lines[span.line - 1][span.column - 1 : span.end_column - 1] != ins.keyword_text:
+        return None
+    return Fix(f"Write `{written}`", (Edit(span, written),))
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
@@ -61,7 +76,9 @@ def check(df: Dockerfile) -> Iterator[Finding]:
         text = ins.keyword_text
         ok = text.islower() if majority_lower else text.isupper()
         if not ok:
+            written = text.lower() if majority_lower else text.upper()
             yield Finding(
                 ins.keyword_span,
                 f"Command '{text}' should match the case of the command majority ({expected})",
+                fix=_fix(df, ins, written),
             )

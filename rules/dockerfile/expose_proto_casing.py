@@ -23,6 +23,10 @@ EXPOSE 53/UDP 53/TCP
 FROM coredns/coredns:1.11.3
 EXPOSE 53/udp 53/tcp
 ```
+
+## Fix
+Writes the protocol in lower case (`53/UDP` becomes `53/udp`; safe). No fix when the
+port comes from a variable (`EXPOSE 53/${PROTO}`): the variable's value is not edited.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from collections.abc import Iterator
 
 from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile, Word
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Edit, Finding, Fix, RuleMeta
 
 from .._shared.buildkit import on_first_line
 from .._shared.instructions import exposed
@@ -44,6 +48,7 @@ META = RuleMeta(
     tags=("style", "networking", "buildkit-check"),
     precision="very-high",
     buildkit=("ExposeProtoCasing",),
+    fixable=True,
 )
 
 _PROTOCOLS = frozenset({"tcp", "udp", "sctp"})
@@ -57,6 +62,16 @@ def _span(word: Word, value: str, start: int) -> Span:
     if literal and span.line == span.end_line and span.end_column - span.column == len(value):
         return Span(span.line, span.column + start, span.line, span.end_column)
     return span
+
+
+def _fix(df: Dockerfile, word: Word, port: str, protocol: str) -> Fix | None:
+    """The protocol in lower case, when the word is the port as written on one line."""
+    span = _span(word, port, len(port) - len(protocol))
+    if span == word.span or not 0 < span.line <= len(df.lines):
+        return None  # from a variable, or not written as it reads
+    if df.lines[span.line - 1][span.column - 1 : span.end_column - 1] != protocol:
+        return None
+    return Fix(f"Write `{protocol.lower()}`", (Edit(span, protocol.lower()),))
 
 
 def check(df: Dockerfile) -> Iterator[Finding]:
@@ -74,4 +89,5 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                 yield Finding(
                     on_first_line(ins, _span(word, port, at)),
                     f"EXPOSE {shown} writes the protocol in capitals: write `{protocol.lower()}`.",
+                    fix=_fix(df, word, port, protocol),
                 )

@@ -40,6 +40,17 @@ FROM node:22-alpine
 CMD ["npm", "start"]
 ```
 
+## Fix
+Writes the command as a JSON array (`CMD npm start` becomes `CMD ["npm", "start"]`),
+only when the command is one line of plain words: letters, digits and
+`_ - . / : = , + @ %`, with no variables, quotes, escapes, globs, redirections,
+`&&`, `|` or `;`, and not starting with an assignment or a shell builtin (`cd`,
+`exec`, `export`...). Unsafe: the program then runs without `/bin/sh -c` (it gets the
+signals, which is the point, but it no longer goes through the shell), and an
+`ENTRYPOINT` in exec form takes the `CMD` and the arguments of `docker run`, which a
+shell-form one ignored. No fix for text that looks like a JSON array but is not
+valid JSON, nor for a command written over several lines.
+
 ## Differences from hadolint
 - hadolint reports `CMD exec program ...`, whose program does get the
   signals. dlint does not.
@@ -57,11 +68,12 @@ CMD ["npm", "start"]
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile, Instruction, Stage
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Edit, Finding, Fix, RuleMeta
 
 from .._shared.stages import nearest, parent
 
@@ -74,6 +86,7 @@ META = RuleMeta(
     tags=("best-practice", "buildkit-check"),
     precision="high",
     buildkit=("JSONArgsRecommended",),
+    fixable=True,
 )
 
 # the IR gives the shell of a RUN (its script's dialect), not of a CMD: read SHELL here
@@ -142,6 +155,38 @@ def _message(name: str, command: str) -> str:
     )
 
 
+# a word the shell passes on as written: no expansion, quoting, globbing or operator
+_PLAIN = re.compile(r"[A-Za-z0-9_./:=,+@%-]+")
+# words the shell runs itself, which are no program that exec form could start
+_SHELL_WORDS = frozenset(
+    {
+        *("!", ".", ":", "alias", "bg", "break", "case", "cd", "command", "continue"),
+        *("coproc", "declare", "do", "done", "elif", "else", "esac", "eval", "exec", "exit"),
+        *("export", "fc", "fg", "fi", "for", "function", "getopts", "hash", "if", "in"),
+        *("jobs", "let", "local", "read", "readonly", "return", "select", "set", "shift"),
+        *("source", "then", "time", "times", "trap", "type", "typeset", "ulimit", "umask"),
+        *("unalias", "unset", "until", "wait", "while"),
+    }
+)
+
+
+def _fix(df: Dockerfile, span: Span, command: str) -> Fix | None:
+    """The command as a JSON array, when it is one line of plain words (unsafe)."""
+    if span.line != span.end_line or not 0 < span.line <= len(df.lines):
+        return None
+    if df.lines[span.line - 1][span.column - 1 : span.end_column - 1] != command:
+        return None
+    words = command.split(" ")
+    if not all(_PLAIN.fullmatch(w) for w in words if w):
+        return None  # shell syntax, or a blank other than a space
+    words = [w for w in words if w]
+    first = words[0]
+    if "=" in first or first.startswith("-") or first in _SHELL_WORDS:
+        return None  # an assignment, an option of the shell, or a word the shell runs
+    array = "[" + ", ".join(f'"{w}"' for w in words) + "]"
+    return Fix("Write the command as a JSON array", (Edit(span, array),), safe=False)
+
+
 def check(df: Dockerfile) -> Iterator[Finding]:
     shells: dict[int, Instruction] = {}  # stage index -> its last SHELL
     for stage in df.all_stages:
@@ -162,4 +207,4 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                 posix = _inherited(df, stage, shells, near)
             if posix:
                 name, span, command = found
-                yield Finding(span, _message(name, command))
+                yield Finding(span, _message(name, command), fix=_fix(df, span, command))
