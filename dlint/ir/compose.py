@@ -214,6 +214,13 @@ class ComposeProject:
     # each file of the project (display path) as it is written, before merging and
     # ``extends``: rules about how a file is laid out read these, not the merged model
     documents: tuple[tuple[str, YMapping], ...] = ()
+    # each file read (display path) and its text as written: what a fix that moves whole
+    # lines (comments with them) edits
+    texts: tuple[tuple[str, str], ...] = ()
+
+    def text(self, path: str) -> str | None:
+        """The text of the project's file ``path`` as written (None: not read)."""
+        return next((t for p, t in self.texts if p == path), None)
 
     def service(self, name: str) -> Service | None:
         for s in self.services:

@@ -37,6 +37,13 @@ services:
       - ./html:/usr/share/nginx/html:ro
 ```
 
+## Fix
+Removes the quotes: `"./html:/usr/share/nginx/html:ro"` becomes
+`./html:/usr/share/nginx/html:ro` (safe: YAML reads the same string). No fix is
+offered for a block scalar, an entry written over several lines, with escapes or a
+tag, or an entry of a flow list (`volumes: ["a:/a"]`) holding `,`, `[`, `]`, `{`
+or `}`, which the list would read apart.
+
 ## Known limitations
 The style is judged per entry: a flow sequence (`volumes: ["a:/a,b"]`) is
 treated like a block one, so an entry holding a `,` in a flow list may be
@@ -57,9 +64,10 @@ from collections.abc import Iterator
 from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.ir.text import clip
-from dlint.rule import Finding, RuleMeta
+from dlint.ir.yaml import YMapping, YScalar, YSequence
+from dlint.rule import Edit, Finding, Fix, RuleMeta
 
-from .._shared.ordering import section_items, written_documents
+from .._shared.ordering import services_of, written_documents
 
 META = RuleMeta(
     code="DC507",
@@ -71,6 +79,7 @@ META = RuleMeta(
     precision="very-high",
     default_enabled=False,
     dclint=True,
+    fixable=True,
 )
 
 _STYLES = {"'": "single-quoted", '"': "double-quoted", "|": "a block scalar", ">": "a block scalar"}
@@ -95,10 +104,40 @@ def _can_be_plain(text: str) -> bool:
     return not _NOT_STRING.fullmatch(text)
 
 
+def _volumes(root: YMapping) -> Iterator[tuple[YScalar, YSequence]]:
+    """The scalar entries of each service's ``volumes`` (merged ones included), with
+    their list."""
+    services = services_of(root)
+    for _key, service in services.pairs if services is not None else ():
+        entries = service.get("volumes") if isinstance(service, YMapping) else None
+        if isinstance(entries, YSequence):
+            yield from ((item, entries) for item in entries.items if isinstance(item, YScalar))
+
+
+def _flow(entries: YSequence) -> bool:
+    """Whether ``entries`` is a flow list (``[a, b]``): a block list ends where its last
+    entry ends, a flow list after it, at its ``]``."""
+    last = entries.items[-1].span
+    return (entries.span.end_line, entries.span.end_column) != (last.end_line, last.end_column)
+
+
+def _unquoted(item: YScalar, entries: YSequence) -> Fix | None:
+    """Writing ``item`` plain, when what it holds is certain: quoted on one line, with
+    no escapes, and nothing that a flow list would read apart."""
+    text = item.written
+    if item.style not in ("'", '"') or item.span.line != item.span.end_line:
+        return None
+    if item.span.end_column - item.span.column != len(text) + 2:
+        return None  # escapes or a tag: what is written is not the value
+    if _flow(entries) and any(c in text for c in ",[]{}"):
+        return None
+    return Fix("Remove the quotes", (Edit(item.span, text),))
+
+
 def check(project: Project) -> Iterator[Finding]:
     seen: set[tuple[str, int, int]] = set()
     for root in written_documents(project):
-        for item in section_items(root, "volumes"):
+        for item, entries in _volumes(root):
             how = _STYLES.get(item.style)
             if how is None or not _can_be_plain(item.written):
                 continue
@@ -110,4 +149,5 @@ def check(project: Project) -> Iterator[Finding]:
                 item.span,
                 f"volume entry `{clip(item.written)}` is {how}: write it plain, without quotes.",
                 path=item.file,
+                fix=_unquoted(item, entries),
             )

@@ -46,6 +46,12 @@ services:
 - `ports-sections` (list of strings, default `["ports", "expose"]`): the service
   keys whose entries are checked. dclint's `portsSections`.
 
+## Fix
+Writes the entry in the configured quotes, `22:22` as `'22:22'` and `"8080:80"`
+as `'8080:80'` (safe: Compose reads the same port). No fix is offered for a block
+scalar, an entry written over several lines, with a tag or with escapes, or one
+holding a quote or a backslash.
+
 ## Differences from dclint
 dclint skips entries reached through YAML anchors (`ports: *web-ports`) and
 `<<` merge keys; dlint reports them once, where the anchor is written.
@@ -62,7 +68,7 @@ from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.ir.text import clip
 from dlint.ir.yaml import YScalar
-from dlint.rule import Finding, Option, RuleMeta
+from dlint.rule import Edit, Finding, Fix, Option, RuleMeta
 
 from .._shared.ordering import section_items, written_documents
 
@@ -76,6 +82,7 @@ META = RuleMeta(
     precision="very-high",
     default_enabled=False,
     dclint=True,
+    fixable=True,
     options=(
         Option("quote-type", "str", "single", 'The quotes entries must use: "single" or "double".'),
         Option(
@@ -117,6 +124,24 @@ def _message(section: str, item: YScalar, style: str, wanted: str) -> str:
     return message + "."
 
 
+def _quoted(item: YScalar, wanted: str) -> Fix | None:
+    """Writing ``item`` in the quotes ``wanted``, when its text is certain: one line,
+    written as its value reads (no escapes, no tag), with no quote or backslash."""
+    text = item.written
+    if item.style not in ("", "'", '"') or item.span.line != item.span.end_line:
+        return None
+    if item.tag is not None or any(c in text for c in "'\"\\\n"):
+        return None
+    if isinstance(item.value, bool) or not isinstance(item.value, (str, int)):
+        return None  # null, a boolean or a float: quoted, it would be another value
+    if isinstance(item.value, int) and text != str(item.value):
+        return None  # `0x50` or `+80`: quoted, it would be another port
+    width = len(text) + (0 if item.style == "" else 2)
+    if item.span.end_column - item.span.column != width:
+        return None  # escapes, a tag or an anchor: what is written is not the value
+    return Fix(f"Write {wanted}{clip(text)}{wanted}", (Edit(item.span, f"{wanted}{text}{wanted}"),))
+
+
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     style = "double" if options.get("quote-type") == "double" else "single"
     wanted = '"' if style == "double" else "'"
@@ -131,4 +156,9 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 if where in seen:  # an anchor used twice
                     continue
                 seen.add(where)
-                yield Finding(item.span, _message(section, item, style, wanted), path=item.file)
+                yield Finding(
+                    item.span,
+                    _message(section, item, style, wanted),
+                    path=item.file,
+                    fix=_quoted(item, wanted),
+                )

@@ -43,6 +43,16 @@ services:
   redis:
     image: redis:7
 ```
+
+## Fix
+Moves the entries of the `depends_on` list or mapping into alphabetical order
+(safe: Compose starts services in the order of the dependency graph, not of the
+list). Each entry moves with the comments at its indent directly above it and the
+more indented comments after it; blank lines between entries stay where they are.
+No fix is offered for a list in flow style (`[redis, db]`), an entry that is not a
+name, an alias as a list entry (`- *db`) or on a line of its own below its key, a
+`<<` merge key or a less indented comment between entries, or an alias that would
+come before its anchor.
 """
 
 from __future__ import annotations
@@ -52,15 +62,22 @@ from collections.abc import Iterator
 from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Finding, Fix, RuleMeta
 
 from .._shared.ordering import (
+    collation_key,
     misplaced,
     name_of,
     own_pairs,
-    written_documents,
     written_member,
     written_services,
+)
+from .._shared.reorder import (
+    documents_with_text,
+    mapping_entries,
+    reorder,
+    sequence_entries,
+    sorted_order,
 )
 
 META = RuleMeta(
@@ -73,6 +90,7 @@ META = RuleMeta(
     precision="very-high",
     default_enabled=False,
     dclint=True,
+    fixable=True,
 )
 
 
@@ -85,9 +103,21 @@ def _entries(node: YNode) -> list[tuple[str, YScalar | None]]:
     return []
 
 
+def _fix(text: str | None, depends: YNode, entries: list[tuple[str, YScalar | None]]) -> Fix | None:
+    if text is None or any(node is None for _, node in entries):
+        return None
+    order = sorted_order([collation_key(name) for name, _ in entries])
+    title = "Sort the dependencies by name"
+    if isinstance(depends, YSequence):
+        return reorder(text, depends, sequence_entries(depends.items), order, title)
+    if isinstance(depends, YMapping):
+        return reorder(text, depends, mapping_entries(own_pairs(depends)), order, title)
+    return None
+
+
 def check(project: Project) -> Iterator[Finding]:
     seen: set[tuple[str, int, int]] = set()  # an entry an alias brings to several services
-    for root in written_documents(project):
+    for root, text in documents_with_text(project):
         for key, service in written_services(root):
             found = written_member(service, "depends_on")
             if found is None:
@@ -108,4 +138,5 @@ def check(project: Project) -> Iterator[Finding]:
                     f"`depends_on` of service {name_of(key)!r}: {name!r} should come "
                     f"before {before!r}; keep the dependencies in alphabetical order.",
                     path=target.file,
+                    fix=_fix(text, depends, entries),
                 )

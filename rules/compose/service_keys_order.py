@@ -39,6 +39,16 @@ services:
       - "8080:80"
 ```
 
+## Fix
+Moves the keys of the service into the order above (safe: the order of a service's
+keys changes nothing Compose does). Each key moves with the comments at its indent
+directly above it and the more indented comments after it; blank lines between keys
+stay where they are. No fix is offered where which lines belong to which key is
+unclear: a service written in flow style, a `<<` merge key or a less indented
+comment between keys (a `<<` above the first key stays there), an alias on a line
+of its own below its key (`logging: *logging` on the key's line is fine), an alias
+that would come before its anchor, a duplicated key, or a `|+` block scalar.
+
 ## Known limitations
 dclint's `groups` and `groupOrder` options are not supported: the order is
 the default one.
@@ -56,15 +66,10 @@ from collections.abc import Iterator
 from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.ir.yaml import YMapping
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Finding, Fix, RuleMeta
 
-from .._shared.ordering import (
-    collation_key,
-    name_of,
-    own_pairs,
-    written_documents,
-    written_services,
-)
+from .._shared.ordering import collation_key, name_of, own_pairs, written_services
+from .._shared.reorder import documents_with_text, mapping_entries, reorder, sorted_order
 
 META = RuleMeta(
     code="DC502",
@@ -76,6 +81,7 @@ META = RuleMeta(
     precision="very-high",
     default_enabled=False,
     dclint=True,
+    fixable=True,
 )
 
 _GROUPS: tuple[tuple[str, ...], ...] = (
@@ -97,26 +103,39 @@ def _order(keys: list[str]) -> dict[str, int]:
     return {**_RANK, **{k: len(_RANK) + i for i, k in enumerate(others)}}
 
 
-def _service(name: str, service: YMapping) -> Iterator[Finding]:
+def _fix(text: str | None, service: YMapping, keys: list[str], order: dict[str, int]) -> Fix | None:
+    if text is None:
+        return None
+    pairs = own_pairs(service)
+    wanted = sorted_order([order[k] for k in keys])
+    return reorder(text, service, mapping_entries(pairs), wanted, "Sort the service's keys")
+
+
+def _service(name: str, service: YMapping, text: str | None) -> Iterator[Finding]:
     pairs = own_pairs(service)
     keys = [name_of(k) for k, _ in pairs]
     order = _order(keys)
+    fix: Fix | None = None
+    fixed = False
     last = -1
     for at, (key, _value) in enumerate(pairs):
         index = order[keys[at]]
         if index < last:
             belongs = next(k for k in keys[:at] if order[k] > index)
+            if not fixed:
+                fix, fixed = _fix(text, service, keys, order), True
             yield Finding(
                 key.span,
                 f"key {keys[at]!r} of service {name!r} should come before {belongs!r}: "
                 "keep service keys in group order (image and build, depends_on, volumes, "
                 "environment, ports and networks, command, labels, user, then others A-Z).",
                 path=key.file,
+                fix=fix,
             )
         last = index
 
 
 def check(project: Project) -> Iterator[Finding]:
-    for root in written_documents(project):
+    for root, text in documents_with_text(project):
         for key, service in written_services(root):
-            yield from _service(name_of(key), service)
+            yield from _service(name_of(key), service, text)

@@ -36,6 +36,15 @@ services:
       - "8443:443"
 ```
 
+## Fix
+Moves the entries of the `ports` list into order by host port (safe: the order of
+the list changes nothing Compose publishes). Each entry moves with the comments at
+its indent directly above it and the more indented comments after it; blank lines
+between entries stay where they are. No fix is offered for a list in flow style
+(`["8443:443", "8080:80"]`), an entry written as an alias (`- *port`) or whose
+alias would come before its anchor, a `<<` merge key or a less indented comment
+between entries.
+
 ## Known limitations
 Entries are compared as written: a `${PORT}` is not replaced by its value.
 """
@@ -52,12 +61,13 @@ from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
 from dlint.rule import Finding, RuleMeta
 
 from .._shared.ordering import (
+    collation_key,
     misplaced,
     name_of,
-    written_documents,
     written_member,
     written_services,
 )
+from .._shared.reorder import documents_with_text, reorder, sequence_entries, sorted_order
 
 META = RuleMeta(
     code="DC505",
@@ -69,6 +79,7 @@ META = RuleMeta(
     precision="very-high",
     default_enabled=False,
     dclint=True,
+    fixable=True,
 )
 
 _COLON = re.compile(r":(?![^\[]*\])")  # a colon outside [brackets]
@@ -99,7 +110,7 @@ def _port(item: YNode) -> str:
 
 def check(project: Project) -> Iterator[Finding]:
     seen: set[tuple[str, int, int]] = set()  # an entry an alias brings to several services
-    for root in written_documents(project):
+    for root, text in documents_with_text(project):
         for key, service in written_services(root):
             found = written_member(service, "ports")
             if found is None or not isinstance(found[1], YSequence):
@@ -115,11 +126,17 @@ def check(project: Project) -> Iterator[Finding]:
             where = (item.file, item.span.line, item.span.column)
             if where not in seen:
                 seen.add(where)
+                fix = None
+                if text is not None:
+                    order = sorted_order([collation_key(n, numeric=True) for n in names])
+                    entries = sequence_entries(ports.items)
+                    fix = reorder(text, ports, entries, order, "Sort the ports by host port")
                 yield Finding(
                     item.span,
                     f"{_shown(item)} of service {name_of(key)!r} should come "
                     f"before {_shown(other)}: keep ports sorted by host port.",
                     path=item.file,
+                    fix=fix,
                 )
 
 

@@ -34,6 +34,17 @@ services:
     image: nginx:1.27
 ```
 
+## Fix
+Moves the services into alphabetical order (safe: the order of services changes
+nothing Compose does). Each service moves with the comments at its indent directly
+above it and the more indented comments after it; blank lines between services stay
+where they are. No fix is offered where which lines belong to which service is
+unclear: services written in flow style, a `<<` merge key or a less indented
+comment between services, a service whose alias would come before its anchor
+(`api: *web` moved above `web: &web`), an alias on a line of its own below its
+name, a duplicated name, a `|+` block scalar, or a comment at the top of the file
+directly above a first service that moves.
+
 ## Known limitations
 Names with letters outside ASCII are compared by their base letter and then
 by code point, which is close to the Unicode collation but not exact (the
@@ -49,7 +60,8 @@ from dlint.ir.common import Severity
 from dlint.ir.project import Project
 from dlint.rule import Finding, RuleMeta
 
-from .._shared.ordering import misplaced, name_of, own_pairs, services_of, written_documents
+from .._shared.ordering import collation_key, misplaced, name_of, own_pairs, services_of
+from .._shared.reorder import documents_with_text, mapping_entries, reorder, sorted_order
 
 META = RuleMeta(
     code="DC501",
@@ -61,21 +73,32 @@ META = RuleMeta(
     precision="very-high",
     default_enabled=False,
     dclint=True,
+    fixable=True,
 )
 
 
 def check(project: Project) -> Iterator[Finding]:
-    for root in written_documents(project):
+    for root, text in documents_with_text(project):
         services = services_of(root)
         if services is None:
             continue
         pairs = own_pairs(services)
         names = [name_of(key) for key, _ in pairs]
-        for index, before in misplaced(names):
+        found = list(misplaced(names))
+        if not found:
+            continue
+        order = sorted_order([collation_key(n) for n in names])
+        fix = None
+        if text is not None:
+            fix = reorder(
+                text, services, mapping_entries(pairs), order, "Sort the services by name"
+            )
+        for index, before in found:
             key = pairs[index][0]
             yield Finding(
                 key.span,
                 f"service {names[index]!r} should come before {before!r}: "
                 "keep services in alphabetical order.",
                 path=key.file,
+                fix=fix,
             )

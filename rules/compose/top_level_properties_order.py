@@ -36,6 +36,17 @@ networks:
   backend: {}
 ```
 
+## Fix
+Moves the top-level keys into the order (safe: the order of the top-level keys
+changes nothing Compose does). Each key moves with the comments at column 1
+directly above it and the indented comments after it; blank lines between keys stay
+where they are. No fix is offered when a key is not in the order (`models` with the
+default order), or where which lines belong to which key is unclear: a `<<` merge
+key, `---` or another document between keys, an alias on a line of its own below
+its key, an alias that would come before its anchor, a duplicated key, a `|+` block scalar, or
+a comment at the top of the file directly above a first key that moves (the file's
+header, or the key's?).
+
 ## Options
 - `custom-order` (list of strings, default `["x-properties", "version",
   "name", "include", "services", "networks", "volumes", "secrets",
@@ -54,9 +65,10 @@ from typing import Any
 
 from dlint.ir.common import Severity
 from dlint.ir.project import Project
-from dlint.rule import Finding, Option, RuleMeta
+from dlint.rule import Finding, Fix, Option, RuleMeta
 
-from .._shared.ordering import collation_key, name_of, own_pairs, written_documents
+from .._shared.ordering import collation_key, name_of, own_pairs
+from .._shared.reorder import documents_with_text, mapping_entries, reorder, sorted_order
 
 _DEFAULT = [
     "x-properties",
@@ -80,6 +92,7 @@ META = RuleMeta(
     precision="very-high",
     default_enabled=False,
     dclint=True,
+    fixable=True,
     options=(
         Option(
             "custom-order",
@@ -97,7 +110,7 @@ def _shown(order: list[str]) -> str:
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     wanted = list(options.get("custom-order") or _DEFAULT)
-    for root in written_documents(project):
+    for root, text in documents_with_text(project):
         pairs = own_pairs(root)
         keys = [name_of(k) for k, _ in pairs]
         extensions = sorted((k for k in keys if k.startswith("x-")), key=collation_key)
@@ -105,6 +118,11 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         order: dict[str, int] = {}
         for k in listed:
             order.setdefault(k, len(order))
+        fix: Fix | None = None
+        if text is not None and all(k in order for k in keys):
+            wanted_order = sorted_order([order[k] for k in keys])
+            title = "Sort the top-level keys"
+            fix = reorder(text, root, mapping_entries(pairs), wanted_order, title)
         furthest = -1
         for at, (key, _value) in enumerate(pairs):
             if keys[at] not in order:
@@ -119,4 +137,5 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 f"top-level key {keys[at]!r} should come before {belongs!r}: keep the "
                 f"top-level keys in the order {_shown(wanted)}.",
                 path=key.file,
+                fix=fix,
             )

@@ -59,6 +59,7 @@ class Assembled:
     pulled_in: dict[str, Literal["include", "extends"]] = field(default_factory=dict)
     # each file read, as it writes its model (before merging), in the order read
     documents: dict[str, YMapping] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # each file read, as written
     # values substituted from env files and the environment: messages must never show them
     substituted: dict[str, str] = field(default_factory=dict)
     # bookkeeping: each variable reported once, each missing file once, each file read
@@ -108,6 +109,7 @@ class Assembler:
         except LoadError as exc:
             out.problem("syntax", exc.message, exc.span, display)
             return None
+        out.texts.setdefault(display, text)
         try:
             documents, dupes = load_yaml(text, display)
         except YamlError as exc:

@@ -434,5 +434,6 @@ def build_project(
         env_files=tuple(assembled.env_files),
         pulled_in=tuple(assembled.pulled_in.items()),
         documents=tuple(assembled.documents.items()),
+        texts=tuple(assembled.texts.items()),
         substituted=tuple(assembled.substituted.items()),
     )
