@@ -672,22 +672,29 @@ def _project(run: _Run, projects: list[ComposeProject]) -> None:
         rules = [r for r in rules if r.meta.reads != ("compose",)]
     linked = [d for d in run.dockerfiles.values() if not isinstance(d, LoadError)]
     whole = Project(tuple(linked), tuple(projects))
-    paths = {d.path for d in linked} | {f for p in projects for f in p.files}
+    # every file the projects read: included and extended files too
+    paths = {d.path for d in linked} | {f for p in projects for f, _ in p.texts}
+    paths |= {f for p in projects for f in p.files}
     by_config: dict[int, tuple[Config, set[str]]] = {}
     for path in sorted(paths):
         config = run.policy.config(path)
         by_config.setdefault(id(config), (config, set()))[1].add(path)
     groups = list(by_config.values()) or [(run.policy.config("."), set())]
-    for config, governed in groups:
+    for i, (config, governed) in enumerate(groups):
         enabled = run.policy.enabled(config)  # a rule its config turns off does not run
         wanted = {c for path in governed for c in run.policy.experimental.get(path, ())}
         chosen = [r for r in rules if r.code in enabled or r.code in wanted]
         before = len(run.diagnostics)
         run.run_rules(chosen, whole, ".", config)
         if len(groups) > 1:
+            # a finding is kept from the run with its file's config (one in a file no
+            # group governs, from the first run: never dropped)
             found = run.diagnostics[before:]
             del run.diagnostics[before:]
-            run.diagnostics.extend(d for d in found if d.path in governed)
+            for d in found:
+                owner = id(run.policy.config(d.path))
+                if owner == id(config) or (i == 0 and owner not in by_config):
+                    run.diagnostics.append(d)
 
 
 # -- 6. the report -------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from dlint.edits import Edit, Fix
 from dlint.ir.common import Severity, Span
 
-__all__ = ["Edit", "Finding", "Fix", "Rule", "RuleMeta"]  # what a rule module imports
+__all__ = ["Edit", "Finding", "Fix", "Option", "Rule", "RuleMeta"]  # what a rule module imports
 
 _HADOLINT_CODE = re.compile(r"^(?:DL|SC)\d{4}$")
 

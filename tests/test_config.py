@@ -12,7 +12,7 @@ from dlint.cli import main
 from dlint.config import Config
 from dlint.ir.common import Severity
 from dlint.rule import Rule, RuleMeta
-from tests.conftest import write
+from tests.conftest import run_cli, write
 
 # Two findings of different rules and severities, in a file of one folder:
 # DF101 layer-cache-order (warning) and DL4000 maintainer-deprecated (error),
@@ -455,3 +455,23 @@ def test_rules_renamed_after_buildkit_checks_answer_to_old_names(
     assert {f["name"] for f in found} == {"from-as-casing", "consistent-instruction-casing"}
     args = ["--isolated", "--ignore", "mismatched-as-casing,inconsistent-keyword-casing"]
     assert run(args, tmp_path, capsys)[1] == []
+
+
+def test_a_finding_in_an_extended_file_is_kept_when_configs_differ(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Project rules run once per config; a finding in a file the project pulls in with
+    `extends` (no project's own file) takes the config of its folder, and is reported."""
+    write(
+        tmp_path,
+        {
+            "a/.dlint.toml": 'ignore = ["DL3057"]\n',
+            "a/compose.yaml": "services:\n  web:\n    extends:\n      file: common.yaml\n"
+            "      service: base\n",
+            "a/common.yaml": "services:\n  base:\n    image: nginx:1.27\n    privileged: true\n",
+            "b/compose.yaml": "services:\n  x:\n    image: nginx:1.27\n",
+        },
+    )
+    _, out, _ = run_cli(["--format", "json", "."], tmp_path, capsys)
+    found = [(f["path"], f["name"]) for f in json.loads(out)["findings"]]
+    assert ("a/common.yaml", "privileged-container") in found

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from dlint.discovery import classify
 from dlint.edits import Edit, Fix, apply
 from dlint.engine import PARSE_ERROR, Options, lint
 from dlint.fixing import fix
@@ -89,6 +90,8 @@ def test_fixes_round_trip_on_the_rule_fixtures(rule: Rule, tmp_path: Path) -> No
     assert not again.changed, "a second round changed the fixed files"
     for original in _fixture_files(source):
         if original.name.endswith(".fixed"):
+            # a name dlint lints (Dockerfile.fixed) would be linted as a fixture itself
+            assert classify(original.name) is None, f"rename {original}"
             fixed = copy / original.relative_to(source).with_name(original.name[: -len(".fixed")])
             assert fixed.read_text(encoding="utf-8") == original.read_text(encoding="utf-8")
 
@@ -112,11 +115,15 @@ def test_the_rule_list_shows_which_rules_fix(
 
 # -- the command line --------------------------------------------------------------------
 
-BAD = "from debian:12 AS build\nMAINTAINER Jane <jane@example.com>\nFROM build as final\n"
+BAD = (
+    "from debian:12 AS build\nMAINTAINER Jane <jane@example.com>\nFROM build as final\n"
+    "FROM alpine AS extra\n"
+)
 GOOD = (
     "from debian:12 as build\n"
     'LABEL org.opencontainers.image.authors="Jane <jane@example.com>"\n'
     "FROM build AS final\n"
+    "FROM alpine AS extra\n"
 )
 
 
@@ -138,11 +145,11 @@ def test_fix_writes_the_files_and_reports_what_is_left(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(tmp_path, {"Dockerfile": BAD})
-    args = ["--isolated", "--fix", "--select", "DF602,DL4000,DF603"]
+    args = ["--isolated", "--fix", "--select", "DF602,DL4000,DL3006"]
     code, out, err = run_cli(args, tmp_path, capsys)
     assert (tmp_path / "Dockerfile").read_text() == GOOD
     assert "fixed 3 findings in 1 file" in err
-    assert code == 0 and "DF603" in out  # `from` in lower case (style): no fix of its own
+    assert code == 1 and "DL3006" in out  # `FROM debian` untagged: no tag is configured
 
 
 def test_unsafe_fixes_need_a_fix_to_make(

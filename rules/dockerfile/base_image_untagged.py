@@ -28,6 +28,12 @@ FROM ubuntu:24.04
 RUN apt-get update
 ```
 
+## Fix
+With the option `tags` (image name -> tag: `{"ubuntu" = "24.04"}`), appends the tag
+the config names to an image written without variables (`FROM ubuntu` ->
+`FROM ubuntu:24.04`). Unsafe: another base image is built on. Without the option,
+or for an image the option does not name, there is no fix.
+
 ## Differences from hadolint
 - hadolint skips every image that starts with `$`, whatever the variable
   holds. dlint substitutes the global `ARG`s it knows and judges the result,
@@ -52,12 +58,13 @@ RUN apt-get update
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from dlint.ir.common import Severity
+from dlint.ir.common import Severity, Span
 from dlint.ir.dockerfile import Dockerfile
 from dlint.ir.image import ImageRef
-from dlint.rule import Finding, RuleMeta
+from dlint.rule import Edit, Finding, Fix, Option, RuleMeta
 
 META = RuleMeta(
     code="DL3006",
@@ -66,10 +73,31 @@ META = RuleMeta(
     severity=Severity.WARNING,
     tags=("reproducibility", "supply-chain"),
     precision="very-high",
+    fixable=True,
+    options=(
+        Option(
+            "tags",
+            "dict[str,str]",
+            {},
+            "The tag to pin each image to (`ubuntu` -> `24.04`): the unsafe fix appends it.",
+        ),
+    ),
 )
 
 
-def check(df: Dockerfile) -> Iterator[Finding]:
+def _pin(ref: ImageRef, written: str, tags: Mapping[str, str]) -> Fix | None:
+    """The fix that appends the tag the config names, for an image written plainly."""
+    tag = tags.get(ref.name) or tags.get(ref.text)
+    if not tag or written != ref.text or ref.span.line != ref.span.end_line:
+        return None
+    if not all(c.isalnum() or c in "._-" for c in tag) or len(tag) > 128:
+        return None  # not a tag Docker takes
+    end = Span.point(ref.span.end_line, ref.span.end_column)
+    return Fix(f"Pin `{ref.text}:{tag}`", (Edit(end, f":{tag}"),), safe=False)
+
+
+def check(df: Dockerfile, options: Mapping[str, Any]) -> Iterator[Finding]:
+    tags = options.get("tags") or {}
     for stage in df.stages:
         ref, ins = stage.base, stage.from_instruction
         if not isinstance(ref, ImageRef) or ins is None or not ins.args:
@@ -82,4 +110,5 @@ def check(df: Dockerfile) -> Iterator[Finding]:
             ref.span,
             f"Base image `{ref.text}`{also} has no tag, so the build gets whatever `latest` "
             f"is that day: pin a version, e.g. `{ref.text}:<version>`.",
+            fix=_pin(ref, written, tags),
         )
