@@ -152,6 +152,25 @@ def _code_version() -> list[Any]:
     folders = {here, os.path.dirname(os.path.realpath(rules.__file__ or here))}
     for folder in sorted(folders):
         out.extend(_sources(folder))
+    out.extend(_plugin_files())
+    return out
+
+
+def _plugin_files() -> list[Any]:
+    """The plugins' entry points and the files of their rule modules."""
+    from dlint.plugins import entry_points
+
+    out: list[Any] = []
+    for name, value in entry_points():
+        out.append((name, value))
+        module = sys.modules.get(value.partition(":")[0].strip())
+        path = getattr(module, "__file__", None)
+        if path:
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            out.append((path, info.st_size, info.st_mtime_ns))
     return out
 
 

@@ -19,14 +19,50 @@ class RegistryError(RuntimeError):
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
-    """Every rule, sorted by code: read from the rule index when it lists exactly the
-    rule modules there are (a rule's module is imported when the rule is used), else
-    by importing every module."""
+    """Every rule, sorted by code: dlint's own, read from the rule index when it lists
+    exactly the rule modules there are (a rule's module is imported when the rule is
+    used), else by importing every module; then the rules of plugins (see
+    dlint.plugins), each checked against the ones before it."""
     modules = _rule_modules()
     indexed = _from_index(modules)
     rules = indexed if indexed is not None else _imported(modules)
     _validate(rules)
+    rules.extend(_plugins(rules))
     return tuple(sorted(rules, key=lambda r: r.code))
+
+
+_PROBLEMS: list[str] = []
+
+
+def plugin_problems() -> tuple[str, ...]:
+    """Why plugin rules were left out (after ``all_rules``): one line each."""
+    all_rules()
+    return tuple(_PROBLEMS)
+
+
+def _plugins(builtin: list[Rule]) -> list[Rule]:
+    from dlint.plugins import entry_points, load
+
+    _PROBLEMS.clear()
+    taken = {k.lower() for r in builtin for k in (r.code, r.name, *r.meta.aliases)}
+    out: list[Rule] = []
+    for name, value in entry_points():
+        try:
+            modules = load(value)
+            rules = [Rule.from_module(m) for m in modules]
+        except Exception as exc:  # a broken plugin costs its rules, not the run
+            _PROBLEMS.append(f"plugin {name} ({value}) was not loaded: {type(exc).__name__}: {exc}")
+            continue
+        for rule in rules:
+            keys = {k.lower() for k in (rule.code, rule.name, *rule.meta.aliases)}
+            clash = sorted(keys & taken)
+            if clash or rule.meta.scope == "engine":
+                why = f"{clash[0]!r} is taken" if clash else "it claims the engine's scope"
+                _PROBLEMS.append(f"plugin {name}: rule {rule.code} {rule.name} left out: {why}")
+                continue
+            taken |= keys
+            out.append(rule)
+    return out
 
 
 def _rule_modules() -> list[str]:

@@ -82,6 +82,7 @@ class RuleMeta:
     # the rule SC). Selectors, suppressions and severities may name them, or a prefix.
     subcodes: bool = False
     subcode_url: str = ""  # where one of them is documented: "{code}" is replaced
+    docs_url: str = ""  # a plugin rule's page (dlint's own: docs/rules/<code>.md)
     # What a project rule reads: ("compose",) for one that reads only Compose projects,
     # which a run without a Compose file skips (without importing it); () for anything.
     reads: tuple[str, ...] = ()

@@ -11,7 +11,7 @@ Code actions: each finding's fix (safe ones as preferred), "suppress on this lin
 with a reason to fill in, and the rule's documentation. Hover over a finding shows
 its rule's explanation. Saving a config file lints the open files again.
 
-pygls is an optional dependency: ``pip install 'dlint-docker[server]'``.
+pygls is an optional dependency: dlint's ``server`` extra (or ``pip install pygls``).
 """
 
 from __future__ import annotations
@@ -27,12 +27,11 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from dlint import DOCS_URL, __version__
+from dlint import __version__
 from dlint.config import CONFIG_NAMES, HADOLINT_NAMES
 from dlint.discovery import classify
 from dlint.engine import Options, lint
 from dlint.ir.common import Severity
-from dlint.registry import find_rule
 from dlint.report import Diagnostic, Report
 
 DEBOUNCE = 0.3  # seconds of quiet after a change before linting the unsaved text
@@ -160,8 +159,9 @@ def _range(d: Diagnostic, lines: Sequence[str]) -> types.Range:
 
 def _lsp(found: _Found) -> types.Diagnostic:
     d = found.diagnostic
-    rule = find_rule(d.rule_code)
-    href = f"{DOCS_URL}/{rule.code}.md" if rule is not None else None
+    from dlint.server_actions import docs_url
+
+    href = docs_url(d)
     return types.Diagnostic(
         range=found.range,
         message=d.message,

@@ -160,6 +160,8 @@ def docs_url(d: Diagnostic) -> str:
     rule = find_rule(d.rule_code)
     if rule is not None and rule.meta.subcode_url and d.code != rule.code:
         return rule.meta.subcode_url.format(code=d.code)
+    if rule is not None and rule.meta.docs_url:
+        return rule.meta.docs_url
     return f"{DOCS_URL}/{rule.code if rule is not None else d.code}.md"
 
 

@@ -84,7 +84,7 @@ def _descriptor(rule: Rule) -> om.ReportingDescriptor:
         short_description=om.MultiformatMessageString(text=rule.summary),
         full_description=om.MultiformatMessageString(text=" ".join(what.split())),
         help=om.MultiformatMessageString(text=rule.doc.strip(), markdown=markdown(rule)),
-        help_uri=f"{DOCS_URL}/{meta.code}.md",
+        help_uri=meta.docs_url or f"{DOCS_URL}/{meta.code}.md",
         default_configuration=om.ReportingConfiguration(level=level(meta.severity)),
         properties=properties,
     )

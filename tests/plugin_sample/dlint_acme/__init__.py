@@ -1,0 +1,1 @@
+"""A sample dlint plugin (see tests/test_plugins.py)."""
