@@ -1,5 +1,5 @@
-"""The command line: ``dlint [PATH...]``, ``dlint rules``, ``dlint explain``, ``dlint docs``,
-``dlint server``.
+"""The command line: ``dlint [PATH...]`` (``dlint check``), ``dlint rules``, ``dlint
+explain``, ``dlint server``.
 
 Exit codes: 0 nothing at or above the fail level (default: warning), 1 findings at
 or above it, 2 usage or config error, or internal failure.
@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from dlint import __version__
 from dlint.printable import printable
+from dlint.reporters import FORMATS
 
 if TYPE_CHECKING:
     from dlint.report import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github", "gitlab")
 LEVELS = ("error", "warning", "info", "style", "never")
 
 
@@ -49,17 +49,12 @@ def _warn(text: str) -> None:
 
 def _path(kind: str) -> Callable[[str], str]:
     """An argument type: a path that exists and is a file (``file``) or a folder
-    (``dir``), or that need not exist but is not a folder (``not-dir``) or not a file
-    (``not-file``)."""
+    (``dir``), or that need not exist but is not a folder (``not-dir``)."""
 
     def check(value: str) -> str:
         if kind == "not-dir":
             if os.path.isdir(value):
                 raise argparse.ArgumentTypeError(f"{printable(value)!r} is a folder")
-            return value
-        if kind == "not-file":
-            if os.path.exists(value) and not os.path.isdir(value):
-                raise argparse.ArgumentTypeError(f"{printable(value)!r} is not a folder")
             return value
         if not os.path.exists(value):
             raise argparse.ArgumentTypeError(f"{printable(value)!r} does not exist")
@@ -94,7 +89,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     top = argparse.ArgumentParser(
         prog="dlint",
         allow_abbrev=False,
-        usage="dlint [check] [options] [PATH ...] | dlint {rules,explain,docs,server} ...",
+        usage="dlint [check] [options] [PATH ...] | dlint {rules,explain,server} ...",
         description="Lint Dockerfiles and Compose files, one project at a time. "
         "`dlint PATH...` is `dlint check PATH...`.",
     )
@@ -106,6 +101,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         help="lint PATHS (the default command)",
         description="Lint PATHS (files or folders; default: the current folder, recursively).",
         usage="dlint [check] [options] [PATH ...]",
+        epilog="Other commands: `dlint rules` lists the rules, `dlint explain RULE` prints a "
+        "rule's documentation, `dlint server` runs the language server for editors. "
+        "Exit codes: 0 no finding at the fail level, 1 findings, 2 a usage or config error.",
         allow_abbrev=False,
     )
     _check_arguments(check)
@@ -125,27 +123,18 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     )
     explain.add_argument("rule")
     explain.set_defaults(run=_explain)
-    docs = commands.add_parser(
-        "docs",
-        prog="dlint docs",
-        help="write the rules' documentation",
-        description="Write one Markdown page per rule into FOLDER (default: docs/rules).",
-    )
-    docs.add_argument("folder", nargs="?", default="docs/rules", type=_path("not-file"))
-    docs.set_defaults(run=_docs)
     server = commands.add_parser(
         "server",
         prog="dlint server",
         help="run the language server (LSP, over standard input and output)",
         description="Run the Language Server Protocol server for editors, over standard "
-        "input and output (needs `pip install 'dlint-docker[server]'`).",
+        "input and output (needs pygls: the `server` extra, or `pip install pygls`).",
     )
     server.set_defaults(run=_server)
     return top, {
         "check": check,
         "rules": rules,
         "explain": explain,
-        "docs": docs,
         "server": server,
     }
 
@@ -266,6 +255,11 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
         help="processes to lint many Dockerfiles with (0, the default: one per core; 1: no "
         "worker processes)",
     )
+    add(
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule has (and how many it can fix) instead of them",
+    )
     add("--fix", action="store_true", help="apply the safe fixes to the files")
     add(
         "--unsafe-fixes",
@@ -323,7 +317,8 @@ def _check(args: argparse.Namespace) -> NoReturn:
         if args.fix or args.diff:
             report, fixed_stdin = _fixed(args, targets, options)
         else:
-            report = lint(targets, options=options)
+            with _Progress() as progress:
+                report = lint(targets, options=options, progress=progress)
     except MissingPath as exc:
         raise UsageError(f"path does not exist: {printable(str(exc))}") from None
     except ConfigError as exc:
@@ -339,7 +334,17 @@ def _check(args: argparse.Namespace) -> NoReturn:
     if output_format is None:
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
         output_format = report.output_format or ("github" if in_actions else "text")
-    text = get_reporter(output_format)(report)
+    if args.statistics:
+        from dlint.reporters.statistics import render as statistics
+
+        text = statistics(report)
+    elif output_format == "text":  # colour on a terminal, never in a file
+        from dlint.reporters.text_format import render, wants_colour
+
+        out = sys.stdout if fixed_stdin is None else sys.stderr
+        text = render(report, colour=not args.output_file and wants_colour(out.isatty()))
+    else:
+        text = get_reporter(output_format)(report)
     if fixed_stdin is not None:  # the fixed text goes to standard output, as with ruff
         sys.stdout.write(fixed_stdin)
     if args.output_file:
@@ -355,6 +360,35 @@ def _check(args: argparse.Namespace) -> NoReturn:
         _warn("a rule failed on some file (see internal-error findings)")
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if report.fails() and not args.exit_zero else EXIT_CLEAN)
+
+
+class _Progress:
+    """``dlint: 120/427 files`` on standard error, on a terminal only, once a run has
+    taken more than ``AFTER`` seconds; the line is erased at the end."""
+
+    AFTER = 2.0
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._shown = False
+        self._on = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._on and self._clock() - self._start > self.AFTER:
+            sys.stderr.write(f"\r\x1b[2Kdlint: {done:,}/{total:,} files")
+            sys.stderr.flush()
+            self._shown = True
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
 
 
 def _stdin(args: argparse.Namespace) -> tuple[list[str], dict[str, bytes] | None]:
@@ -510,29 +544,31 @@ def _server(args: argparse.Namespace) -> None:
         from dlint.server import serve
     except ImportError:
         raise Failure(
-            "the language server needs pygls: pip install 'dlint-docker[server]'"
+            "the language server needs pygls: install dlint's `server` extra, or pip install pygls"
         ) from None
     serve()
-
-
-def _docs(args: argparse.Namespace) -> None:
-    from pathlib import Path
-
-    from dlint.docs import write_docs
-
-    written = write_docs(Path(args.folder))
-    _echo(f"wrote {len(written)} files to {args.folder}")
 
 
 # -- the program ----------------------------------------------------------------------
 
 
+COMMANDS = ("check", "rules", "explain", "server")
+
+
 def _with_command(argv: Sequence[str]) -> list[str]:
     """``dlint .`` is ``dlint check .``: the first argument names a command, or the
-    command is ``check``."""
-    commands = ("check", "rules", "explain", "docs", "server", "-h", "--help", "--version")
-    if not argv or argv[0] not in commands:
+    command is ``check``; ``dlint --help`` is the check's help (its options are the
+    ones people look for). A command word that is also a path in the current folder
+    runs the command, and says how to lint the path instead (``./rules``)."""
+    if argv and argv[0] in ("-h", "--help"):
         return ["check", *argv]
+    if not argv or (argv[0] not in COMMANDS and argv[0] != "--version"):
+        return ["check", *argv]
+    if argv[0] in COMMANDS and argv[0] != "check" and os.path.exists(argv[0]):
+        _warn(
+            f"`{printable(argv[0])}` runs the command `dlint {printable(argv[0])}`; "
+            f"to lint the path {printable(argv[0])}, write ./{printable(argv[0])}"
+        )
     return list(argv)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from dlint.cache import note
 from dlint.files import LoadError, ProjectFiles
 from dlint.ir.common import Severity
+from dlint.reporters import FORMATS
 from dlint.rule import Rule, check_option, covers
 
 CONFIG_NAMES = (".dlint.toml", "dlint.toml", "pyproject.toml")
@@ -33,7 +34,7 @@ _KEYS = frozenset(
      "extend-exclude", "rules", "disable-suppressions", "output-format", "verbose", "preview",
      "cache-dir", *SHARED_OPTIONS}
 )  # fmt: skip
-OUTPUT_FORMATS = ("text", "json", "sarif", "github", "gitlab")
+OUTPUT_FORMATS = FORMATS
 
 
 class ConfigError(ValueError):

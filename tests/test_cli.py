@@ -38,11 +38,37 @@ def test_findings_exit_1_with_exact_text_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(tmp_path, {"app/Dockerfile": BAD})
-    code, out, _ = run(["app"], tmp_path, capsys)
+    code, out, _ = run(["app", "--format", "concise"], tmp_path, capsys)
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith("app/Dockerfile:3:1: DF101 layer-cache-order COPY brings in")
     assert lines[-1] == "Found 1 finding (1 warning) in 1 of 1 file."
+
+
+def test_the_default_output_shows_the_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, {"app/Dockerfile": BAD.replace("COPY . .", "COPY\t. .  # \x1b[31m")})
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    code, out, _ = run(["app"], tmp_path, capsys)
+    assert code == 1
+    assert out.splitlines()[:5] == [
+        "warning[DF101] layer-cache-order: COPY brings in the whole build context before "
+        "`pip install --no-cache-dir -r requirements.txt` (line 4): every source change re-runs the "
+        "install. "
+        "Copy requirements.txt first, run the install, then copy the rest.",
+        " --> app/Dockerfile:3:1",
+        "  |",
+        "3 | COPY    . .  # \\x1b[31m",
+        "  | ^^^^^^^^^^^^^^^^^^^^^^^",
+    ]
+    assert "\x1b" not in out  # no colour in a file, and the file's escape is shown escaped
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    _, out, _ = run(["app"], tmp_path, capsys)
+    assert "\x1b[1;33mwarning[DF101]\x1b[0m" in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = run(["app"], tmp_path, capsys)
+    assert "\x1b" not in out
 
 
 def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -92,7 +118,7 @@ def test_explicit_file_is_linted_whatever_its_name(
 ) -> None:
     write(tmp_path, {"build.txt": BAD})
     code, out, _ = run(["build.txt"], tmp_path, capsys)
-    assert code == 1 and "build.txt:3:1: DF101" in out
+    assert code == 1 and "--> build.txt:3:1" in out and "warning[DF101]" in out
 
 
 def test_bad_input_is_one_line_each_and_others_still_linted(
@@ -231,11 +257,51 @@ def test_a_run_imports_only_what_it_needs(
     assert marker == [f"IMPORTED: {expected}".rstrip()], result.stdout + result.stderr
 
 
-def test_docs_writes_into_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["docs", "pages"], tmp_path, capsys)
-    assert code == 0 and out.startswith("wrote ") and (tmp_path / "pages" / "DF101.md").exists()
-    code, _, _ = run(["docs", "pages"], tmp_path, capsys)  # again, into the folder it made
-    assert code == 0
-    (tmp_path / "a-file").write_text("x")
-    code, _, err = run(["docs", "a-file"], tmp_path, capsys)
-    assert code == 2 and "is not a folder" in err
+def test_a_folder_named_like_a_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`dlint docs` lints the folder docs/ and writes nothing; `dlint rules` with a
+    folder rules/ runs the command and says how to lint the folder."""
+    write(tmp_path, {"docs/Dockerfile": BAD, "rules/Dockerfile": BAD})
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    code, out, _ = run(["docs", "--format", "concise"], tmp_path, capsys)
+    assert code == 1 and out.startswith("docs/Dockerfile:")
+    code, out, err = run(["rules"], tmp_path, capsys)
+    assert code == 0 and out.startswith("CODE    NAME")
+    assert "to lint the path rules, write ./rules" in err
+    code, out, _ = run(["./rules", "--format", "concise"], tmp_path, capsys)
+    assert code == 1 and out.startswith("rules/Dockerfile:")
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_help_shows_the_check_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(["--help"], tmp_path, capsys)
+    assert code == 0 and "--format" in out and "--fix" in out and "dlint explain RULE" in out
+
+
+def test_a_config_error_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {".dlint.toml": "selekt = []\n", "Dockerfile": BAD})
+    code, out, err = run(["."], tmp_path, capsys)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert err.startswith("dlint: config:") and "usage" not in err
+
+
+def test_a_run_tells_its_progress(tmp_path: Path) -> None:
+    from dlint.engine import Options, lint
+
+    files = {f"s{i}/Dockerfile": GOOD for i in range(5)}
+    files["compose.yaml"] = "services:\n  a:\n    build: s0\n    image: x/a:1\n"
+    write(tmp_path, files)
+    seen: list[tuple[int, int]] = []
+    lint(["."], tmp_path, Options(isolated=True), progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (6, 6)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_no_progress_line_off_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dlint import cli
+
+    monkeypatch.setattr(cli._Progress, "AFTER", -1.0)  # as if the run were slow
+    write(tmp_path, {"Dockerfile": GOOD})
+    _, _, err = run([], tmp_path, capsys)
+    assert err == ""  # standard error is not a terminal here

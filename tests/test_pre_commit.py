@@ -112,7 +112,8 @@ def test_try_repo_reports_a_finding(
     git(tmp_path, "add", "-A")
     result = pre_commit(tmp_path, home, "try-repo", str(hook_repo[0]), "dlint", "--all-files")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "Dockerfile:2:1: DF101 layer-cache-order" in result.stdout
+    assert "warning[DF101] layer-cache-order" in result.stdout
+    assert "--> Dockerfile:2:1" in result.stdout
 
 
 def test_hook_fails_the_commit(tmp_path: Path, hook_repo: tuple[Path, str], home: Path) -> None:
@@ -133,5 +134,26 @@ def test_hook_fails_the_commit(tmp_path: Path, hook_repo: tuple[Path, str], home
         check=False,
     )
     assert commit.returncode != 0, commit.stdout + commit.stderr
-    assert "DF101 layer-cache-order" in commit.stdout + commit.stderr
+    assert "[DF101] layer-cache-order" in commit.stdout + commit.stderr
     assert git(tmp_path, "rev-parse", "HEAD").returncode != 0  # nothing was committed
+
+
+def test_the_readme_config_with_its_release_tag(
+    tmp_path: Path, hook_repo: tuple[Path, str], home: Path
+) -> None:
+    """The README's pre-commit snippet as written, the repository standing for GitHub's:
+    its `rev:` is a tag the release has."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(repos:\n.*?)```", readme, re.DOTALL)
+    assert block is not None
+    config = yaml.safe_load(block.group(1))
+    entry = config["repos"][0]
+    assert entry["repo"] == "https://github.com/dlint-dev/dlint"
+    git(hook_repo[0], "tag", "-f", entry["rev"])
+    entry["repo"] = str(hook_repo[0])
+    _project(tmp_path)
+    (tmp_path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    git(tmp_path, "add", "-A")
+    result = pre_commit(tmp_path, home, "run", "--all-files")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "[DF101] layer-cache-order" in result.stdout

@@ -18,6 +18,8 @@ GOLDEN = REPO / "tests" / "golden"
 PROJECT = GOLDEN / "project"
 SUFFIX = {
     "text": "txt",
+    "concise": "concise.txt",
+    "html": "html",
     "json": "json",
     "sarif": "sarif",
     "github": "github.txt",

