@@ -154,6 +154,9 @@ def _pip(tool: str, args: list[str], cmd: ShellCommand) -> InstallStep | None:
         return InstallStep(cmd, tool, "project", manifests or ("pyproject.toml",))
     if manifests:
         return InstallStep(cmd, tool, "manifest", manifests)
+    links = _option_values(rest, "-f", "--find-links")
+    if "--no-index" in rest or any(not link.startswith(("http://", "https://")) for link in links):
+        return None  # packages from local files (wheels built from the sources?): not judged
     if positionals or editable:
         return InstallStep(cmd, tool, "named")
     return None
