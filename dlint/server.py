@@ -32,6 +32,7 @@ from dlint.config import CONFIG_NAMES, HADOLINT_NAMES
 from dlint.discovery import classify
 from dlint.engine import Options, lint
 from dlint.ir.common import Severity
+from dlint.printable import printable
 from dlint.report import Diagnostic, Report
 
 DEBOUNCE = 0.3  # seconds of quiet after a change before linting the unsaved text
@@ -58,6 +59,7 @@ class DlintServer(LanguageServer):
         self.found: dict[str, list[_Found]] = {}  # by URI
         self._timer: asyncio.TimerHandle | None = None
         self._lock = threading.Lock()  # one run at a time
+        self._said: str | None = None  # the last error shown
 
     # -- which files a run covers ---------------------------------------------------
 
@@ -99,6 +101,14 @@ class DlintServer(LanguageServer):
             by_root.setdefault(self.root_for(Path(path)), []).append(path)
         for root, paths in by_root.items():
             report = await loop.run_in_executor(None, self._lint, root, paths, texts)
+            if isinstance(report, str):  # a bad config: said once, the findings kept
+                if report != self._said:
+                    self._said = report
+                    self.window_show_message(
+                        types.ShowMessageParams(type=types.MessageType.Error, message=report)
+                    )
+                continue
+            self._said = None
             for path in paths:
                 uri = opened[path]
                 doc = self.workspace.get_text_document(uri)
@@ -106,7 +116,9 @@ class DlintServer(LanguageServer):
                     continue  # changed meanwhile: a newer run is coming
                 self.publish(uri, doc.lines, report, os.path.relpath(path, root))
 
-    def _lint(self, root: Path, paths: Sequence[str], texts: dict[str, str]) -> Report:
+    def _lint(self, root: Path, paths: Sequence[str], texts: dict[str, str]) -> Report | str:
+        """The report of the open files under ``root`` (in a thread), or why there is
+        none (a config dlint cannot use)."""
         named = list(dict.fromkeys([*paths, *_compose_above(paths, root)]))
         overlay = {  # every open file under the root stands for itself, saved or not
             os.path.relpath(p, root): t.encode("utf-8", "surrogateescape")
@@ -117,11 +129,8 @@ class DlintServer(LanguageServer):
         with self._lock:
             try:
                 return lint([os.path.relpath(p, root) for p in named], root, options)
-            except Exception as exc:  # a bad config, a path gone: said once, not raised
-                self.window_show_message(
-                    types.ShowMessageParams(type=types.MessageType.Error, message=f"dlint: {exc}")
-                )
-                return Report(())
+            except Exception as exc:  # a bad config, a path gone: never the server's end
+                return f"dlint: {printable(str(exc))}"
 
     def publish(self, uri: str, lines: Sequence[str], report: Report, shown: str) -> None:
         shown = shown.replace(os.sep, "/")

@@ -53,6 +53,14 @@ class Session:
                 self.diagnostics[params.uri] = list(params.diagnostics)
                 self.changed.notify_all()
 
+        self.messages: list[str] = []
+
+        @self.client.feature(types.WINDOW_SHOW_MESSAGE)
+        async def message(params: types.ShowMessageParams) -> None:
+            async with self.changed:
+                self.messages.append(params.message)
+                self.changed.notify_all()
+
         @self.client.feature(types.WINDOW_SHOW_DOCUMENT)
         def show(params: types.ShowDocumentParams) -> types.ShowDocumentResult:
             self.shown.append(params.uri)
@@ -213,6 +221,25 @@ async def _session(root: Path) -> None:
             )
         )
         await s.until("api/Dockerfile", lambda d: "DL3057" in _codes(d))
+
+        # a config dlint cannot use: said once, in a message; the server goes on
+        write(root, {".dlint.toml": "selekt = 1\n"})
+        s.client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[
+                    types.FileEvent(uri=s.uri(".dlint.toml"), type=types.FileChangeType.Changed)
+                ]
+            )
+        )
+
+        async def told() -> None:
+            async with s.changed:
+                await s.changed.wait_for(lambda: any("selekt" in m for m in s.messages))
+
+        await asyncio.wait_for(told(), TIMEOUT)
+        write(root, {".dlint.toml": ""})
+        s.change("api/Dockerfile", DOCKERFILE)
+        await s.until("api/Dockerfile", lambda d: "DF602" in _codes(d))
     finally:
         await s.stop()
 
