@@ -90,3 +90,15 @@ def node_text(node: YNode | None) -> str | None:
     if isinstance(node.value, str):
         return node.value
     return node.text if node.text else str(node.value)
+
+
+def walk(node: YNode) -> Iterator[YNode]:
+    """``node`` and every node under it, mapping keys included, in document order."""
+    yield node
+    if isinstance(node, YMapping):
+        for key, value in node.pairs:
+            yield key
+            yield from walk(value)
+    elif isinstance(node, YSequence):
+        for item in node.items:
+            yield from walk(item)

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dlint.ir.common import Span
-from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
+from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence, walk
 from dlint.rule import Edit, Fix
 
 if TYPE_CHECKING:
@@ -56,17 +56,6 @@ def mapping_entries(pairs: Sequence[tuple[YScalar, YNode]]) -> list[Entry]:
 
 def sequence_entries(items: Sequence[YNode]) -> list[Entry]:
     return [(i, i) for i in items]
-
-
-def _nodes(node: YNode) -> Iterator[YNode]:
-    yield node
-    if isinstance(node, YMapping):
-        for k, v in node.pairs:
-            yield k
-            yield from _nodes(v)
-    elif isinstance(node, YSequence):
-        for i in node.items:
-            yield from _nodes(i)
 
 
 def _indent(line: str) -> int:
@@ -186,7 +175,7 @@ def reorder(
             end -= 1  # a block scalar (or a block ending in an alias) ends on the next line
         if not start <= end < n:
             return None
-        for node in _nodes(whole):
+        for node in walk(whole):
             if (
                 isinstance(node, YScalar)
                 and node.style in ("|", ">")
@@ -238,7 +227,7 @@ def reorder(
         return None
 
     for i, (_first, whole) in enumerate(entries):
-        for node in _nodes(whole):
+        for node in walk(whole):
             if node.file != parent.file:
                 return None
             j = block_of(node.span)

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from dlint.ir.common import Severity, Span
 from dlint.ir.project import Project
-from dlint.ir.yaml import YMapping, YNode, YScalar, YSequence
+from dlint.ir.yaml import YScalar, walk
 from dlint.rule import Edit, Finding, Fix, RuleMeta
 
 if TYPE_CHECKING:  # a run without Compose files does not import the Compose IR
@@ -61,17 +61,6 @@ META = RuleMeta(
 )
 
 
-def _nodes(node: YNode) -> Iterator[YNode]:
-    yield node
-    if isinstance(node, YMapping):
-        for key, value in node.pairs:
-            yield key
-            yield from _nodes(value)
-    elif isinstance(node, YSequence):
-        for item in node.items:
-            yield from _nodes(item)
-
-
 def _delete_line(compose: ComposeProject, key: YScalar) -> Fix | None:
     """Deleting the line ``key: value``, when that line holds nothing else (but a
     comment) and nothing else refers to the value."""
@@ -88,11 +77,11 @@ def _delete_line(compose: ComposeProject, key: YScalar) -> Fix | None:
     if value.span.line != line or value.span.end_line != line:
         return None  # an alias of a value written elsewhere, or a scalar over several lines
     on_line = [
-        n for n in _nodes(root) if n.file == key.file and line in (n.span.line, n.span.end_line)
+        n for n in walk(root) if n.file == key.file and line in (n.span.line, n.span.end_line)
     ]
     if any(isinstance(n, YScalar) and n is not key and n is not value for n in on_line):
         return None  # something else written on that line
-    if sum(1 for n in _nodes(root) if n.file == value.file and n.span == value.span) != 1:
+    if sum(1 for n in walk(root) if n.file == value.file and n.span == value.span) != 1:
         return None  # an anchor that an alias uses elsewhere
     return Fix("Delete the `version` line", (Edit(Span(line, 1, line + 1, 1), ""),))
 
