@@ -22,6 +22,7 @@ from dlint.printable import printable
 from dlint.reporters import FORMATS
 
 if TYPE_CHECKING:
+    from dlint.engine import Options
     from dlint.report import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -409,7 +410,9 @@ def _stdin(args: argparse.Namespace) -> tuple[list[str], dict[str, bytes] | None
     return paths, {name: data}
 
 
-def _fixed(args: argparse.Namespace, targets: list[str], options: Any) -> tuple[Report, str | None]:
+def _fixed(
+    args: argparse.Namespace, targets: list[str], options: Options
+) -> tuple[Report, str | None]:
     """Fix the findings: write the files (--fix) or print the diff (--diff); the report
     of what is left, and standard input's text once fixed (when it was read)."""
     from pathlib import Path

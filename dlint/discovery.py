@@ -64,6 +64,13 @@ def classify(name: str) -> Kind | None:
     return None
 
 
+def named_kind(name: str) -> Kind:
+    """The kind of a file named on purpose (on the command line, open in an editor):
+    its name's kind, else a Compose file for YAML and a Dockerfile for anything else."""
+    suffix = Path(name).suffix.lower()
+    return classify(name) or ("compose" if suffix in (".yaml", ".yml") else "dockerfile")
+
+
 class MissingPath(Exception):
     """A path given on the command line does not exist."""
 
@@ -93,9 +100,7 @@ def discover(
             for target in _walk(path, excluded):
                 found.setdefault(target.path, target)
         elif path.is_file() or path.exists() or os.path.abspath(path) in virtual:
-            kind = classify(path.name) or (
-                "compose" if path.suffix.lower() in (".yaml", ".yml") else "dockerfile"
-            )
+            kind = named_kind(path.name)
             found[path] = Target(path, kind, explicit=True)
         else:
             raise MissingPath(raw)
@@ -163,13 +168,18 @@ def group_compose(targets: list[Target]) -> list[ComposeGroup]:
 
 
 def compose_above(
-    path: Path, root: Path, excluded: Callable[[Path], bool], seen: set[Path] | None = None
+    path: Path,
+    root: Path,
+    excluded: Callable[[Path], bool],
+    seen: set[Path] | None = None,
+    own_folder: bool = False,
 ) -> list[Target]:
     """Compose files in the folders above ``path``, up to ``root``: the projects that may
-    include it (a file named on the command line is then linted as part of them). The
-    folders in ``seen`` are skipped, and those looked at are added to it."""
+    include it (a file named on the command line is then linted as part of them); with
+    ``own_folder``, the folder of ``path`` too. The folders in ``seen`` are skipped, and
+    those looked at are added to it."""
     out: list[Target] = []
-    folder = path.parent.parent
+    folder = path.parent if own_folder else path.parent.parent
     while folder == root or root in folder.parents:
         if seen is not None:
             if folder in seen:

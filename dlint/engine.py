@@ -253,11 +253,7 @@ class _Run:
         """A linted file's lines (for suppressions and fingerprints, which ask for one
         file's lines in a row: only the last file's are kept)."""
         if self._lines is None or self._lines[0] != display:
-            try:
-                lines: list[str] | None = self.files.read_text(self.cwd / display).split("\n")
-            except LoadError:
-                lines = None
-            self._lines = (display, lines)
+            self._lines = (display, _reader(self.files, self.cwd)(display))
         return self._lines[1]
 
     def dockerfile(self, path: Path, context: Path | None = None) -> Dockerfile | LoadError:

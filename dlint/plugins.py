@@ -22,6 +22,7 @@ import importlib
 import os
 import sys
 from collections.abc import Iterable
+from functools import lru_cache
 from types import ModuleType
 
 GROUP = "dlint.rules"
@@ -29,10 +30,22 @@ GROUP = "dlint.rules"
 
 def entry_points(paths: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """(name, value) of each entry point of the group, in the order of ``sys.path``
-    (the first distribution of a name wins, as with importlib.metadata)."""
+    (the first distribution of a name wins, as with importlib.metadata). The installed
+    ones (no ``paths``) are read once a process: the rules and the cache key ask."""
+    if paths is None:
+        return list(_installed())
+    return _scan(paths)
+
+
+@lru_cache(maxsize=1)
+def _installed() -> tuple[tuple[str, str], ...]:
+    return tuple(_scan(sys.path))
+
+
+def _scan(paths: Iterable[str]) -> list[tuple[str, str]]:
     found: dict[str, str] = {}
     seen_dists: set[str] = set()
-    for folder in sys.path if paths is None else paths:
+    for folder in paths:
         try:
             names = sorted(os.listdir(folder or "."))
         except OSError:

@@ -29,7 +29,7 @@ from pygls.uris import to_fs_path
 
 from dlint import __version__
 from dlint.config import CONFIG_NAMES, HADOLINT_NAMES
-from dlint.discovery import classify
+from dlint.discovery import classify, compose_above
 from dlint.engine import Options, lint
 from dlint.ir.common import Severity
 from dlint.printable import printable
@@ -143,21 +143,13 @@ class DlintServer(LanguageServer):
 
 def _compose_above(paths: Iterable[str], root: Path) -> list[str]:
     """Compose files in the folders of ``paths`` and above them, up to ``root``."""
-    out: list[str] = []
     seen: set[Path] = set()
-    for path in paths:
-        folder = Path(path).parent
-        while folder not in seen and (folder == root or root in folder.parents):
-            seen.add(folder)
-            try:
-                names = sorted(os.listdir(folder))
-            except OSError:
-                names = []
-            out.extend(str(folder / n) for n in names if classify(n) == "compose")
-            if folder == root:
-                break
-            folder = folder.parent
-    return out
+    return [
+        str(t.path)
+        for path in paths
+        for t in compose_above(Path(path), root, lambda _: False, seen, own_folder=True)
+        if t.kind == "compose"
+    ]
 
 
 def _range(d: Diagnostic, lines: Sequence[str]) -> types.Range:

@@ -123,11 +123,9 @@ def _suppress_action(uri: str, text: str, lines: Sequence[str], d: Diagnostic) -
 
 
 def _is_dockerfile(path: str) -> bool:
-    from dlint.discovery import classify
+    from dlint.discovery import named_kind
 
-    name = path.rsplit("/", 1)[-1]
-    kind = classify(name)
-    return kind == "dockerfile" or (kind is None and not name.lower().endswith((".yml", ".yaml")))
+    return named_kind(path.rsplit("/", 1)[-1]) == "dockerfile"
 
 
 def _instruction_start(text: str, line: int) -> int:
