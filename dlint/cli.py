@@ -14,7 +14,7 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from dlint import __version__
@@ -288,7 +288,7 @@ def _check(args: argparse.Namespace) -> NoReturn:
     from dlint.config import ConfigError
     from dlint.discovery import MissingPath
     from dlint.engine import Options, lint
-    from dlint.reporters import get_reporter
+    from dlint.reporters import get_chunks
 
     if args.baseline_prune and args.baseline_file is None:
         raise UsageError("--baseline-prune needs --baseline FILE")
@@ -335,17 +335,18 @@ def _check(args: argparse.Namespace) -> NoReturn:
     if output_format is None:
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
         output_format = report.output_format or ("github" if in_actions else "text")
+    text: Iterable[str]  # written a piece at a time: a large report is never one string
     if args.statistics:
         from dlint.reporters.statistics import render as statistics
 
-        text = statistics(report)
+        text = (statistics(report),)
     elif output_format == "text":  # colour on a terminal, never in a file
-        from dlint.reporters.text_format import render, wants_colour
+        from dlint.reporters.text_format import chunks, wants_colour
 
         out = sys.stdout if fixed_stdin is None else sys.stderr
-        text = render(report, colour=not args.output_file and wants_colour(out.isatty()))
+        text = chunks(report, colour=not args.output_file and wants_colour(out.isatty()))
     else:
-        text = get_reporter(output_format)(report)
+        text = get_chunks(output_format)(report)
     if fixed_stdin is not None:  # the fixed text goes to standard output, as with ruff
         sys.stdout.write(fixed_stdin)
     if args.output_file:
@@ -356,7 +357,7 @@ def _check(args: argparse.Namespace) -> NoReturn:
         except OutputError as exc:
             raise Failure(str(exc)) from None
     else:
-        (sys.stdout if fixed_stdin is None else sys.stderr).write(text)
+        (sys.stdout if fixed_stdin is None else sys.stderr).writelines(text)
     if report.failed:
         _warn("a rule failed on some file (see internal-error findings)")
         sys.exit(EXIT_ERROR)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from dlint.printable import printable
@@ -38,9 +39,9 @@ def _umask() -> int:
     return mask
 
 
-def write_report(name: str, text: str, option: str = "--output-file") -> None:
-    """Write ``text`` to the file ``name`` (see the module's docstring); ``option`` is
-    the flag that named it, for the messages."""
+def write_report(name: str, text: str | Iterable[str], option: str = "--output-file") -> None:
+    """Write ``text`` (or its pieces, in order) to the file ``name`` (see the module's
+    docstring); ``option`` is the flag that named it, for the messages."""
     path = Path(name)
     shown = printable(name)
     if path.is_absolute():
@@ -59,7 +60,7 @@ def write_report(name: str, text: str, option: str = "--output-file") -> None:
         raise OutputError(f"cannot write {shown}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            handle.writelines((text,) if isinstance(text, str) else text)
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except OSError as exc:

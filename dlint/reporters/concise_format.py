@@ -3,6 +3,8 @@ concise``, for tools that read such lines (the summary is in the default format 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from dlint.ir.common import Severity
 from dlint.printable import printable
 from dlint.report import Report
@@ -27,9 +29,11 @@ def summary(report: Report) -> str:
 
 
 def render(report: Report) -> str:
-    lines = [
-        f"{printable(d.path)}:{d.span.line}:{d.span.column}: {d.code} {d.name} {d.message}"
-        for d in report.diagnostics
-    ]
-    lines.append(summary(report))
-    return "\n".join(lines) + "\n"
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The output, a finding at a time (what a large run writes as it goes)."""
+    for d in report.diagnostics:
+        yield f"{printable(d.path)}:{d.span.line}:{d.span.column}: {d.code} {d.name} {d.message}\n"
+    yield summary(report) + "\n"

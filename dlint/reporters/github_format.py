@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from dlint.ir.common import Severity
 from dlint.printable import printable
 from dlint.report import Report
@@ -23,7 +25,11 @@ def _property(text: str) -> str:
 
 
 def render(report: Report) -> str:
-    lines = []
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The output, a finding at a time (what a large run writes as it goes)."""
     for d in report.diagnostics:
         span = d.span
         path = printable(d.path)
@@ -32,5 +38,4 @@ def render(report: Report) -> str:
             params += [f"col={span.column}", f"endColumn={max(span.end_column, span.column + 1)}"]
         params.append(f"title={_property(f'dlint {d.code} ({d.name})')}")
         message = f"{path}:{span.line}:{span.column}: {d.code} {d.name} {d.message}"
-        lines.append(f"::{_COMMAND[d.severity]} {','.join(params)}::{_data(message)}")
-    return "".join(line + "\n" for line in lines)
+        yield f"::{_COMMAND[d.severity]} {','.join(params)}::{_data(message)}\n"

@@ -17,7 +17,7 @@ Colour only when asked (a terminal, or FORCE_COLOR; never with NO_COLOR).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from dlint.ir.common import Severity
 from dlint.printable import printable
@@ -45,18 +45,21 @@ def wants_colour(stream_is_tty: bool) -> bool:
 
 
 def render(report: Report, colour: bool = False) -> str:
+    return "".join(chunks(report, colour))
+
+
+def chunks(report: Report, colour: bool = False) -> Iterator[str]:
+    """The output, a finding at a time (what a large run writes as it goes)."""
     paint = _painter(colour)
     secret_rules = {r.code for r in report.rules if "secrets" in r.meta.tags}
-    out: list[str] = []
     lines_of: dict[str, list[str] | None] = {}
     for d in report.diagnostics:
         if d.path not in lines_of:
             lines_of.clear()  # findings come file by file: keep one file's lines
             lines_of[d.path] = report.lines(d.path)
         source = None if d.rule_code in secret_rules else lines_of[d.path]
-        out.append(_finding(d, source, paint))
-    out.append(paint("1", summary(report)))
-    return "\n".join(out) + "\n"
+        yield _finding(d, source, paint) + "\n"
+    yield paint("1", summary(report)) + "\n"
 
 
 def _painter(colour: bool) -> Callable[[str, str], str]:
