@@ -2,11 +2,12 @@
 
 1. ``_Run.start``: the files dlint may read, the configs, the rules.
 2. ``_targets``: the files to lint (each folder's closest config excludes).
-3. ``_compose``: Compose projects first, so a Dockerfile a service builds is
-   read with the build context that service gives it; a project that another
-   one includes is linted only as part of it.
-4. ``_dockerfiles``: each Dockerfile and its rules.
-5. ``_project``: the rules that see everything, linked.
+3. ``_compose``: Compose projects first, one at a time, so a Dockerfile a
+   service builds is read with the build context that service gives it; each
+   project's rules run on it with the Dockerfiles it builds, and only what they
+   find is kept. A project that another one includes is linted only as part of it.
+4. ``_dockerfiles``: the other Dockerfiles and their rules (in worker processes).
+5. ``_conclude``: the project rules' findings, and the rules that compare projects.
 6. ``_report``: scope, config, suppressions, fingerprints, safe messages.
 
 Findings are reported only for files in scope: those named on the command line
@@ -20,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,7 +33,7 @@ from dlint.config import Config, ConfigFinder, Selection, load_file
 from dlint.discovery import ComposeGroup, Target, compose_above, discover, group_compose
 from dlint.edits import Fix
 from dlint.files import LoadError, ProjectFiles
-from dlint.fingerprint import fingerprints
+from dlint.fingerprint import drain, fingerprints
 from dlint.ir.common import Severity, Span
 from dlint.registry import all_rules, engine_rule, plugin_problems
 from dlint.report import Diagnostic, Report
@@ -40,12 +42,17 @@ from dlint.rule import Rule, covers
 if TYPE_CHECKING:  # the IR and parsers are imported when a run reads a file
     from dlint.ir.compose import ComposeProject
     from dlint.ir.dockerfile import Dockerfile
+    from dlint.ir.project import Project
     from dlint.pool import Spread
     from dlint.suppress import Suppression
 
 PARSE_ERROR = "parse-error"
 INTERNAL_ERROR = "internal-error"
 _TOO_DEEP = "nested too deeply for dlint to read"
+# Dockerfiles kept read (most recently used first out): a Dockerfile is usually built
+# by the projects of its own folder, read one after the other
+_DOCKERFILES_KEPT = 64
+_PENDING = 64  # linked Dockerfiles whose rules run together (ShellCheck asks at once)
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -210,10 +217,14 @@ class _Run:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     failed: bool = False
-    # the Dockerfiles Compose services build: the project rules read them with the
-    # projects; every other one is linted on its own, and only its _Alone is kept
-    dockerfiles: dict[Path, Dockerfile | LoadError] = field(default_factory=dict)
-    alone: list[_Alone] = field(default_factory=list)
+    # the Dockerfiles read lately (a Compose project reads those its services build;
+    # another project that builds one finds it here), and the build context each
+    # Dockerfile was first read with, to read it the same way again
+    dockerfiles: OrderedDict[Path, Dockerfile | LoadError] = field(default_factory=OrderedDict)
+    contexts: dict[Path, Path | None] = field(default_factory=dict)
+    linked: set[Path] = field(default_factory=set)  # those Compose services build
+    pending: list[_Chosen] = field(default_factory=list)  # linked, their rules not yet run
+    linted: list[_Linted] = field(default_factory=list)  # what each linted Dockerfile left
     _lines: tuple[str, list[str] | None] | None = None
     progress: Progress | None = None
     total: int = 0  # files to lint
@@ -257,26 +268,40 @@ class _Run:
         return self._lines[1]
 
     def dockerfile(self, path: Path, context: Path | None = None) -> Dockerfile | LoadError:
-        """Each Dockerfile is read once; the first build context given to it wins."""
+        """Each Dockerfile as first read: the first build context given to it wins. The
+        last ones read are kept; one read longer ago is read again, the same way."""
         key = Path(os.path.abspath(path))
-        if key not in self.dockerfiles:
-            display = self.display(path)
-            try:
-                from dlint.read_dockerfile import read_dockerfile
+        found = self.dockerfiles.get(key)
+        if found is not None:
+            self.dockerfiles.move_to_end(key)
+            return found
+        context = self.contexts.setdefault(key, context)
+        display = self.display(path)
+        try:
+            from dlint.read_dockerfile import read_dockerfile
 
-                self.dockerfiles[key] = read_dockerfile(self.files, self.display, path, context)
-            except LoadError as exc:
-                self.dockerfiles[key] = exc
-            except RecursionError:  # a limit missed somewhere: still the file's fault
-                self.dockerfiles[key] = LoadError(_TOO_DEEP, Span.point(1))
-            except Exception as exc:  # a bug in dlint's own parser
-                self.failed = True
-                self.diagnostics.append(_internal(display, "reading this Dockerfile", exc))
-                self.dockerfiles[key] = LoadError("dlint could not read this file", Span.point(1))
-        return self.dockerfiles[key]
+            found = read_dockerfile(self.files, self.display, path, context)
+        except LoadError as exc:
+            # kept: a copy, as the error's traceback and cause would keep the frames
+            found = LoadError(exc.message, exc.span, exc.reason)
+        except RecursionError:  # a limit missed somewhere: still the file's fault
+            found = LoadError(_TOO_DEEP, Span.point(1))
+        except Exception as exc:  # a bug in dlint's own parser
+            self.failed = True
+            self.diagnostics.append(_internal(display, "reading this Dockerfile", exc))
+            found = LoadError("dlint could not read this file", Span.point(1))
+        self.dockerfiles[key] = found
+        if len(self.dockerfiles) > _DOCKERFILES_KEPT:
+            self.dockerfiles.popitem(last=False)
+        return found
 
-    def compose(self, group: ComposeGroup) -> ComposeProject | None:
+    def compose(self, group: ComposeGroup, asked: list[Path]) -> ComposeProject | None:
+        """The project of ``group``; ``asked`` gets the Dockerfiles its services build."""
         from dlint.read_compose import read_compose_project
+
+        def dockerfile(path: Path, context: Path) -> Dockerfile | LoadError:
+            asked.append(Path(os.path.abspath(path)))
+            return self.dockerfile(path, context)
 
         where = self.display(group.files[0])
         try:
@@ -285,7 +310,7 @@ class _Run:
                 list(group.files),
                 group.fragment,
                 self.display,
-                self.dockerfile,
+                dockerfile,
                 self.options.environ,
                 tuple(self.cwd / f for f in self.options.env_files),
             )
@@ -296,13 +321,23 @@ class _Run:
             self.diagnostics.append(_internal(where, "reading this Compose project", exc))
         return None
 
-    def run_rules(self, rules: Iterable[Rule], subject: object, path: str, config: Config) -> None:
-        """The rules over ``subject``; one broken rule does not take the run down."""
+    def run_rules(
+        self,
+        rules: Iterable[Rule],
+        subject: object,
+        path: str,
+        config: Config,
+        *,
+        gathered: bool = False,
+    ) -> None:
+        """The rules over ``subject`` (``gathered``: the facts their ``gather`` took from
+        each project); one broken rule does not take the run down."""
         for rule in rules:
+            check = rule.conclude if gathered else rule.run
             try:
                 found = [
                     _diagnostic(rule, f.path or path, f.span, f.message, f.severity, f.code, f.fix)
-                    for f in rule.run(subject, config.options.get(rule.code))
+                    for f in check(subject, config.options.get(rule.code))
                 ]
             except Exception as exc:
                 self.failed = True
@@ -366,8 +401,8 @@ def _finish(run: _Run) -> Report:
     targets = _targets(run)
     run.total = len(targets)
     projects = _compose(run, targets)
-    apart = _dockerfiles(run, targets, projects)  # linted in workers while _project runs
-    _project(run, projects)
+    apart = _dockerfiles(run, targets, projects)  # linted in workers meanwhile
+    _conclude(run, projects)
     _collect(run, apart)
     return _report(run, targets, projects)
 
@@ -416,33 +451,106 @@ def _sniffed(run: _Run, target: Target) -> Target | None:
 # -- 3. Compose projects -------------------------------------------------------------
 
 
-def _compose(run: _Run, targets: list[Target]) -> list[ComposeProject]:
-    """Every Compose project, read once; those another project includes are dropped."""
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What a Compose project leaves for the rest of the run once its rules have run:
+    a run reads its projects one at a time and keeps these, not the projects."""
+
+    files: tuple[str, ...]  # in merge order
+    fragment: bool
+    pulled_in: tuple[tuple[str, str], ...]  # files it read through include or extends
+    named: frozenset[str]  # the Dockerfiles its services name (display paths)
+    governed: frozenset[str]  # every file it read: whose configs govern its findings
+    problems: tuple[Diagnostic, ...]  # its files that cannot be read
+    notes: tuple[str, ...]
+    substituted: tuple[tuple[str, str], ...]  # (name, value) it took from the environment
+    diagnostics: tuple[Diagnostic, ...]  # its project rules' findings
+    facts: tuple[tuple[str, tuple[object, ...]], ...]  # (rule, what it gathered)
+
+
+def _compose(run: _Run, targets: list[Target]) -> list[_Loaded]:
+    """Every Compose project, read and linted once; those another project includes
+    are dropped."""
     explicit = [run.cwd / p for p in run.options.compose_files]
     groups = group_compose([t for t in targets if t.path not in explicit])
     if explicit:
         groups.insert(0, ComposeGroup(tuple(explicit), False))
+    wanted = {Path(os.path.abspath(t.path)) for t in targets if t.kind == "dockerfile"}
     loaded = []
     for group in groups:
-        project = run.compose(group)
+        asked: list[Path] = []
+        project = run.compose(group, asked)
         if project is not None:
-            loaded.append(project)
+            loaded.append(_lint_project(run, project, _linked(run, asked, wanted)))
         run.advance(len(group.files))
     kept = _not_pulled_in(loaded)
-    for project in kept:
-        for problem in project.problems:
-            if problem.kind == "syntax":
-                run.add(engine_rule(PARSE_ERROR), problem.file, problem.span, problem.message)
-        for env_file in project.env_files:
-            if Path(env_file).name != ".env":
-                run.notes.append(
-                    f"{project.directory}: no .env, so ${{VARIABLES}} take their values "
-                    f"from {env_file}"
-                )
+    for read in kept:
+        run.diagnostics.extend(read.problems)
+        run.notes.extend(read.notes)
     return kept
 
 
-def _not_pulled_in(projects: list[ComposeProject]) -> list[ComposeProject]:
+def _linked(run: _Run, asked: list[Path], wanted: set[Path]) -> list[Dockerfile]:
+    """The Dockerfiles a project's services build. Those that are linted (``wanted``)
+    are, once each, with the build context the first service to build them gives."""
+    out: list[Dockerfile] = []
+    for key in dict.fromkeys(asked):
+        found = run.dockerfile(key)
+        first = key not in run.linked
+        run.linked.add(key)
+        if isinstance(found, LoadError):
+            if first and key in wanted:
+                run.add(engine_rule(PARSE_ERROR), run.display(key), found.span, found.message)
+            continue
+        out.append(found)
+        if first:
+            _unreadable_context(run, found)
+            if key in wanted:
+                run.pending.append(_chosen(run, found))
+            else:  # not linted, but the project rules may report in it
+                run.linted.append(_left(run, found))
+    if len(run.pending) >= _PENDING:
+        _lint_pending(run)
+    return out
+
+
+def _lint_project(run: _Run, project: ComposeProject, linked: list[Dockerfile]) -> _Loaded:
+    from dlint.ir.project import Project
+
+    problems = tuple(
+        _diagnostic(engine_rule(PARSE_ERROR), p.file, p.span, p.message)
+        for p in project.problems
+        if p.kind == "syntax"
+    )
+    notes = tuple(
+        f"{project.directory}: no .env, so ${{VARIABLES}} take their values from {env_file}"
+        for env_file in project.env_files
+        if Path(env_file).name != ".env"
+    )
+    named = frozenset(
+        s.build.dockerfile_path
+        for s in project.services
+        if s.build is not None and s.build.dockerfile_path is not None
+    )
+    governed = frozenset(
+        {d.path for d in linked} | {f for f, _ in project.texts} | set(project.files)
+    )
+    diagnostics, facts = _project_rules(run, Project(tuple(linked), (project,)), governed)
+    return _Loaded(
+        project.files,
+        project.fragment,
+        project.pulled_in,
+        named,
+        governed,
+        problems,
+        notes,
+        project.substituted,
+        tuple(diagnostics),
+        tuple((code, tuple(found)) for code, found in facts.items()),
+    )
+
+
+def _not_pulled_in(projects: list[_Loaded]) -> list[_Loaded]:
     """The projects that are not part of another one.
 
     A project is part of another when that one includes its file, or pulls a
@@ -489,48 +597,48 @@ def _not_pulled_in(projects: list[ComposeProject]) -> list[ComposeProject]:
 # -- 4. Dockerfiles ------------------------------------------------------------------
 
 
-def _dockerfiles(
-    run: _Run, targets: list[Target], projects: list[ComposeProject]
-) -> Spread[Path, _Part]:
-    """Each Dockerfile's rules. Those a Compose service builds are already read, with
-    the build context the service gives them, and kept for the project rules, as are
-    those a service names without saying which stage it builds. The others are linted
-    on their own, in chunks (in worker processes when there are many), and not kept."""
-    named = {
-        s.build.dockerfile_path
-        for p in projects
-        for s in p.services
-        if s.build is not None and s.build.dockerfile_path is not None
-    }
+def _dockerfiles(run: _Run, targets: list[Target], projects: list[_Loaded]) -> Spread[Path, _Part]:
+    """Each Dockerfile's rules. Those a Compose service builds were read with their
+    projects, with the build context the service gives them. Those a service names
+    without dlint knowing which stage it builds are linted here, with the project
+    rules over them. The others are linted on their own, in chunks (in worker
+    processes when there are many), and are not kept."""
+    from dlint.ir.project import Project
+
+    named = {path for p in projects for path in p.named}
     alone: list[Path] = []
     kept: list[Path] = []
     for target in targets:
         if target.kind == "dockerfile":
             key = Path(os.path.abspath(target.path))
-            if key in run.dockerfiles or run.display(target.path) in named:
-                kept.append(target.path)
-            else:
-                alone.append(target.path)
+            if key in run.linked:
+                continue
+            (kept if run.display(target.path) in named else alone).append(target.path)
     apart = _start_apart(run, alone)  # first: the workers start on them at once
-    linked: list[Dockerfile] = []
+    read: list[Dockerfile] = []
     for path in kept:
         found = run.dockerfile(path)
-        if not isinstance(found, LoadError):
-            linked.append(found)
-        else:
+        if isinstance(found, LoadError):
             run.add(engine_rule(PARSE_ERROR), run.display(path), found.span, found.message)
-    todo = [_chosen(run, df) for df in linked]
-    _prepare(todo)
-    for df, config, chosen in todo:
-        run.run_rules(chosen, df, df.path, config)
-        run.advance(1)
-    for read in run.dockerfiles.values():
-        if not isinstance(read, LoadError):
-            _unreadable_context(run, read)
+            continue
+        read.append(found)
+        _unreadable_context(run, found)
+        run.pending.append(_chosen(run, found))
+    _lint_pending(run)
+    if read:
+        governed = frozenset(d.path for d in read)
+        diagnostics, facts = _project_rules(run, Project(tuple(read), ()), governed)
+        projects.append(
+            _Loaded((), False, (), frozenset(), governed, (), (), (), tuple(diagnostics),
+                    tuple((code, tuple(f)) for code, f in facts.items()))
+        )  # fmt: skip
     return apart
 
 
-def _chosen(run: _Run, df: Dockerfile) -> tuple[Dockerfile, Config, list[Rule]]:
+_Chosen = tuple["Dockerfile", Config, list[Rule]]  # a Dockerfile, its config, its rules
+
+
+def _chosen(run: _Run, df: Dockerfile) -> _Chosen:
     """``df`` with its config and the per-file rules that config runs on it (after
     reporting its parse problems)."""
     from dlint.suppress import experimental
@@ -562,22 +670,60 @@ def _unreadable_context(run: _Run, df: Dockerfile) -> None:
         )
 
 
-_Noted = tuple[dict[str, str], dict[str, str]]
-# what linting a part of the Dockerfiles apart gives: each file's _Alone, whether dlint
-# itself failed, and (in a worker of a run that is cached) what the work depended on
-_Part = tuple[list["_Alone"], bool, _Noted | None]
-
-
 @dataclass(frozen=True, slots=True)
-class _Alone:
-    """What a Dockerfile that no Compose service builds leaves for the rest of the run
-    once its rules have run: a run of many files keeps these, not the files."""
+class _Linted:
+    """What a linted Dockerfile leaves for the rest of the run besides its findings:
+    a run of many files keeps these, not the files."""
 
     path: str  # as shown
-    diagnostics: tuple[Diagnostic, ...]
     suppressions: tuple[Suppression, ...]
     strict: bool  # a ``# check=error=true`` directive: BuildKit's checks fail the build
     experimental: tuple[str, ...]  # rules its ``# check=experimental=`` turns on
+
+
+def _lint_dockerfiles(run: _Run, todo: list[_Chosen], alone: bool) -> None:
+    """Each Dockerfile's own rules, and (``alone``: no Compose service builds it) the
+    project rules over it alone; what each leaves goes to ``run.linted``."""
+    from dlint.ir.project import Project
+
+    whole = [
+        r
+        for r in run.rules
+        if alone and r.runs and r.meta.scope == "project" and r.meta.reads != ("compose",)
+    ]
+    _prepare(todo)
+    for df, config, chosen in todo:
+        run.run_rules(chosen, df, df.path, config)
+        if alone:
+            _unreadable_context(run, df)
+            enabled = run.policy.enabled(config)
+            wanted = run.policy.experimental.get(df.path, ())
+            project_rules = [r for r in whole if r.code in enabled or r.code in wanted]
+            run.run_rules(project_rules, Project((df,), ()), ".", config)
+        else:  # those linted apart are counted as their parts come back
+            run.advance(1)
+        run.linted.append(_left(run, df))
+
+
+def _left(run: _Run, df: Dockerfile) -> _Linted:
+    from dlint.suppress import check_error
+    from dlint.suppress import dockerfile as written_suppressions
+
+    strict = any(d.name == "check" and check_error(d.value) for d in df.directives)
+    suppressions = tuple(written_suppressions(df, run.rules))
+    return _Linted(df.path, suppressions, strict, run.policy.experimental.get(df.path, ()))
+
+
+def _lint_pending(run: _Run) -> None:
+    todo, run.pending = run.pending, []
+    _lint_dockerfiles(run, todo, alone=False)
+
+
+_Noted = tuple[dict[str, str], dict[str, str]]
+# what linting a part of the Dockerfiles apart gives: the findings, what each file
+# left, whether dlint itself failed, and (in a worker of a run that is cached) what the
+# work depended on
+_Part = tuple[list[Diagnostic], list[_Linted], bool, _Noted | None]
 
 
 def _start_apart(run: _Run, paths: list[Path]) -> Spread[Path, _Part]:
@@ -595,11 +741,11 @@ def _collect(run: _Run, apart: Spread[Path, _Part]) -> None:
     are the same whoever did the work."""
     from dlint import cache
 
-    for alone, failed, noted in apart.results(here=(run, False), each=run.advance):
-        run.alone.extend(alone)
+    for diagnostics, linted, failed, noted in apart.results(here=(run, False), each=run.advance):
+        run.diagnostics.extend(diagnostics)
+        run.linted.extend(linted)
         run.failed |= failed
-        for a in alone:
-            run.diagnostics.extend(a.diagnostics)
+        for a in linted:
             if a.experimental:
                 run.policy.experimental[a.path] = a.experimental
         if noted is not None:
@@ -615,61 +761,38 @@ def _worker(paths: tuple[str, ...], cwd: Path, options: Options, noting: bool) -
 
 
 def _lint_part(state: tuple[_Run, bool], paths: list[Path]) -> _Part:
-    """Lint ``paths`` each on its own: what each leaves, whether dlint itself failed,
-    and (in a worker of a run that is cached) what the work depended on."""
+    """Lint ``paths`` each on its own: the findings, what each leaves, whether dlint
+    itself failed, and (in a worker of a run that is cached) what the work depended
+    on."""
     run, noting = state
     if not noting:
         return (*_lint_alone(run, paths), None)
     from dlint import cache
 
     with cache.noting() as noted:
-        alone, failed = _lint_alone(run, paths)
-    return alone, failed, (noted.paths, noted.folders)
+        diagnostics, linted, failed = _lint_alone(run, paths)
+    return diagnostics, linted, failed, (noted.paths, noted.folders)
 
 
-def _lint_alone(run: _Run, paths: list[Path]) -> tuple[list[_Alone], bool]:
-    from dlint.ir.project import Project
-    from dlint.suppress import check_error
-    from dlint.suppress import dockerfile as written_suppressions
-
+def _lint_alone(run: _Run, paths: list[Path]) -> tuple[list[Diagnostic], list[_Linted], bool]:
     failed, run.failed = run.failed, False
     kept, run.diagnostics = run.diagnostics, []
-    whole = [
-        r
-        for r in run.rules
-        if r.runs and r.meta.scope == "project" and r.meta.reads != ("compose",)
-    ]
-    found: dict[str, list[Diagnostic]] = {}
-    todo: list[tuple[Dockerfile, Config, list[Rule]]] = []
+    linted, run.linted = run.linted, []
+    todo: list[_Chosen] = []
     for path in paths:  # read all first, so that _prepare sees them together
-        display = run.display(path)
-        run.diagnostics = found.setdefault(display, [])
         result = run.dockerfile(path)
         del run.dockerfiles[Path(os.path.abspath(path))]
         if isinstance(result, LoadError):
-            run.add(engine_rule(PARSE_ERROR), display, result.span, result.message)
+            run.add(engine_rule(PARSE_ERROR), run.display(path), result.span, result.message)
         else:
             todo.append(_chosen(run, result))
-    _prepare(todo)
-    out: list[_Alone] = []
-    for df, config, chosen in todo:
-        run.diagnostics = found.pop(df.path)
-        run.run_rules(chosen, df, df.path, config)
-        _unreadable_context(run, df)
-        enabled = run.policy.enabled(config)
-        wanted = run.policy.experimental.get(df.path, ())
-        project_rules = [r for r in whole if r.code in enabled or r.code in wanted]
-        run.run_rules(project_rules, Project((df,), ()), ".", config)
-        strict = any(d.name == "check" and check_error(d.value) for d in df.directives)
-        suppressions = tuple(written_suppressions(df, run.rules))
-        out.append(_Alone(df.path, tuple(run.diagnostics), suppressions, strict, wanted))
-    out.extend(_Alone(path, tuple(diags), (), False, ()) for path, diags in found.items())
-    run.diagnostics = kept
-    failed, run.failed = run.failed, failed
-    return out, failed
+    _lint_dockerfiles(run, todo, alone=True)
+    out = run.diagnostics, run.linted, run.failed
+    run.diagnostics, run.linted, run.failed = kept, linted, failed
+    return out
 
 
-def _prepare(todo: list[tuple[Dockerfile, Config, list[Rule]]]) -> None:
+def _prepare(todo: list[_Chosen]) -> None:
     """Each rule's preparation over the Dockerfiles it will check. A preparation that
     fails changes nothing: the check then does the work itself, and reports."""
     subjects: dict[str, tuple[Rule, list[Dockerfile]]] = {}
@@ -686,39 +809,93 @@ def _prepare(todo: list[tuple[Dockerfile, Config, list[Rule]]]) -> None:
 # -- 5. project rules ----------------------------------------------------------------
 
 
-def _project(run: _Run, projects: list[ComposeProject]) -> None:
-    """The project rules, once per distinct config: each finding takes the options of
-    the config that governs its file."""
-    from dlint.ir.project import Project
-
-    rules = [r for r in run.rules if r.runs and r.meta.scope == "project"]
-    if not projects:  # the rules that read only Compose projects have nothing to read
-        rules = [r for r in rules if r.meta.reads != ("compose",)]
-    linked = [d for d in run.dockerfiles.values() if not isinstance(d, LoadError)]
-    whole = Project(tuple(linked), tuple(projects))
-    # every file the projects read: included and extended files too
-    paths = {d.path for d in linked} | {f for p in projects for f, _ in p.texts}
-    paths |= {f for p in projects for f in p.files}
+def _groups(run: _Run, paths: Iterable[str]) -> list[tuple[Config, set[str]]]:
+    """The distinct configs that govern ``paths``, each with the paths it governs."""
     by_config: dict[int, tuple[Config, set[str]]] = {}
     for path in sorted(paths):
         config = run.policy.config(path)
         by_config.setdefault(id(config), (config, set()))[1].add(path)
-    groups = list(by_config.values()) or [(run.policy.config("."), set())]
+    return list(by_config.values()) or [(run.policy.config("."), set())]
+
+
+def _chosen_for(run: _Run, rules: list[Rule], config: Config, governed: set[str]) -> list[Rule]:
+    enabled = run.policy.enabled(config)  # a rule its config turns off does not run
+    wanted = {c for path in governed for c in run.policy.experimental.get(path, ())}
+    return [r for r in rules if r.code in enabled or r.code in wanted]
+
+
+def _by_config(
+    run: _Run, groups: list[tuple[Config, set[str]]], each: Callable[[Config, set[str]], None]
+) -> list[Diagnostic]:
+    """``each`` once per config group; of what it finds, a finding is kept from the run
+    with its own file's config (one in a file no group governs, from the first run:
+    never dropped)."""
+    kept, run.diagnostics = run.diagnostics, []
     for i, (config, governed) in enumerate(groups):
-        enabled = run.policy.enabled(config)  # a rule its config turns off does not run
-        wanted = {c for path in governed for c in run.policy.experimental.get(path, ())}
-        chosen = [r for r in rules if r.code in enabled or r.code in wanted]
         before = len(run.diagnostics)
-        run.run_rules(chosen, whole, ".", config)
+        each(config, governed)
         if len(groups) > 1:
-            # a finding is kept from the run with its file's config (one in a file no
-            # group governs, from the first run: never dropped)
             found = run.diagnostics[before:]
             del run.diagnostics[before:]
+            ids = {id(c) for c, _ in groups}
             for d in found:
                 owner = id(run.policy.config(d.path))
-                if owner == id(config) or (i == 0 and owner not in by_config):
+                if owner == id(config) or (i == 0 and owner not in ids):
                     run.diagnostics.append(d)
+    found, run.diagnostics = run.diagnostics, kept
+    return found
+
+
+def _project_rules(
+    run: _Run, whole: Project, governed: frozenset[str]
+) -> tuple[list[Diagnostic], dict[str, list[object]]]:
+    """The project rules over one project, once per distinct config of its files: what
+    they find, and what the rules that compare projects gather from it."""
+    rules = [r for r in run.rules if r.runs and r.meta.scope == "project"]
+    if not whole.compose:  # the rules that read only Compose projects have nothing to read
+        rules = [r for r in rules if r.meta.reads != ("compose",)]
+    facts: dict[str, list[object]] = {}
+
+    def each(config: Config, paths: set[str]) -> None:
+        chosen = _chosen_for(run, rules, config, paths)
+        run.run_rules([r for r in chosen if r.gather is None], whole, ".", config)
+        for rule in chosen:
+            if rule.gather is not None and rule.code not in facts:
+                try:
+                    facts[rule.code] = list(rule.gather(whole))
+                except Exception as exc:  # reported as run_rules does
+                    run.failed = True
+                    run.diagnostics.append(_internal(".", f"rule {rule.code} {rule.name}", exc))
+
+    return _by_config(run, _groups(run, governed), each), facts
+
+
+def _conclude(run: _Run, projects: list[_Loaded]) -> None:
+    """The project rules' findings, each from the first project to find it; then the
+    rules that compare projects, over what they gathered from all of them."""
+    claimed: set[tuple[str, str, Span]] = set()
+    for project in projects:
+        found = set()
+        for d in project.diagnostics:
+            key = (d.rule_code, d.path, d.span)
+            if key not in claimed or d.name == INTERNAL_ERROR:
+                run.diagnostics.append(d)
+                found.add(key)
+        claimed |= found
+    gathered: dict[str, list[object]] = {}
+    for project in projects:
+        for code, facts in project.facts:
+            gathered.setdefault(code, []).extend(facts)
+    if not gathered:
+        return
+    rules = [r for r in run.rules if r.code in gathered]
+
+    def each(config: Config, paths: set[str]) -> None:
+        for rule in _chosen_for(run, rules, config, paths):
+            run.run_rules([rule], gathered[rule.code], ".", config, gathered=True)
+
+    governed = {path for p in projects for path in p.governed}
+    run.diagnostics.extend(_by_config(run, _groups(run, governed), each))
 
 
 # -- 6. the report -------------------------------------------------------------------
@@ -747,17 +924,22 @@ def _shown(path: str, files: set[str], folders: tuple[str, ...]) -> bool:
     return any(path.startswith(f) and (f or not path.startswith("../")) for f in folders)
 
 
-def _report(run: _Run, targets: list[Target], projects: list[ComposeProject]) -> Report:
+def _report(run: _Run, targets: list[Target], projects: list[_Loaded]) -> Report:
     policy = run.policy
     scope_files, folders = _scope([*run.paths, *run.options.compose_files], run.cwd)
-    in_scope = [d for d in run.diagnostics if _shown(d.path, scope_files, folders)]
-    kept = [a for d in in_scope if (a := policy.apply(d)) is not None]
+    # each step lets go of what it replaces: a run of many findings holds one copy
+    found, run.diagnostics = run.diagnostics, []
+    kept = [
+        a
+        for d in drain(found)
+        if _shown(d.path, scope_files, folders) and (a := policy.apply(d)) is not None
+    ]
     kept = _suppress(kept, run, scope_files, folders, projects)
     kept = _check_errors(kept, run)
     unique = sorted(set(kept), key=lambda d: (*d.sort_key, d.message))
-    unique = fingerprints(unique, run.lines)
-    substituted = {pair for p in projects for pair in p.substituted}
-    unique = [replace(d, message=printable.message(d.message, substituted)) for d in unique]
+    del kept
+    substituted = printable.Substituted(pair for p in projects for pair in p.substituted)
+    unique = fingerprints(unique, run.lines, substituted.message)
     root_config = policy.config(".")
     enabled = policy.enabled(root_config)
     warnings = [*plugin_problems(), *_cannot_fire(run, root_config, enabled)]
@@ -795,14 +977,7 @@ def _reader(files: ProjectFiles, cwd: Path) -> Callable[[str], list[str] | None]
 def _check_errors(diagnostics: list[Diagnostic], run: _Run) -> list[Diagnostic]:
     """In a Dockerfile whose ``# check=error=true`` directive makes BuildKit fail the
     build on its checks, the findings of the rules that are BuildKit checks are errors."""
-    from dlint.suppress import check_error
-
-    strict = {
-        df.path
-        for df in run.dockerfiles.values()
-        if not isinstance(df, LoadError)
-        and any(d.name == "check" and check_error(d.value) for d in df.directives)
-    } | {a.path for a in run.alone if a.strict}
+    strict = {a.path for a in run.linted if a.strict}
     if not strict:
         return diagnostics
     checks = {r.code for r in run.rules if r.meta.buildkit}
@@ -846,19 +1021,16 @@ def _suppress(
     run: _Run,
     files: set[str],
     folders: tuple[str, ...],
-    projects: list[ComposeProject],
+    projects: list[_Loaded],
 ) -> list[Diagnostic]:
     """Inline suppressions of the files in scope (unless their config turns them off),
     and the useless ones reported."""
     from dlint import suppress
 
     found: list[suppress.Suppression] = []
-    for df in run.dockerfiles.values():
-        if not isinstance(df, LoadError) and _shown(df.path, files, folders):
-            found.extend(suppress.dockerfile(df, run.rules))
-    for alone in run.alone:
-        if _shown(alone.path, files, folders):
-            found.extend(alone.suppressions)
+    for linted in run.linted:
+        if _shown(linted.path, files, folders):
+            found.extend(linted.suppressions)
     for path in dict.fromkeys(f for p in projects for f in p.files):
         if _shown(path, files, folders):
             lines = run.lines(path)

@@ -9,10 +9,13 @@ Quality (``fingerprint``) use it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from dlint.ir.common import Span
 from dlint.report import Diagnostic
+
+T = TypeVar("T")
 
 
 def snippet(lines: list[str] | None, span: Span) -> str:
@@ -25,20 +28,37 @@ def snippet(lines: list[str] | None, span: Span) -> str:
 
 
 def fingerprints(
-    diagnostics: Iterable[Diagnostic], lines_of: Callable[[str], list[str] | None]
+    diagnostics: list[Diagnostic],
+    lines_of: Callable[[str], list[str] | None],
+    message: Callable[[str], str] = lambda text: text,
 ) -> list[Diagnostic]:
-    """The diagnostics (in order) with their fingerprints filled in."""
+    """The diagnostics (in order, sorted by file) with their fingerprints filled in and
+    their messages as ``message`` makes them; ``diagnostics`` is emptied as they are
+    made."""
     from dataclasses import replace
 
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[str, str], int] = {}  # of the current file
+    path = None
     out = []
-    for d in diagnostics:
+    for d in drain(diagnostics):
+        if d.path != path:
+            path = d.path
+            seen.clear()
         text = snippet(lines_of(d.path), d.span)
-        key = (d.code, d.path, text)
+        key = (d.code, text)
         n = seen.get(key, 0)
         seen[key] = n + 1
-        out.append(replace(d, fingerprint=_digest(f"{d.code}\0{d.path}\0{text}\0{n}")))
+        fingerprint = _digest(f"{d.code}\0{d.path}\0{text}\0{n}")
+        out.append(replace(d, fingerprint=fingerprint, message=message(d.message)))
     return out
+
+
+def drain(items: list[T]) -> Iterator[T]:
+    """The items in order, each let go of by ``items`` as it is given (a copy made
+    of each then replaces it, rather than doubling what is held)."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _digest(text: str) -> str:

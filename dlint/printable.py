@@ -55,17 +55,24 @@ def clip(text: str, limit: int = MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def hide_values(text: str, substituted: Iterable[tuple[str, str]]) -> str:
-    """``text`` with each substituted value (long enough to be a secret) as ``${NAME}``."""
-    for name, value in sorted(substituted, key=lambda pair: -len(pair[1])):
-        if len(value) >= MIN_SECRET and value in text:
-            text = text.replace(value, "${" + name + "}")
-    return text
+class Substituted:
+    """The values a run substituted from env files or the environment, which no message
+    may show: each one long enough to be a secret is written as ``${NAME}``."""
 
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        unique = {(name, value) for name, value in pairs if len(value) >= MIN_SECRET}
+        # longest first: a value that holds another is replaced whole
+        self._pairs = sorted(unique, key=lambda pair: (-len(pair[1]), pair))
 
-def message(text: str, substituted: Iterable[tuple[str, str]] = ()) -> str:
-    """A finding's message as it may be published."""
-    return printable(clip(hide_values(text, substituted)))
+    def hide(self, text: str) -> str:
+        for name, value in self._pairs:
+            if value in text:
+                text = text.replace(value, "${" + name + "}")
+        return text
+
+    def message(self, text: str) -> str:
+        """A finding's message as it may be published."""
+        return printable(clip(self.hide(text)))
 
 
 def encoded_path(path: str) -> bytes:

@@ -51,8 +51,12 @@ class RuleMeta:
     """Everything about a rule except its logic.
 
     ``scope`` says what the check receives: ``dockerfile`` (one Dockerfile),
-    ``compose`` (one compose project), ``project`` (everything dlint read), or
-    ``engine`` (no check: the engine itself reports these findings).
+    ``compose`` (one compose project), ``project`` (a ``Project``: one Compose project
+    with the Dockerfiles its services build, or a Dockerfile no service builds), or
+    ``engine`` (no check: the engine itself reports these findings). A project rule
+    that compares projects (their subnets, the stages each builds) also defines
+    ``gather(project)``, which yields small facts of one project; its check then
+    receives the facts of every project of the run, once.
     """
 
     code: str
@@ -150,6 +154,7 @@ class Rule:
     __slots__ = (
         "_check",
         "_doc",
+        "_gather",
         "_may_be_unavailable",
         "_module",
         "_prepare",
@@ -180,6 +185,7 @@ class Rule:
         self._runs = runs
         self._may_be_unavailable = may_be_unavailable
         self._prepare: Callable[[Sequence[Any]], None] | None = None
+        self._gather: Callable[[Any], Iterable[Any]] | None = None
 
     def _load(self) -> None:
         if self._module is not None:
@@ -188,6 +194,7 @@ class Rule:
             self._check = getattr(module, "check", None)
             self._unavailable = getattr(module, "unavailable", None)
             self._prepare = getattr(module, "prepare", None)
+            self._gather = getattr(module, "gather", None)
             self._module = None
 
     @property
@@ -215,6 +222,16 @@ class Rule:
         in the run (ShellCheck asks about all the scripts at once), or None."""
         self._load()
         return self._prepare
+
+    @property
+    def gather(self) -> Callable[[Any], Iterable[Any]] | None:
+        """For a project rule that compares Compose projects with each other (their
+        subnets, the stages they build): what it takes from one project, or None.
+
+        A run reads its projects one at a time and keeps only these facts of each; the
+        rule's check then gets all of them, in the order of the projects, once."""
+        self._load()
+        return self._gather
 
     @property
     def runs(self) -> bool:
@@ -257,7 +274,14 @@ class Rule:
         return {o.name: o.default for o in self.meta.options}
 
     def run(self, subject: Any, options: Mapping[str, Any] | None = None) -> Iterable[Finding]:
-        """The check, given its options when it has any."""
+        """The check, given its options when it has any (for a rule that gathers, over
+        what it gathers from ``subject``)."""
+        if self.gather is not None:
+            return self.conclude(list(self.gather(subject)), options)
+        return self.conclude(subject, options)
+
+    def conclude(self, subject: Any, options: Mapping[str, Any] | None = None) -> Iterable[Finding]:
+        """The check itself, over ``subject`` (for a rule that gathers: the facts)."""
         assert self.check is not None
         if self.meta.options:
             merged = self.defaults()
@@ -281,6 +305,7 @@ class Rule:
             getattr(module, "unavailable", None),
         )
         rule._prepare = getattr(module, "prepare", None)
+        rule._gather = getattr(module, "gather", None)
         return rule
 
 

@@ -1,4 +1,4 @@
-"""Everything dlint read in one run, linked together."""
+"""What a project rule reads: a Compose project and the Dockerfiles it builds, linked."""
 
 from __future__ import annotations
 
@@ -13,11 +13,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    """The files of one run: Dockerfiles and Compose projects, linked.
+    """Dockerfiles and Compose projects, linked: a run gives its project rules one
+    Compose project at a time, with the Dockerfiles its services build (or one
+    Dockerfile that no service builds), and keeps only their findings.
 
     A service's ``build`` points at the Dockerfile (and stage) it builds; the
     same Dockerfile object is in ``dockerfiles``. Rules with scope ``project``
-    receive this and may report on any file in it.
+    receive this and may report on any file in it; one that compares projects
+    defines ``gather`` (see ``dlint.rule.RuleMeta``).
     """
 
     dockerfiles: tuple[Dockerfile, ...] = ()

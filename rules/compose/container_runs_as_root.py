@@ -92,7 +92,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dlint.ir.common import Severity
@@ -258,16 +259,23 @@ def _stage_name(df: Dockerfile, stage: Stage) -> str:
     return "the last stage" if stage.index == len(df.stages) - 1 else f"stage {stage.index}"
 
 
-def _base_sets_user(project: Project, variant: ComposeProject, service: Service) -> bool:
-    """Whether a project of the variant's folder defines this service with `user:`: the
-    variant is likely merged over it with `-f`, and that `user:` then applies."""
-    for other in project.compose:
-        if other.fragment or other.directory != variant.directory:
-            continue
-        base = other.service(service.name)
-        if base is not None and base.get("user") is not None:
-            return True
-    return False
+@dataclass(frozen=True, slots=True)
+class _SetsUser:
+    """A project that is not a variant, in ``directory``, gives ``service`` a `user:`."""
+
+    directory: str
+    service: str
+
+
+@dataclass(frozen=True, slots=True)
+class _RunsAsRoot:
+    """A finding about ``service``; in a variant (``directory`` set), unless a project
+    of its folder gives that service a `user:`: the variant is likely merged over it
+    with `-f`, and that `user:` then applies."""
+
+    finding: Finding
+    directory: str | None
+    service: str
 
 
 def _shown_path(path: str, compose: ComposeProject) -> str:
@@ -275,7 +283,7 @@ def _shown_path(path: str, compose: ComposeProject) -> str:
     return posixpath.relpath(path, compose.directory) if compose.directory else path
 
 
-def _service(project: Project, compose: ComposeProject, service: Service) -> Finding | None:
+def _service(compose: ComposeProject, service: Service) -> Finding | None:
     user = _compose_user(service)
     if isinstance(user, YScalar):
         return Finding(
@@ -284,7 +292,7 @@ def _service(project: Project, compose: ComposeProject, service: Service) -> Fin
             "unprivileged user, or remove it and set USER in the image.",
             path=user.file,
         )
-    if user is not None or (compose.fragment and _base_sets_user(project, compose, service)):
+    if user is not None:
         return None
     build = service.build
     if build is None or build.image is None or build.stage is None or build.gap is not None:
@@ -303,15 +311,25 @@ def _service(project: Project, compose: ComposeProject, service: Service) -> Fin
     )
 
 
-def check(project: Project) -> Iterator[Finding]:
-    seen: set[tuple[str, int, int]] = set()
+def gather(project: Project) -> Iterator[_SetsUser | _RunsAsRoot]:
     for compose in project.compose:
         for service in compose.services:
-            finding = _service(project, compose, service)
-            if finding is None:
-                continue
-            where = (finding.path or "", finding.span.line, finding.span.column)
-            if where in seen:
-                continue
+            if not compose.fragment and service.get("user") is not None:
+                yield _SetsUser(compose.directory, service.name)
+            finding = _service(compose, service)
+            if finding is not None:
+                variant = compose.directory if compose.fragment else None
+                yield _RunsAsRoot(finding, variant, service.name)
+
+
+def check(facts: Sequence[_SetsUser | _RunsAsRoot]) -> Iterator[Finding]:
+    users = {(f.directory, f.service) for f in facts if isinstance(f, _SetsUser)}
+    seen: set[tuple[str, int, int]] = set()
+    for fact in facts:
+        if not isinstance(fact, _RunsAsRoot) or (fact.directory, fact.service) in users:
+            continue
+        finding = fact.finding
+        where = (finding.path or "", finding.span.line, finding.span.column)
+        if where not in seen:
             seen.add(where)
             yield finding

@@ -59,7 +59,7 @@ networks:
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -89,7 +89,7 @@ class _Subnet:
     net: IPNetwork
     where: Located
     network: Network
-    project: ComposeProject
+    project: tuple[str, tuple[str, ...]]  # the project's name and files
 
     @property
     def label(self) -> str:
@@ -161,10 +161,11 @@ def _configs(project: ComposeProject) -> Iterator[tuple[Network, IpamConfig]]:
             yield network, config
 
 
-def check(project: Project) -> Iterator[Finding]:
-    subnets: list[_Subnet] = []
-    by_network: dict[tuple[int, str], list[_Subnet]] = {}
+def gather(project: Project) -> Iterator[_Subnet | Finding]:
+    """What each project says alone (invalid values, the default bridge, addresses
+    outside their subnet), and its subnets, which the check compares across projects."""
     for compose in project.compose:
+        by_network: dict[str, list[_Subnet]] = {}
         for network, config in _configs(compose):
             if config.subnet is None or config.subnet.unresolved:
                 continue
@@ -172,9 +173,9 @@ def check(project: Project) -> Iterator[Finding]:
             if net is None:
                 yield _invalid("subnet", config.subnet)
                 continue
-            subnet = _Subnet(net, config.subnet, network, compose)
-            subnets.append(subnet)
-            by_network.setdefault((id(compose), network.key), []).append(subnet)
+            subnet = _Subnet(net, config.subnet, network, (compose.name, compose.files))
+            yield subnet
+            by_network.setdefault(network.key, []).append(subnet)
             if isinstance(net, ipaddress.IPv4Network) and net.overlaps(DEFAULT_BRIDGE):
                 yield Finding(
                     config.subnet.span,
@@ -188,9 +189,12 @@ def check(project: Project) -> Iterator[Finding]:
                     yield from _inside(what, loc, subnet)
             for name, loc in config.aux_addresses:
                 yield from _inside(f"aux_addresses.{name}", loc, subnet)
-    yield from _overlaps(subnets)
-    for compose in project.compose:
         yield from _static_addresses(compose, by_network)
+
+
+def check(facts: Sequence[_Subnet | Finding]) -> Iterator[Finding]:
+    yield from (f for f in facts if isinstance(f, Finding))
+    yield from _overlaps([f for f in facts if isinstance(f, _Subnet)])
 
 
 def _overlaps(subnets: list[_Subnet]) -> Iterator[Finding]:
@@ -215,8 +219,8 @@ def _overlaps(subnets: list[_Subnet]) -> Iterator[Finding]:
         other = next((s for s in reversed(stack) if s.network.name != current.network.name), None)
         if other is not None:
             relation = "is the same as" if other.net == current.net else "overlaps"
-            same = other.project is current.project
-            scope = "" if same else f" in project {other.project.name!r}"
+            same = other.project == current.project
+            scope = "" if same else f" in project {other.project[0]!r}"
             yield Finding(
                 current.where.span,
                 f"subnet {current.text} of network {current.network.key!r} {relation} subnet "
@@ -228,12 +232,12 @@ def _overlaps(subnets: list[_Subnet]) -> Iterator[Finding]:
 
 
 def _static_addresses(
-    compose: ComposeProject, by_network: dict[tuple[int, str], list[_Subnet]]
+    compose: ComposeProject, by_network: dict[str, list[_Subnet]]
 ) -> Iterator[Finding]:
     taken: dict[tuple[str, str], str] = {}
     for service in compose.services:
         for attachment in service.networks:
-            nets = by_network.get((id(compose), attachment.network), [])
+            nets = by_network.get(attachment.network, [])
             for loc in (attachment.ipv4_address, attachment.ipv6_address):
                 if loc is None or loc.unresolved:
                     continue

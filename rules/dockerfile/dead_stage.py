@@ -59,7 +59,8 @@ reported until that one is removed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from dlint.ir.common import Severity
 from dlint.ir.dockerfile import Dockerfile, Instruction, Stage, StageRef
@@ -169,25 +170,39 @@ def _maybe_used(df: Dockerfile) -> set[int] | None:
     return out
 
 
-def _targets(project: Project) -> tuple[dict[str, set[int]], set[str]]:
-    """For each Dockerfile path: the stages Compose services build; and the Dockerfiles
-    some service builds with a target dlint could not resolve (a variable)."""
-    built: dict[str, set[int]] = {}
-    unknown: set[str] = set()
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """A Compose service builds stage ``index`` of the Dockerfile at ``path``; with no
+    index, a stage a variable names (any stage of it may be the one)."""
+
+    path: str
+    index: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Dead:
+    """Stage ``index`` of the Dockerfile at ``path`` is dead unless a service builds it."""
+
+    path: str
+    index: int
+    finding: Finding
+
+
+def _built(project: Project) -> Iterator[_Built]:
+    """The stages Compose services build, and the Dockerfiles some service builds with a
+    target dlint could not resolve (a variable)."""
     for compose in project.compose:
         for service in compose.services:
             build = service.build
             if build is None:
                 continue
             if build.image is not None and build.stage is not None:
-                built.setdefault(build.image.path, set()).add(build.stage.index)
+                yield _Built(build.image.path, build.stage.index)
                 continue
             target = build.target
             if target is None or not target.unresolved or build.dockerfile_path is None:
                 continue  # the last stage, a target that names no stage, or no Dockerfile
-            # a target set by a variable: any stage of that Dockerfile may be it
-            unknown.add(build.dockerfile_path)
-    return built, unknown
+            yield _Built(build.dockerfile_path, None)
 
 
 def _written_name(stage: Stage) -> str:
@@ -214,13 +229,13 @@ def _deliberate(stage: Stage) -> bool:
     return bool(_TARGET_WORDS & set(re.split(r"[-_.]", stage.name or "")))
 
 
-def _dockerfile(df: Dockerfile, targeted: set[int]) -> Iterator[Finding]:
+def _dockerfile(df: Dockerfile) -> Iterator[_Dead]:
     if len(df.stages) < 2:
         return
     maybe = _maybe_used(df)
     if maybe is None:
         return
-    reached = set(used(df)) | targeted | maybe
+    reached = set(used(df)) | maybe
     for stage in df.stages[:-1]:
         if stage.index in reached or stage.from_instruction is None:
             continue
@@ -228,28 +243,46 @@ def _dockerfile(df: Dockerfile, targeted: set[int]) -> Iterator[Finding]:
             if _deliberate(stage):
                 continue
             name = _written_name(stage)
-            yield Finding(
-                stage.name_span,
-                f"Stage `{name}` is not the last stage, no later stage uses it and no "
-                f"Compose service builds it: a build skips it unless you build it with "
-                f"`--target {name}`; if nothing does, remove it.",
-                path=df.path,
+            yield _Dead(
+                df.path,
+                stage.index,
+                Finding(
+                    stage.name_span,
+                    f"Stage `{name}` is not the last stage, no later stage uses it and no "
+                    f"Compose service builds it: a build skips it unless you build it with "
+                    f"`--target {name}`; if nothing does, remove it.",
+                    path=df.path,
+                ),
             )
         else:
-            yield Finding(
-                stage.from_instruction.keyword_span,
-                f"Stage {stage.index} has no name, is not the last stage and no later stage "
-                "uses it: no build ever runs it (`--target` selects stages by name); "
-                "remove it, or use it.",
-                path=df.path,
+            yield _Dead(
+                df.path,
+                stage.index,
+                Finding(
+                    stage.from_instruction.keyword_span,
+                    f"Stage {stage.index} has no name, is not the last stage and no later stage "
+                    "uses it: no build ever runs it (`--target` selects stages by name); "
+                    "remove it, or use it.",
+                    path=df.path,
+                ),
             )
 
 
-def check(project: Project) -> Iterator[Finding]:
-    built, unknown = _targets(project)
-    seen: set[str] = set()
+def gather(project: Project) -> Iterator[_Built | _Dead]:
+    """The stages the project's services build, and its Dockerfiles' stages that only a
+    build of theirs could reach: a Dockerfile several projects build is judged on the
+    stages all of them build."""
+    yield from _built(project)
     for df in project.dockerfiles:
-        if df.path in seen or df.path in unknown:
+        yield from _dockerfile(df)
+
+
+def check(facts: Sequence[_Built | _Dead]) -> Iterator[Finding]:
+    built = {(f.path, f.index) for f in facts if isinstance(f, _Built)}
+    seen: set[tuple[str, int]] = set()
+    for fact in facts:
+        if not isinstance(fact, _Dead) or (fact.path, fact.index) in seen:
             continue
-        seen.add(df.path)
-        yield from _dockerfile(df, built.get(df.path, set()))
+        seen.add((fact.path, fact.index))
+        if (fact.path, fact.index) not in built and (fact.path, None) not in built:
+            yield fact.finding

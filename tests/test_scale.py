@@ -1,0 +1,86 @@
+"""A run reads its Compose projects one at a time and keeps what its report needs (the
+findings, and a few facts of each file), not the files it read: what it reports is
+what it would report if it kept everything."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dlint import engine
+from dlint.engine import Options, lint
+from dlint.ir.compose import ComposeProject
+from dlint.ir.dockerfile import Dockerfile
+from dlint.reporters import get_reporter
+from tests.conftest import write
+from tests.test_pool import KINDS
+
+SECOND = "FROM debian:12\nRUN --network=host true\n"  # what a second project builds alone
+
+
+def _projects(root: Path, copies: int) -> Path:
+    """``copies`` projects whose services build one Dockerfile of each kind, and for
+    each one a second project, in another folder, that builds the same Dockerfiles
+    (with other targets) and one of its own."""
+    files: dict[str, str | bytes] = {}
+    for i in range(copies):
+        first = ["services:"]
+        second = ["services:"]
+        for kind, text in KINDS.items():
+            files[f"p{i}/{kind}/Dockerfile"] = text
+            first.append(f"  {kind}:\n    build: ./{kind}\n    network_mode: host")
+            target = "\n      target: tools" if kind == "dead-stage" else ""
+            second.append(f"  {kind}:\n    build:\n      context: ../p{i}/{kind}{target}")
+        files[f"p{i}/compose.yaml"] = "\n".join(first) + "\n"
+        second.append("  own:\n    build: ./own")
+        files[f"q{i}/compose.yaml"] = "\n".join(second) + "\n"
+        files[f"q{i}/own/Dockerfile"] = SECOND
+        # a subnet each project declares: two of them overlap across projects
+        files[f"n{i}/compose.yaml"] = (
+            "services:\n  a:\n    image: nginx:1.27\n    networks: [n]\n"
+            f"networks:\n  n:\n    ipam:\n      config:\n        - subnet: 10.{i // 2}.0.0/16\n"
+        )
+    return write(root, files)
+
+
+def _json(root: Path) -> str:
+    options = Options(isolated=True, preview=True, select=("ALL",), ignore=("SC",), jobs=1)
+    return get_reporter("json")(lint(["."], root, options))
+
+
+def test_dockerfiles_read_again_report_what_they_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _projects(tmp_path, copies=4)
+    monkeypatch.setattr(engine, "_DOCKERFILES_KEPT", 10_000)
+    kept = _json(root)
+    monkeypatch.setattr(engine, "_DOCKERFILES_KEPT", 1)  # each one read again when asked
+    monkeypatch.setattr(engine, "_PENDING", 1)
+    assert _json(root) == kept
+    found = kept.count('"name": "overlapping-subnets"')
+    assert found == 2  # the subnets of two projects, compared
+    # one project builds the stage the other does not
+    assert '"name": "dead-stage"' not in kept and '"name": "host-network"' in kept
+
+
+def test_a_run_keeps_no_project_and_few_dockerfiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _projects(tmp_path, copies=12)  # 12 * 10 Dockerfiles
+    alive: dict[str, int] = {}
+    real = engine._report
+
+    def report(run: Any, *args: Any) -> Any:
+        gc.collect()
+        objects = gc.get_objects()
+        alive["projects"] = sum(isinstance(o, ComposeProject) for o in objects)
+        alive["dockerfiles"] = sum(isinstance(o, Dockerfile) for o in objects)
+        return real(run, *args)
+
+    monkeypatch.setattr(engine, "_report", report)
+    lint(["."], root, Options(isolated=True, ignore=("SC",), jobs=1))
+    assert alive["projects"] == 0
+    assert 0 < alive["dockerfiles"] <= engine._DOCKERFILES_KEPT < 120
