@@ -402,7 +402,7 @@ class ConfigFinder:
             return self.explicit
         if self.isolated:
             return DEFAULT
-        folder = Path(os.path.realpath(path))
+        folder = Path(self.files.realpath(path))
         note(folder)
         if not folder.is_dir():
             folder = folder.parent

@@ -223,6 +223,9 @@ class _Run:
     dockerfiles: OrderedDict[Path, Dockerfile | LoadError] = field(default_factory=OrderedDict)
     contexts: dict[Path, Path | None] = field(default_factory=dict)
     linked: set[Path] = field(default_factory=set)  # those Compose services build
+    # of those, the ones read with the build context they have alone (their folder):
+    # their own rules find what they find linted apart, so the workers' results serve
+    reused: set[Path] = field(default_factory=set)
     pending: list[_Chosen] = field(default_factory=list)  # linked, their rules not yet run
     linted: list[_Linted] = field(default_factory=list)  # what each linted Dockerfile left
     _lines: tuple[str, list[str] | None] | None = None
@@ -400,10 +403,13 @@ def _cache_folder(run: _Run) -> Path | None:
 def _finish(run: _Run) -> Report:
     targets = _targets(run)
     run.total = len(targets)
+    # the workers start at once on every Dockerfile, as if no service built it; what
+    # they find for those the Compose projects do build is left out (_collect)
+    apart = _start_apart(run, [t.path for t in targets if t.kind == "dockerfile"])
     projects = _compose(run, targets)
-    apart = _dockerfiles(run, targets, projects)  # linted in workers meanwhile
+    built = _dockerfiles(run, targets, projects)
     _conclude(run, projects)
-    _collect(run, apart)
+    _collect(run, apart, built)
     return _report(run, targets, projects)
 
 
@@ -503,15 +509,27 @@ def _linked(run: _Run, asked: list[Path], wanted: set[Path]) -> list[Dockerfile]
                 run.add(engine_rule(PARSE_ERROR), run.display(key), found.span, found.message)
             continue
         out.append(found)
-        if first:
+        if first and key in wanted:
+            _lint_linked(run, key, found)
+        elif first:  # not linted, but the project rules may report in it
             _unreadable_context(run, found)
-            if key in wanted:
-                run.pending.append(_chosen(run, found))
-            else:  # not linted, but the project rules may report in it
-                run.linted.append(_left(run, found))
+            run.linted.append(_left(run, found, ()))
     if len(run.pending) >= _PENDING:
         _lint_pending(run)
     return out
+
+
+def _lint_linked(run: _Run, key: Path, df: Dockerfile) -> None:
+    """A Dockerfile that is linted and that a project reads: linted here (with its
+    project's build context), or, when that context is the one it has alone, linted
+    apart, only its own rules' findings kept (``_collect``)."""
+    context = run.contexts.get(key)
+    if context is None or os.path.abspath(context) == os.path.dirname(key):
+        run.reused.add(key)
+        _experimental(run, df)  # the project rules it turns on
+        return
+    _unreadable_context(run, df)
+    run.pending.append(_chosen(run, df))
 
 
 def _lint_project(run: _Run, project: ComposeProject, linked: list[Dockerfile]) -> _Loaded:
@@ -597,24 +615,22 @@ def _not_pulled_in(projects: list[_Loaded]) -> list[_Loaded]:
 # -- 4. Dockerfiles ------------------------------------------------------------------
 
 
-def _dockerfiles(run: _Run, targets: list[Target], projects: list[_Loaded]) -> Spread[Path, _Part]:
-    """Each Dockerfile's rules. Those a Compose service builds were read with their
-    projects, with the build context the service gives them. Those a service names
-    without dlint knowing which stage it builds are linted here, with the project
-    rules over them. The others are linted on their own, in chunks (in worker
-    processes when there are many), and are not kept."""
+def _dockerfiles(run: _Run, targets: list[Target], projects: list[_Loaded]) -> set[Path]:
+    """The Dockerfiles Compose services build or name, which the projects' rules read
+    with them. Those a service builds were linted with their projects, with the build
+    context the service gives them. Those a service names without dlint knowing which
+    stage it builds are linted here, with the project rules over them. (The others
+    are linted on their own, in chunks, in worker processes when there are many.)"""
     from dlint.ir.project import Project
 
     named = {path for p in projects for path in p.named}
-    alone: list[Path] = []
-    kept: list[Path] = []
-    for target in targets:
-        if target.kind == "dockerfile":
-            key = Path(os.path.abspath(target.path))
-            if key in run.linked:
-                continue
-            (kept if run.display(target.path) in named else alone).append(target.path)
-    apart = _start_apart(run, alone)  # first: the workers start on them at once
+    kept = [
+        t.path
+        for t in targets
+        if t.kind == "dockerfile"
+        and Path(os.path.abspath(t.path)) not in run.linked
+        and run.display(t.path) in named
+    ]
     read: list[Dockerfile] = []
     for path in kept:
         found = run.dockerfile(path)
@@ -622,8 +638,7 @@ def _dockerfiles(run: _Run, targets: list[Target], projects: list[_Loaded]) -> S
             run.add(engine_rule(PARSE_ERROR), run.display(path), found.span, found.message)
             continue
         read.append(found)
-        _unreadable_context(run, found)
-        run.pending.append(_chosen(run, found))
+        _lint_linked(run, Path(os.path.abspath(path)), found)
     _lint_pending(run)
     if read:
         governed = frozenset(d.path for d in read)
@@ -632,7 +647,7 @@ def _dockerfiles(run: _Run, targets: list[Target], projects: list[_Loaded]) -> S
             _Loaded((), False, (), frozenset(), governed, (), (), (), tuple(diagnostics),
                     tuple((code, tuple(f)) for code, f in facts.items()))
         )  # fmt: skip
-    return apart
+    return run.linked | {Path(os.path.abspath(path)) for path in kept}
 
 
 _Chosen = tuple["Dockerfile", Config, list[Rule]]  # a Dockerfile, its config, its rules
@@ -641,21 +656,27 @@ _Chosen = tuple["Dockerfile", Config, list[Rule]]  # a Dockerfile, its config, i
 def _chosen(run: _Run, df: Dockerfile) -> _Chosen:
     """``df`` with its config and the per-file rules that config runs on it (after
     reporting its parse problems)."""
-    from dlint.suppress import experimental
-
     for problem in df.problems:
         run.add(engine_rule(PARSE_ERROR), df.path, problem.span, problem.message)
     config = run.policy.config(df.path)
     enabled = run.policy.enabled(config)  # a rule its config turns off does not run
-    wanted = experimental(df, run.rules)
-    if wanted:
-        run.policy.experimental[df.path] = wanted
+    wanted = _experimental(run, df)
     chosen = [
         r
         for r in run.rules
         if r.runs and r.meta.scope == "dockerfile" and (r.code in enabled or r.code in wanted)
     ]
     return df, config, chosen
+
+
+def _experimental(run: _Run, df: Dockerfile) -> tuple[str, ...]:
+    """The rules ``df``'s ``# check=experimental=`` directive turns on for it."""
+    from dlint.suppress import experimental
+
+    wanted = experimental(df, run.rules)
+    if wanted:
+        run.policy.experimental[df.path] = wanted
+    return wanted
 
 
 def _unreadable_context(run: _Run, df: Dockerfile) -> None:
@@ -672,58 +693,70 @@ def _unreadable_context(run: _Run, df: Dockerfile) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Linted:
-    """What a linted Dockerfile leaves for the rest of the run besides its findings:
-    a run of many files keeps these, not the files."""
+    """What a linted Dockerfile leaves for the rest of the run: a run of many files
+    keeps these, not the files."""
 
     path: str  # as shown
+    # linted apart, what its own rules found, and what the project rules found in it
+    # alone (linted with a project, these are reported as they are found)
+    own: tuple[Diagnostic, ...]
+    alone: tuple[Diagnostic, ...]
     suppressions: tuple[Suppression, ...]
     strict: bool  # a ``# check=error=true`` directive: BuildKit's checks fail the build
     experimental: tuple[str, ...]  # rules its ``# check=experimental=`` turns on
 
 
-def _lint_dockerfiles(run: _Run, todo: list[_Chosen], alone: bool) -> None:
-    """Each Dockerfile's own rules, and (``alone``: no Compose service builds it) the
-    project rules over it alone; what each leaves goes to ``run.linted``."""
+def _lint_dockerfiles(
+    run: _Run, todo: list[_Chosen], apart: dict[str, list[Diagnostic]] | None = None
+) -> None:
+    """Each Dockerfile's own rules; what each leaves goes to ``run.linted``. Those
+    linted ``apart`` (no Compose service builds them) also get the project rules over
+    them alone, and keep their findings, which ``apart`` holds by file, with them."""
     from dlint.ir.project import Project
 
     whole = [
         r
         for r in run.rules
-        if alone and r.runs and r.meta.scope == "project" and r.meta.reads != ("compose",)
+        if r.runs and r.meta.scope == "project" and r.meta.reads != ("compose",)
     ]
     _prepare(todo)
     for df, config, chosen in todo:
+        if apart is None:
+            run.run_rules(chosen, df, df.path, config)
+            run.linted.append(_left(run, df, ()))
+            continue
+        run.diagnostics = apart.pop(df.path)
         run.run_rules(chosen, df, df.path, config)
-        if alone:
-            _unreadable_context(run, df)
-            enabled = run.policy.enabled(config)
-            wanted = run.policy.experimental.get(df.path, ())
-            project_rules = [r for r in whole if r.code in enabled or r.code in wanted]
-            run.run_rules(project_rules, Project((df,), ()), ".", config)
-        else:  # those linted apart are counted as their parts come back
-            run.advance(1)
-        run.linted.append(_left(run, df))
+        _unreadable_context(run, df)
+        own, run.diagnostics = tuple(run.diagnostics), []
+        enabled = run.policy.enabled(config)
+        wanted = run.policy.experimental.get(df.path, ())
+        project_rules = [r for r in whole if r.code in enabled or r.code in wanted]
+        run.run_rules(project_rules, Project((df,), ()), ".", config)
+        run.linted.append(_left(run, df, own, tuple(run.diagnostics)))
 
 
-def _left(run: _Run, df: Dockerfile) -> _Linted:
+def _left(
+    run: _Run, df: Dockerfile, own: tuple[Diagnostic, ...], alone: tuple[Diagnostic, ...] = ()
+) -> _Linted:
     from dlint.suppress import check_error
     from dlint.suppress import dockerfile as written_suppressions
 
     strict = any(d.name == "check" and check_error(d.value) for d in df.directives)
     suppressions = tuple(written_suppressions(df, run.rules))
-    return _Linted(df.path, suppressions, strict, run.policy.experimental.get(df.path, ()))
+    wanted = run.policy.experimental.get(df.path, ())
+    return _Linted(df.path, own, alone, suppressions, strict, wanted)
 
 
 def _lint_pending(run: _Run) -> None:
     todo, run.pending = run.pending, []
-    _lint_dockerfiles(run, todo, alone=False)
+    _lint_dockerfiles(run, todo)
 
 
 _Noted = tuple[dict[str, str], dict[str, str]]
-# what linting a part of the Dockerfiles apart gives: the findings, what each file
-# left, whether dlint itself failed, and (in a worker of a run that is cached) what the
-# work depended on
-_Part = tuple[list[Diagnostic], list[_Linted], bool, _Noted | None]
+# what linting a part of the Dockerfiles apart gives: what each file left, whether dlint
+# itself failed, and (in a worker of a run that is cached) what the work depended on
+_Part = tuple[list[_Linted], bool, _Noted | None]
 
 
 def _start_apart(run: _Run, paths: list[Path]) -> Spread[Path, _Part]:
@@ -736,16 +769,27 @@ def _start_apart(run: _Run, paths: list[Path]) -> Spread[Path, _Part]:
     return pool.Spread(_lint_part, _worker, setup_args, pool.chunks(paths, workers), workers)
 
 
-def _collect(run: _Run, apart: Spread[Path, _Part]) -> None:
+def _collect(run: _Run, apart: Spread[Path, _Part], built: set[Path]) -> None:
     """What the Dockerfiles linted apart left, in the order of the files: the results
-    are the same whoever did the work."""
+    are the same whoever did the work. Of those the Compose projects read (``built``),
+    only the findings of their own rules are kept, when they were read with the build
+    context they have alone (``run.reused``); the others were linted with them."""
     from dlint import cache
 
-    for diagnostics, linted, failed, noted in apart.results(here=(run, False), each=run.advance):
-        run.diagnostics.extend(diagnostics)
-        run.linted.extend(linted)
+    left_out = {run.display(path) for path in built - run.reused}
+    reused = {run.display(path) for path in run.reused}
+    wanted = lambda path: Path(os.path.abspath(path)) not in built - run.reused  # noqa: E731
+    for linted, failed, noted in apart.results((run, False), run.advance, wanted):
         run.failed |= failed
         for a in linted:
+            if a.path in left_out:
+                continue
+            run.diagnostics.extend(a.own)
+            if a.path in reused:
+                a = replace(a, alone=())
+            else:
+                run.diagnostics.extend(a.alone)
+            run.linted.append(a)
             if a.experimental:
                 run.policy.experimental[a.path] = a.experimental
         if noted is not None:
@@ -770,26 +814,30 @@ def _lint_part(state: tuple[_Run, bool], paths: list[Path]) -> _Part:
     from dlint import cache
 
     with cache.noting() as noted:
-        diagnostics, linted, failed = _lint_alone(run, paths)
-    return diagnostics, linted, failed, (noted.paths, noted.folders)
+        linted, failed = _lint_alone(run, paths)
+    return linted, failed, (noted.paths, noted.folders)
 
 
-def _lint_alone(run: _Run, paths: list[Path]) -> tuple[list[Diagnostic], list[_Linted], bool]:
+def _lint_alone(run: _Run, paths: list[Path]) -> tuple[list[_Linted], bool]:
     failed, run.failed = run.failed, False
-    kept, run.diagnostics = run.diagnostics, []
-    linted, run.linted = run.linted, []
+    kept, linted = run.diagnostics, run.linted
+    run.linted = []
+    found: dict[str, list[Diagnostic]] = {}  # by file
     todo: list[_Chosen] = []
     for path in paths:  # read all first, so that _prepare sees them together
+        display = run.display(path)
+        run.diagnostics = found.setdefault(display, [])
         result = run.dockerfile(path)
         del run.dockerfiles[Path(os.path.abspath(path))]
         if isinstance(result, LoadError):
-            run.add(engine_rule(PARSE_ERROR), run.display(path), result.span, result.message)
+            run.add(engine_rule(PARSE_ERROR), display, result.span, result.message)
         else:
             todo.append(_chosen(run, result))
-    _lint_dockerfiles(run, todo, alone=True)
-    out = run.diagnostics, run.linted, run.failed
+    _lint_dockerfiles(run, todo, found)
+    out = [*run.linted, *(_Linted(path, tuple(d), (), (), False, ()) for path, d in found.items())]
+    done = out, run.failed
     run.diagnostics, run.linted, run.failed = kept, linted, failed
-    return out
+    return done
 
 
 def _prepare(todo: list[_Chosen]) -> None:

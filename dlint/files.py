@@ -100,6 +100,7 @@ class ProjectFiles:
     _order: dict[str, int] = field(init=False, repr=False, compare=False)
     # each path's answer, by absolute path: a run asks about the same files many times
     _refusals: dict[str, str | None] = field(init=False, repr=False, compare=False)
+    _real_folders: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         order: dict[str, int] = {}
@@ -107,6 +108,7 @@ class ProjectFiles:
             order.setdefault(str(root), i)
         object.__setattr__(self, "_order", order)
         object.__setattr__(self, "_refusals", {})
+        object.__setattr__(self, "_real_folders", {})
 
     @classmethod
     def around(
@@ -129,8 +131,20 @@ class ProjectFiles:
             self._refusals[absolute] = self._refusal(absolute)
         return self._refusals[absolute]
 
+    def realpath(self, path: str | Path) -> str:
+        """``os.path.realpath(path)``, with the real path of each folder worked out once:
+        a path whose last part is not a link is its real folder and that name."""
+        absolute = os.path.abspath(path)
+        folder, name = os.path.split(absolute)
+        if not name or os.path.islink(absolute):
+            return os.path.realpath(absolute)
+        real = self._real_folders.get(folder)
+        if real is None:
+            real = self._real_folders[folder] = os.path.realpath(folder)
+        return os.path.join(real, name)
+
     def _refusal(self, absolute: str) -> str | None:
-        real = os.path.realpath(absolute)
+        real = self.realpath(absolute)
         found = self._root_of_real(real)
         if found is None:
             return OUTSIDE
@@ -141,7 +155,7 @@ class ProjectFiles:
 
     def root_for(self, path: Path) -> Path | None:
         """The first root (in order) that holds ``path`` once links are resolved."""
-        return self._root_of_real(os.path.realpath(path))
+        return self._root_of_real(self.realpath(path))
 
     def _root_of_real(self, real: str) -> Path | None:
         # looked up by the path's folders, so that hundreds of roots (one per file named

@@ -86,9 +86,15 @@ class Spread(Generic[T, R]):
         except Exception:  # no pool: the caller does the parts
             self._close()
 
-    def results(self, here: Any, each: Callable[[int], None] | None = None) -> list[R]:
+    def results(
+        self,
+        here: Any,
+        each: Callable[[int], None] | None = None,
+        wanted: Callable[[T], bool] = lambda item: True,
+    ) -> list[R]:
         """Each part's result, in order (``here``: the state to do parts left with;
-        ``each`` is told the size of each part done)."""
+        ``each`` is told the size of each part done). A part done here leaves out the
+        items no longer ``wanted``; a worker may have done them already."""
         out: list[R] = []
         for i, part in enumerate(self._parts):
             if i < len(self._futures):
@@ -96,9 +102,9 @@ class Spread(Generic[T, R]):
                     out.append(self._futures[i].result())
                 except Exception:  # a worker died: the caller does the rest
                     self._close()
-                    out.append(self._work(here, part))
+                    out.append(self._work(here, [item for item in part if wanted(item)]))
             else:
-                out.append(self._work(here, part))
+                out.append(self._work(here, [item for item in part if wanted(item)]))
             if each is not None:
                 each(len(part))
         self._close()

@@ -54,9 +54,9 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     handed: list[int] = []
     real: Callable[..., Any] = pool.Spread.results
 
-    def results(self: pool.Spread[Any, Any], here: Any, **kwargs: Any) -> Any:
+    def results(self: pool.Spread[Any, Any], *args: Any, **kwargs: Any) -> Any:
         handed.append(len(self._futures))
-        return real(self, here, **kwargs)
+        return real(self, *args, **kwargs)
 
     monkeypatch.setattr(pool.Spread, "results", results)
     monkeypatch.setattr(pool, "MIN_ITEMS", 2)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dlint import engine
+from dlint import engine, pool
 from dlint.engine import Options, lint
 from dlint.ir.compose import ComposeProject
 from dlint.ir.dockerfile import Dockerfile
@@ -83,4 +83,34 @@ def test_a_run_keeps_no_project_and_few_dockerfiles(
     monkeypatch.setattr(engine, "_report", report)
     lint(["."], root, Options(isolated=True, ignore=("SC",), jobs=1))
     assert alive["projects"] == 0
-    assert 0 < alive["dockerfiles"] <= engine._DOCKERFILES_KEPT < 120
+    assert alive["dockerfiles"] <= engine._DOCKERFILES_KEPT < 120
+
+
+def _contexts(root: Path) -> Path:
+    """Two Dockerfiles services build: one with the build context it has alone (its
+    folder), one with its project's folder; and others that no service builds."""
+    files: dict[str, str | bytes] = {
+        "svc/.dockerignore": "secret.txt\n",
+        "svc/docker/Dockerfile": "FROM debian:12\nCOPY secret.txt /s\n",
+        "svc/compose.yaml": (
+            "services:\n  a:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n"
+        ),
+        "same/.dockerignore": "secret.txt\n",
+        "same/Dockerfile": "FROM debian:12\nCOPY secret.txt /s\n",
+        "same/compose.yaml": "services:\n  b:\n    build: .\n",
+    }
+    for i in range(8):
+        files[f"alone-{i}/Dockerfile"] = "FROM debian:12\nCOPY secret.txt /s\n"
+    return write(root, files)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_dockerfile_a_service_builds_is_linted_with_its_build_context(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    root = _contexts(tmp_path)
+    monkeypatch.setattr(pool, "MIN_ITEMS", 2)  # workers, even for so few files
+    options = Options(isolated=True, select=("DF401",), jobs=jobs)
+    found = sorted((d.path, d.span.line) for d in lint(["."], root, options).diagnostics)
+    # the one the project reads with the project's folder sees that folder's .dockerignore
+    assert found == [("same/Dockerfile", 2), ("svc/docker/Dockerfile", 2)]
