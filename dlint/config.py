@@ -26,6 +26,7 @@ from dlint.rule import Rule, check_option, covers
 
 CONFIG_NAMES = (".dlint.toml", "dlint.toml", "pyproject.toml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
+_CONFIG_FILES = frozenset(CONFIG_NAMES + HADOLINT_NAMES)
 # Top-level keys that set the option of the same name in every rule that has one.
 SHARED_OPTIONS = ("trusted-registries", "label-schema", "strict-labels")
 NEVER = "never"  # fail-level that never fails
@@ -396,6 +397,7 @@ class ConfigFinder:
     explicit: Config | None = None  # --config: used for every file
     isolated: bool = False  # --isolated: defaults only
     _found: dict[tuple[Path, bool], Config | None] = field(default_factory=dict, repr=False)
+    _listed: dict[Path, frozenset[str] | None] = field(default_factory=dict, repr=False)
 
     def for_path(self, path: Path) -> Config:
         if self.explicit is not None:
@@ -408,6 +410,17 @@ class ConfigFinder:
             folder = folder.parent
         return self._search(folder, False) or self._search(folder, True) or DEFAULT
 
+    def _names(self, folder: Path) -> frozenset[str] | None:
+        """The names in ``folder`` that could be a config file (None: it cannot be
+        listed, so each name is looked up): one listing instead of five lookups."""
+        if folder not in self._listed:
+            try:
+                names = frozenset(os.listdir(folder)) & _CONFIG_FILES
+            except OSError:
+                names = None
+            self._listed[folder] = names
+        return self._listed[folder]
+
     def _search(self, folder: Path, hadolint: bool) -> Config | None:
         """The closest config at or above ``folder``, up to the project root."""
         key = (folder, hadolint)
@@ -415,10 +428,11 @@ class ConfigFinder:
             return self._found[key]
         found: Config | None = None
         if self.files.refusal(folder) is None:
+            names = self._names(folder)
             for name in HADOLINT_NAMES if hadolint else CONFIG_NAMES:
                 candidate = folder / name
                 note(candidate)
-                if os.path.lexists(candidate):
+                if name in names if names is not None else os.path.lexists(candidate):
                     found = load_file(self.files, candidate, self.rules)
                     if found is not None:
                         break

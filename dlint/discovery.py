@@ -84,20 +84,22 @@ def discover(
     excluded: Callable[[Path], bool] = _nothing_excluded,
     cwd: Path | None = None,
     virtual: Collection[str] = (),
+    each: Callable[[], None] | None = None,
 ) -> list[Target]:
     """Files to lint under ``paths`` (files are taken as given), sorted, unique.
 
     Relative paths start at ``cwd`` (default: the working directory).
     ``excluded`` is asked about every folder and file met while walking. The absolute
     paths in ``virtual`` are files whether or not they exist (standard input, an
-    editor's unsaved buffer).
+    editor's unsaved buffer). ``each`` is told of each file found in a folder, as it
+    is found.
     """
     found: dict[Path, Target] = {}
     for raw in paths:
         path = cwd / raw if cwd is not None else Path(raw)
         note(path)
         if path.is_dir():
-            for target in _walk(path, excluded):
+            for target in _walk(path, excluded, each):
                 found.setdefault(target.path, target)
         elif path.is_file() or path.exists() or os.path.abspath(path) in virtual:
             kind = named_kind(path.name)
@@ -107,7 +109,9 @@ def discover(
     return sorted(found.values(), key=lambda t: t.path.as_posix())
 
 
-def _walk(root: Path, excluded: Callable[[Path], bool]) -> list[Target]:
+def _walk(
+    root: Path, excluded: Callable[[Path], bool], each: Callable[[], None] | None
+) -> list[Target]:
     """Files with a lintable name under ``root``; never inside ``.git``.
 
     Whatever such a file is (a symlink, a FIFO, a device), it is a target: the
@@ -123,6 +127,8 @@ def _walk(root: Path, excluded: Callable[[Path], bool]) -> list[Target]:
             path = here / name
             if kind is not None and not excluded(path):
                 out.append(Target(path, kind, explicit=False))
+                if each is not None:
+                    each()
     return out
 
 

@@ -1,13 +1,19 @@
 """Run the rules over the files: a short pipeline of named steps.
 
 1. ``_Run.start``: the files dlint may read, the configs, the rules.
-2. ``_targets``: the files to lint (each folder's closest config excludes).
-3. ``_compose``: Compose projects first, one at a time, so a Dockerfile a
-   service builds is read with the build context that service gives it; each
-   project's rules run on it with the Dockerfiles it builds, and only what they
-   find is kept. A project that another one includes is linted only as part of it.
-4. ``_dockerfiles``: the other Dockerfiles and their rules (in worker processes).
-5. ``_conclude``: the project rules' findings, and the rules that compare projects.
+2. ``_targets``: the files to lint (each folder's closest config excludes); with
+   enough of them, the worker processes start (``dlint.pool``).
+3. ``_start``: the work in parts: the Compose groups, then every Dockerfile.
+   ``_lint_groups`` reads each project, one at a time, each service's Dockerfile
+   with the build context the service gives it, runs the project's rules on it
+   and keeps only what they find (``_Loaded``). ``_lint_alone`` lints a
+   Dockerfile on its own.
+4. ``_compose``: the projects' findings (a project another one includes is
+   linted only as part of it), and how each Dockerfile a service builds is
+   linted: as the first project of the run to build it reads it.
+   ``_dockerfiles``: those a service names without dlint knowing the stage.
+5. ``_conclude``: the project rules' findings, and the rules that compare projects;
+   ``_collect``: what the Dockerfiles linted apart left.
 6. ``_report``: scope, config, suppressions, fingerprints, safe messages.
 
 Findings are reported only for files in scope: those named on the command line
@@ -19,10 +25,11 @@ passed).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,7 +59,7 @@ _TOO_DEEP = "nested too deeply for dlint to read"
 # Dockerfiles kept read (most recently used first out): a Dockerfile is usually built
 # by the projects of its own folder, read one after the other
 _DOCKERFILES_KEPT = 64
-_PENDING = 64  # linked Dockerfiles whose rules run together (ShellCheck asks at once)
+_APART = 32  # Dockerfiles a Compose part lints apart together (ShellCheck asks at once)
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -217,17 +224,31 @@ class _Run:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     failed: bool = False
-    # the Dockerfiles read lately (a Compose project reads those its services build;
-    # another project that builds one finds it here), and the build context each
-    # Dockerfile was first read with, to read it the same way again
-    dockerfiles: OrderedDict[Path, Dockerfile | LoadError] = field(default_factory=OrderedDict)
-    contexts: dict[Path, Path | None] = field(default_factory=dict)
+    # the Dockerfiles read lately, by path and build context (None: its own folder): a
+    # Compose project reads those its services build; another project may build one
+    dockerfiles: OrderedDict[tuple[str, str | None], Dockerfile | LoadError] = field(
+        default_factory=OrderedDict
+    )
+    wanted: frozenset[str] = frozenset()  # the Dockerfiles linted, by path
+    first_built: set[str] = field(default_factory=set)  # those this process saw built
     linked: set[Path] = field(default_factory=set)  # those Compose services build
-    # of those, the ones read with the build context they have alone (their folder):
-    # their own rules find what they find linted apart, so the workers' results serve
+    # of those, the ones first built with the build context they have alone (their
+    # folder): their own rules find what they find linted apart, so those results serve
     reused: set[Path] = field(default_factory=set)
+    left_out: set[Path] = field(default_factory=set)  # the others, linted with projects
+    # what the Compose parts linted apart, by path as shown, until it is taken; and
+    # their absolute paths, which the Dockerfile parts handed out later leave out
+    linted_apart: dict[str, _Linted] = field(default_factory=dict)
+    skipped: set[str] = field(default_factory=set)
     pending: list[_Chosen] = field(default_factory=list)  # linked, their rules not yet run
     linted: list[_Linted] = field(default_factory=list)  # what each linted Dockerfile left
+    # the worker processes, started as soon as the run finds enough files to share
+    work: Spread[_Item, _Done] | None = None
+    found: int = 0  # files found so far
+    # the files and folders in scope, and the findings in scope with their configs
+    # applied (those of the Dockerfiles linted apart, as they come back)
+    scope: tuple[set[str], tuple[str, ...]] | None = None
+    applied: list[Diagnostic] = field(default_factory=list)
     _lines: tuple[str, list[str] | None] | None = None
     progress: Progress | None = None
     total: int = 0  # files to lint
@@ -260,6 +281,14 @@ class _Run:
     def display(self, path: Path) -> str:
         return display_path(path, self.cwd)
 
+    def apart(self, item: object) -> bool:
+        """Whether a part of the work still does ``item``: not a Dockerfile that was
+        linted with the project that builds it, or apart with its projects."""
+        if not isinstance(item, Path):
+            return True
+        key = os.path.abspath(item)
+        return key not in self.skipped and Path(key) not in self.left_out
+
     def add(self, rule: Rule, path: str, span: Span, message: str) -> None:
         self.diagnostics.append(_diagnostic(rule, path, span, message))
 
@@ -270,20 +299,20 @@ class _Run:
             self._lines = (display, _reader(self.files, self.cwd)(display))
         return self._lines[1]
 
-    def dockerfile(self, path: Path, context: Path | None = None) -> Dockerfile | LoadError:
-        """Each Dockerfile as first read: the first build context given to it wins. The
-        last ones read are kept; one read longer ago is read again, the same way."""
-        key = Path(os.path.abspath(path))
+    def dockerfile(self, path: Path, context: str | None = None) -> Dockerfile | LoadError:
+        """A Dockerfile read with a build context (None: its folder, see ``_own``). The
+        last ones read are kept; one read longer ago is read again."""
+        key = (os.path.abspath(path), context)
         found = self.dockerfiles.get(key)
         if found is not None:
             self.dockerfiles.move_to_end(key)
             return found
-        context = self.contexts.setdefault(key, context)
         display = self.display(path)
+        root = Path(context) if context is not None else None
         try:
             from dlint.read_dockerfile import read_dockerfile
 
-            found = read_dockerfile(self.files, self.display, path, context)
+            found = read_dockerfile(self.files, self.display, path, root)
         except LoadError as exc:
             # kept: a copy, as the error's traceback and cause would keep the frames
             found = LoadError(exc.message, exc.span, exc.reason)
@@ -298,13 +327,17 @@ class _Run:
             self.dockerfiles.popitem(last=False)
         return found
 
-    def compose(self, group: ComposeGroup, asked: list[Path]) -> ComposeProject | None:
-        """The project of ``group``; ``asked`` gets the Dockerfiles its services build."""
+    def compose(
+        self, group: ComposeGroup, asked: list[tuple[str, str | None]]
+    ) -> ComposeProject | None:
+        """The project of ``group``, each service's Dockerfile read with the build
+        context the service gives; ``asked`` gets them (path, context), in order."""
         from dlint.read_compose import read_compose_project
 
         def dockerfile(path: Path, context: Path) -> Dockerfile | LoadError:
-            asked.append(Path(os.path.abspath(path)))
-            return self.dockerfile(path, context)
+            key = os.path.abspath(path)
+            asked.append((key, _own(key, context)))
+            return self.dockerfile(path, _own(key, context))
 
         where = self.display(group.files[0])
         try:
@@ -403,13 +436,24 @@ def _cache_folder(run: _Run) -> Path | None:
 def _finish(run: _Run) -> Report:
     targets = _targets(run)
     run.total = len(targets)
-    # the workers start at once on every Dockerfile, as if no service built it; what
-    # they find for those the Compose projects do build is left out (_collect)
-    apart = _start_apart(run, [t.path for t in targets if t.kind == "dockerfile"])
-    projects = _compose(run, targets)
-    built = _dockerfiles(run, targets, projects)
+    groups = _groups_of(run, targets)
+    dockerfiles = [t.path for t in targets if t.kind == "dockerfile"]
+    run.wanted = frozenset(os.path.abspath(path) for path in dockerfiles)
+    # the workers start at once: on the Compose projects, then on every Dockerfile as
+    # if no service built it (what they find for those the projects do build is left
+    # out, or only their own rules' findings are kept: _collect)
+    spread, compose_parts = _start(run, groups, dockerfiles)
+    results = spread.results((run, False), lambda part: run.advance(_files_in(part)), run.apart)
+    reads: list[_Read] = []
+    for done in itertools.islice(results, compose_parts):
+        reads.extend(_absorbed(run, done).reads)
+        for a in done.linted:  # the Dockerfile parts handed out later leave these out
+            run.linted_apart.setdefault(a.path, a)
+            run.skipped.add(os.path.abspath(run.cwd / a.path))
+    projects = _compose(run, reads)
+    _dockerfiles(run, targets, projects)
     _conclude(run, projects)
-    _collect(run, apart, built)
+    _collect(run, results)
     return _report(run, targets, projects)
 
 
@@ -421,7 +465,9 @@ def _targets(run: _Run) -> list[Target]:
     above them that may include them (their findings are shown only when in scope)."""
     options = run.options
     named = [*run.paths, *options.compose_files]
-    found = discover(named, run.policy.excluded, run.cwd, frozenset(run.files.overlay))
+    found = discover(
+        named, run.policy.excluded, run.cwd, frozenset(run.files.overlay), lambda: _found(run)
+    )
     # excludes apply to what folders yield; to named files only with --force-exclude
     found = [
         t
@@ -439,6 +485,16 @@ def _targets(run: _Run) -> list[Target]:
                     known.add(above.path)
                     found.append(above)
     return [t for t in (_sniffed(run, t) for t in found) if t is not None]
+
+
+def _found(run: _Run) -> None:
+    """One more file found: with enough of them, the workers start (and set up while
+    the rest are found)."""
+    from dlint import pool
+
+    run.found += 1
+    if run.found == pool.MIN_ITEMS and run.work is None:
+        run.work = _spread(run, pool.workers_for(run.found, run.options.jobs))
 
 
 def _sniffed(run: _Run, target: Target) -> Target | None:
@@ -474,21 +530,120 @@ class _Loaded:
     facts: tuple[tuple[str, tuple[object, ...]], ...]  # (rule, what it gathered)
 
 
-def _compose(run: _Run, targets: list[Target]) -> list[_Loaded]:
-    """Every Compose project, read and linted once; those another project includes
-    are dropped."""
+def _groups_of(run: _Run, targets: list[Target]) -> list[ComposeGroup]:
+    """The Compose files read together: those given with ``-f`` first."""
     explicit = [run.cwd / p for p in run.options.compose_files]
     groups = group_compose([t for t in targets if t.path not in explicit])
     if explicit:
         groups.insert(0, ComposeGroup(tuple(explicit), False))
-    wanted = {Path(os.path.abspath(t.path)) for t in targets if t.kind == "dockerfile"}
-    loaded = []
-    for group in groups:
-        asked: list[Path] = []
+    return groups
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """A Dockerfile a service builds, as the first project of a part of the run to
+    build it read it: the first project of the run to build it decides how it is
+    linted (with the build context that project's service gives it)."""
+
+    key: str  # its absolute path
+    context: str | None  # the build context it was read with (None: its folder)
+    error: tuple[Span, str] | None  # why it cannot be read as a Dockerfile
+    unreadable: Diagnostic | None  # its build context cannot be read
+    left: _Linted | None  # its suppressions and directives (None: it cannot be read)
+
+
+# a project read: its group's place among the groups, what it left (None: it could not
+# be read at all), and the Dockerfiles it was the first of its part to build
+_Read = tuple[int, "_Loaded | None", tuple[_Built, ...]]
+
+
+def _lint_groups(run: _Run, groups: list[tuple[int, ComposeGroup, frozenset[str]]]) -> _Done:
+    """Read and lint the Compose projects of ``groups``, one at a time. A Dockerfile
+    linted that a project is the first here to build, with the build context it has
+    alone, is linted apart here too: its own rules' findings serve (see _compose)."""
+    failed, run.failed = run.failed, False
+    kept, run.diagnostics = run.diagnostics, []
+    reads: list[_Read] = []
+    apart: list[Dockerfile] = []
+    linted: list[_Linted] = []
+    for index, group, _ in groups:
+        asked: list[tuple[str, str | None]] = []
         project = run.compose(group, asked)
+        built, linked = _built(run, asked, apart)
+        loaded = None if project is None else _lint_project(run, project, linked)
+        reads.append((index, loaded, built))
+        if len(apart) >= _APART or index == groups[-1][0]:
+            linted.extend(_absorbed(run, _lint_alone(run, [], apart)).linted)
+            apart.clear()
+    done = _Done(tuple(reads), tuple(linted), tuple(run.diagnostics), run.failed)
+    run.diagnostics, run.failed = kept, failed
+    return done
+
+
+def _built(
+    run: _Run, asked: list[tuple[str, str | None]], apart: list[Dockerfile]
+) -> tuple[tuple[_Built, ...], list[Dockerfile]]:
+    """The Dockerfiles a project's services build (each path once, as the first service
+    to build it gives it to the project rules), and those this process had not seen
+    built yet, as they were read; ``apart`` gets those of them to lint apart."""
+    out: list[_Built] = []
+    linked: dict[str, Dockerfile] = {}
+    for key, context in dict.fromkeys(asked):
+        found = run.dockerfile(Path(key), context)
+        if not isinstance(found, LoadError):
+            linked.setdefault(key, found)
+        if key in run.first_built:
+            continue
+        run.first_built.add(key)
+        if isinstance(found, LoadError):
+            out.append(_Built(key, context, (found.span, found.message), None, None))
+            continue
+        if key in run.wanted:
+            _experimental(run, found)  # the project rules it turns on
+            if context is None:
+                apart.append(found)
+        out.append(_Built(key, context, None, _context_problem(found), _left(run, found, ())))
+    return tuple(out), list(linked.values())
+
+
+def _compose(run: _Run, reads: list[_Read]) -> list[_Loaded]:
+    """Each project's findings, but those of a project another one includes; and how
+    each Dockerfile a service builds is linted, as the first project of the run to
+    build it read it."""
+    loaded = []
+    first: dict[str, _Built] = {}
+    for _, project, built in sorted(reads, key=lambda read: read[0]):
         if project is not None:
-            loaded.append(_lint_project(run, project, _linked(run, asked, wanted)))
-        run.advance(len(group.files))
+            loaded.append(project)
+        for b in built:
+            first.setdefault(b.key, b)
+    for key, b in first.items():
+        path = Path(key)
+        run.linked.add(path)
+        if b.error is not None:
+            if key in run.wanted:
+                run.add(engine_rule(PARSE_ERROR), run.display(path), *b.error)
+            continue
+        assert b.left is not None
+        if key not in run.wanted:  # not linted, but the project rules may report in it
+            run.linted.append(b.left)
+            if b.unreadable is not None:
+                run.diagnostics.append(b.unreadable)
+        elif b.context is None:  # linted apart: the same
+            run.reused.add(path)
+            if b.left.experimental:
+                run.policy.experimental[b.left.path] = b.left.experimental
+            done = run.linted_apart.pop(b.left.path, None)
+            if done is not None:
+                run.diagnostics.extend(done.own)
+                run.linted.append(replace(done, alone=()))
+        else:
+            run.left_out.add(path)
+            found = run.dockerfile(path, b.context)
+            if not isinstance(found, LoadError):
+                if b.unreadable is not None:
+                    run.diagnostics.append(b.unreadable)
+                run.pending.append(_chosen(run, found))
     kept = _not_pulled_in(loaded)
     for read in kept:
         run.diagnostics.extend(read.problems)
@@ -496,40 +651,13 @@ def _compose(run: _Run, targets: list[Target]) -> list[_Loaded]:
     return kept
 
 
-def _linked(run: _Run, asked: list[Path], wanted: set[Path]) -> list[Dockerfile]:
-    """The Dockerfiles a project's services build. Those that are linted (``wanted``)
-    are, once each, with the build context the first service to build them gives."""
-    out: list[Dockerfile] = []
-    for key in dict.fromkeys(asked):
-        found = run.dockerfile(key)
-        first = key not in run.linked
-        run.linked.add(key)
-        if isinstance(found, LoadError):
-            if first and key in wanted:
-                run.add(engine_rule(PARSE_ERROR), run.display(key), found.span, found.message)
-            continue
-        out.append(found)
-        if first and key in wanted:
-            _lint_linked(run, key, found)
-        elif first:  # not linted, but the project rules may report in it
-            _unreadable_context(run, found)
-            run.linted.append(_left(run, found, ()))
-    if len(run.pending) >= _PENDING:
-        _lint_pending(run)
-    return out
-
-
-def _lint_linked(run: _Run, key: Path, df: Dockerfile) -> None:
-    """A Dockerfile that is linted and that a project reads: linted here (with its
-    project's build context), or, when that context is the one it has alone, linted
-    apart, only its own rules' findings kept (``_collect``)."""
-    context = run.contexts.get(key)
-    if context is None or os.path.abspath(context) == os.path.dirname(key):
-        run.reused.add(key)
-        _experimental(run, df)  # the project rules it turns on
-        return
-    _unreadable_context(run, df)
-    run.pending.append(_chosen(run, df))
+def _own(key: str, context: Path | str | None) -> str | None:
+    """A build context as ``_Run.dockerfile`` takes it: None for the Dockerfile's own
+    folder (the context it has when no service builds it)."""
+    if context is None:
+        return None
+    folder = os.path.abspath(context)
+    return None if folder == os.path.dirname(key) else folder
 
 
 def _lint_project(run: _Run, project: ComposeProject, linked: list[Dockerfile]) -> _Loaded:
@@ -615,12 +743,11 @@ def _not_pulled_in(projects: list[_Loaded]) -> list[_Loaded]:
 # -- 4. Dockerfiles ------------------------------------------------------------------
 
 
-def _dockerfiles(run: _Run, targets: list[Target], projects: list[_Loaded]) -> set[Path]:
-    """The Dockerfiles Compose services build or name, which the projects' rules read
-    with them. Those a service builds were linted with their projects, with the build
-    context the service gives them. Those a service names without dlint knowing which
-    stage it builds are linted here, with the project rules over them. (The others
-    are linted on their own, in chunks, in worker processes when there are many.)"""
+def _dockerfiles(run: _Run, targets: list[Target], projects: list[_Loaded]) -> None:
+    """The Dockerfiles a service names without dlint knowing which stage it builds:
+    the project rules read them. (Those a service builds were linted with their
+    projects; the others are linted on their own, in chunks, in worker processes
+    when there are many.)"""
     from dlint.ir.project import Project
 
     named = {path for p in projects for path in p.named}
@@ -634,11 +761,10 @@ def _dockerfiles(run: _Run, targets: list[Target], projects: list[_Loaded]) -> s
     read: list[Dockerfile] = []
     for path in kept:
         found = run.dockerfile(path)
-        if isinstance(found, LoadError):
-            run.add(engine_rule(PARSE_ERROR), run.display(path), found.span, found.message)
-            continue
-        read.append(found)
-        _lint_linked(run, Path(os.path.abspath(path)), found)
+        if not isinstance(found, LoadError):  # else reported as linted apart
+            read.append(found)
+            run.reused.add(Path(os.path.abspath(path)))
+            _experimental(run, found)
     _lint_pending(run)
     if read:
         governed = frozenset(d.path for d in read)
@@ -647,7 +773,6 @@ def _dockerfiles(run: _Run, targets: list[Target], projects: list[_Loaded]) -> s
             _Loaded((), False, (), frozenset(), governed, (), (), (), tuple(diagnostics),
                     tuple((code, tuple(f)) for code, f in facts.items()))
         )  # fmt: skip
-    return run.linked | {Path(os.path.abspath(path)) for path in kept}
 
 
 _Chosen = tuple["Dockerfile", Config, list[Rule]]  # a Dockerfile, its config, its rules
@@ -679,16 +804,18 @@ def _experimental(run: _Run, df: Dockerfile) -> tuple[str, ...]:
     return wanted
 
 
-def _unreadable_context(run: _Run, df: Dockerfile) -> None:
-    if df.context.unreadable is not None:
-        where, why = df.context.unreadable
-        run.add(
-            engine_rule(PARSE_ERROR),
-            where,
-            Span.point(1),
-            f"this file {why}; dlint does not read it, and assumes nothing about "
-            "the build context it belongs to",
-        )
+def _context_problem(df: Dockerfile) -> Diagnostic | None:
+    """A finding about the file that keeps dlint from reading ``df``'s build context."""
+    if df.context.unreadable is None:
+        return None
+    where, why = df.context.unreadable
+    return _diagnostic(
+        engine_rule(PARSE_ERROR),
+        where,
+        Span.point(1),
+        f"this file {why}; dlint does not read it, and assumes nothing about "
+        "the build context it belongs to",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -727,7 +854,9 @@ def _lint_dockerfiles(
             continue
         run.diagnostics = apart.pop(df.path)
         run.run_rules(chosen, df, df.path, config)
-        _unreadable_context(run, df)
+        problem = _context_problem(df)
+        if problem is not None:
+            run.diagnostics.append(problem)
         own, run.diagnostics = tuple(run.diagnostics), []
         enabled = run.policy.enabled(config)
         wanted = run.policy.experimental.get(df.path, ())
@@ -749,93 +878,177 @@ def _left(
 
 
 def _lint_pending(run: _Run) -> None:
+    """The Dockerfiles a project built with another build context than their own."""
     todo, run.pending = run.pending, []
     _lint_dockerfiles(run, todo)
 
 
 _Noted = tuple[dict[str, str], dict[str, str]]
-# what linting a part of the Dockerfiles apart gives: what each file left, whether dlint
-# itself failed, and (in a worker of a run that is cached) what the work depended on
-_Part = tuple[list[_Linted], bool, _Noted | None]
 
 
-def _start_apart(run: _Run, paths: list[Path]) -> Spread[Path, _Part]:
-    """Start linting each of ``paths`` on its own: in worker processes, while this one
-    goes on, when there are many (``_collect`` takes the results)."""
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """What a part of the run's work left: each project read (a part of Compose
+    groups), or what each Dockerfile linted apart left (a part of Dockerfiles); the
+    findings about no project or Dockerfile of the part in particular; whether dlint
+    itself failed; and (in a worker of a run that is cached) what the work read."""
+
+    reads: tuple[_Read, ...] = ()
+    linted: tuple[_Linted, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    failed: bool = False
+    noted: _Noted | None = None
+
+
+# a Compose group (its place among the groups, and the Dockerfiles linted), a Dockerfile
+_Item = tuple[int, ComposeGroup, frozenset[str]] | Path
+
+
+def _spread(run: _Run, workers: int) -> Spread[_Item, _Done]:
     from dlint import cache, pool
 
-    workers = pool.workers_for(len(paths), run.options.jobs)
     setup_args = (run.paths, run.cwd, run.options, cache.is_noting())
-    return pool.Spread(_lint_part, _worker, setup_args, pool.chunks(paths, workers), workers)
+    return pool.Spread(_lint_part, _worker, setup_args, workers)
 
 
-def _collect(run: _Run, apart: Spread[Path, _Part], built: set[Path]) -> None:
-    """What the Dockerfiles linted apart left, in the order of the files: the results
-    are the same whoever did the work. Of those the Compose projects read (``built``),
-    only the findings of their own rules are kept, when they were read with the build
-    context they have alone (``run.reused``); the others were linted with them."""
+def _start(
+    run: _Run, groups: list[ComposeGroup], dockerfiles: list[Path]
+) -> tuple[Spread[_Item, _Done], int]:
+    """The work, handed out (in worker processes, when there are many files), and how
+    many of its parts are Compose groups. Those come first; then the Dockerfiles, those
+    in folders no Compose file is in or above first: a service may build the others,
+    and the parts handed out after the Compose parts leave out those the projects
+    already linted."""
+    from dlint import pool
+
+    spread = run.work
+    if spread is None:
+        spread = _spread(run, pool.workers_for(len(groups) + len(dockerfiles), run.options.jobs))
+    workers = spread.workers
+    numbered: list[_Item] = [(i, group, run.wanted) for i, group in enumerate(groups)]
+    compose = pool.chunks(numbered, workers)
+    folders = {os.path.dirname(os.path.abspath(f)) for g in groups for f in g.files}
+
+    def maybe_built(path: Path) -> bool:
+        folder = os.path.dirname(os.path.abspath(path))
+        while folder not in folders:
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return False
+            folder = parent
+        return True
+
+    ordered = sorted(dockerfiles, key=maybe_built)  # stable: in order within each kind
+    spread.hand(compose + pool.chunks(list[_Item](ordered), workers))
+    return spread, len(compose)
+
+
+def _files_in(part: list[_Item]) -> int:
+    return sum(1 if isinstance(item, Path) else len(item[1].files) for item in part)
+
+
+def _absorbed(run: _Run, done: _Done) -> _Done:
+    """``done``, its findings and failures now the run's own."""
     from dlint import cache
 
-    left_out = {run.display(path) for path in built - run.reused}
+    run.diagnostics.extend(done.diagnostics)
+    run.failed |= done.failed
+    if done.noted is not None:
+        cache.absorb(*done.noted)
+    return done
+
+
+def _collect(run: _Run, results: Iterator[_Done]) -> None:
+    """What the Dockerfiles linted apart left, in the order of the files: the results
+    are the same whoever did the work. Of those a Compose project builds, only the
+    findings of their own rules are kept, when the first project to build them gave
+    them the build context they have alone (``run.reused``); the others were linted
+    with them (``run.left_out``)."""
+    left_out = {run.display(path) for path in run.left_out}
     reused = {run.display(path) for path in run.reused}
-    wanted = lambda path: Path(os.path.abspath(path)) not in built - run.reused  # noqa: E731
-    for linted, failed, noted in apart.results((run, False), run.advance, wanted):
-        run.failed |= failed
-        for a in linted:
-            if a.path in left_out:
+    taken = {a.path for a in run.linted}
+    for done in results:
+        for a in _absorbed(run, done).linted:
+            if a.path in left_out or a.path in taken:
                 continue
-            run.diagnostics.extend(a.own)
+            if a.experimental:
+                run.policy.experimental[a.path] = a.experimental
+            # their config is applied now, while the workers go on
+            run.applied.extend(_applied(run, a.own))
             if a.path in reused:
                 a = replace(a, alone=())
             else:
-                run.diagnostics.extend(a.alone)
-            run.linted.append(a)
-            if a.experimental:
-                run.policy.experimental[a.path] = a.experimental
-        if noted is not None:
-            cache.absorb(*noted)
+                run.applied.extend(_applied(run, a.alone))
+            run.linted.append(replace(a, own=(), alone=()))
+
+
+def _applied(run: _Run, diagnostics: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
+    """The diagnostics in scope, as their files' configs have them."""
+    if run.scope is None:
+        run.scope = _scope([*run.paths, *run.options.compose_files], run.cwd)
+    files, folders = run.scope
+    for d in diagnostics:
+        if _shown(d.path, files, folders):
+            applied = run.policy.apply(d)
+            if applied is not None:
+                yield applied
 
 
 def _worker(paths: tuple[str, ...], cwd: Path, options: Options, noting: bool) -> object:
-    """A worker process's own run (its reading gate, configs and rules)."""
+    """A worker process's own run (its reading gate, configs and rules), with what
+    reading and linting need imported while the run still looks for its files."""
+    import dlint.read_compose
+    import dlint.read_dockerfile  # noqa: F401
     from dlint import shellcheck
 
     shellcheck.THREADS = 1  # the other workers keep the other cores busy
-    return _Run.start(paths, cwd, options), noting
+    run = _Run.start(paths, cwd, options)
+    enabled = run.policy.enabled(run.policy.config("."))
+    for rule in run.rules:
+        if rule.code in enabled and rule.runs:
+            rule.check  # noqa: B018 (imported now)
+    return run, noting
 
 
-def _lint_part(state: tuple[_Run, bool], paths: list[Path]) -> _Part:
-    """Lint ``paths`` each on its own: the findings, what each leaves, whether dlint
-    itself failed, and (in a worker of a run that is cached) what the work depended
-    on."""
+def _lint_part(state: tuple[_Run, bool], part: list[_Item]) -> _Done:
+    """Read and lint the Compose groups or the Dockerfiles of ``part``."""
     run, noting = state
+    groups = [item for item in part if not isinstance(item, Path)]
+    paths = [item for item in part if isinstance(item, Path)]
+    if groups:
+        run.wanted = groups[0][2]
     if not noting:
-        return (*_lint_alone(run, paths), None)
+        return _lint_groups(run, groups) if groups else _lint_alone(run, paths)
     from dlint import cache
 
     with cache.noting() as noted:
-        linted, failed = _lint_alone(run, paths)
-    return linted, failed, (noted.paths, noted.folders)
+        done = _lint_groups(run, groups) if groups else _lint_alone(run, paths)
+    return replace(done, noted=(noted.paths, noted.folders))
 
 
-def _lint_alone(run: _Run, paths: list[Path]) -> tuple[list[_Linted], bool]:
+def _lint_alone(run: _Run, paths: list[Path], read: Sequence[Dockerfile] = ()) -> _Done:
+    """Lint ``paths`` (and the Dockerfiles already ``read``) each on its own, as if no
+    Compose service built them."""
     failed, run.failed = run.failed, False
     kept, linted = run.diagnostics, run.linted
     run.linted = []
     found: dict[str, list[Diagnostic]] = {}  # by file
     todo: list[_Chosen] = []
+    for df in read:
+        run.diagnostics = found.setdefault(df.path, [])
+        todo.append(_chosen(run, df))
     for path in paths:  # read all first, so that _prepare sees them together
         display = run.display(path)
         run.diagnostics = found.setdefault(display, [])
         result = run.dockerfile(path)
-        del run.dockerfiles[Path(os.path.abspath(path))]
+        run.dockerfiles.pop((os.path.abspath(path), None), None)
         if isinstance(result, LoadError):
             run.add(engine_rule(PARSE_ERROR), display, result.span, result.message)
         else:
             todo.append(_chosen(run, result))
     _lint_dockerfiles(run, todo, found)
     out = [*run.linted, *(_Linted(path, tuple(d), (), (), False, ()) for path, d in found.items())]
-    done = out, run.failed
+    done = _Done(linted=tuple(out), failed=run.failed)
     run.diagnostics, run.linted, run.failed = kept, linted, failed
     return done
 
@@ -974,14 +1187,12 @@ def _shown(path: str, files: set[str], folders: tuple[str, ...]) -> bool:
 
 def _report(run: _Run, targets: list[Target], projects: list[_Loaded]) -> Report:
     policy = run.policy
-    scope_files, folders = _scope([*run.paths, *run.options.compose_files], run.cwd)
     # each step lets go of what it replaces: a run of many findings holds one copy
     found, run.diagnostics = run.diagnostics, []
-    kept = [
-        a
-        for d in drain(found)
-        if _shown(d.path, scope_files, folders) and (a := policy.apply(d)) is not None
-    ]
+    kept, run.applied = run.applied, []
+    kept.extend(_applied(run, drain(found)))
+    assert run.scope is not None
+    scope_files, folders = run.scope
     kept = _suppress(kept, run, scope_files, folders, projects)
     kept = _check_errors(kept, run)
     unique = sorted(set(kept), key=lambda d: (*d.sort_key, d.message))

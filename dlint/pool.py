@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -23,6 +23,7 @@ R = TypeVar("R")
 MIN_ITEMS = 24  # fewer items are done in the calling process
 CHUNKS_PER_WORKER = 4  # smaller chunks share the work out more evenly
 MAX_CHUNK = 64  # and bound what one worker holds at a time
+AHEAD = 2  # parts handed out per worker ahead of the one the caller waits for
 
 _STATE: Any = None  # what ``setup`` built, in a worker
 
@@ -51,22 +52,41 @@ def chunks(items: Sequence[T], workers: int) -> list[list[T]]:
 class Spread(Generic[T, R]):
     """``work(state, part)`` for each part: handed to ``workers`` processes as soon as
     it is made (each with its own ``state = setup(*setup_args)``), so that the caller
-    can do other work meanwhile; ``results`` waits for them. With no workers, or when
-    the pool fails, ``results`` does the parts (or those left) itself."""
+    can do other work meanwhile; ``results`` waits for them. A few parts per worker are
+    handed out ahead, the others as the caller takes results, so that what the caller
+    learns from the first parts can leave items out of the later ones. With no workers,
+    or when the pool fails, ``results`` does the parts (or those left) itself."""
 
     def __init__(
         self,
         work: Callable[[Any, list[T]], R],
         setup: Callable[..., Any],
         setup_args: tuple[Any, ...],
-        parts: list[list[T]],
         workers: int,
     ) -> None:
-        self._work, self._parts = work, parts
+        """Start ``workers`` processes (none: the caller does the work); they set up
+        while the caller makes the parts (``hand``)."""
+        self._work = work
+        self._parts: list[list[T]] = []
         self._pool: Any = None
         self._futures: list[Any] = []
-        if workers > 0 and len(parts) > 1:
-            self._start(setup, setup_args, min(workers, len(parts)))
+        self._ahead = 0  # parts handed out ahead of the one the caller waits for
+        self._done = 0  # the parts the caller has had
+        self._workers = workers
+        if workers > 0:
+            self._start(setup, setup_args, workers)
+
+    @property
+    def workers(self) -> int:
+        """The worker processes that do the parts (0: the caller does them)."""
+        return self._workers if self._pool is not None else 0
+
+    def hand(self, parts: list[list[T]]) -> None:
+        """The parts to do, in order (one part alone is done by the caller)."""
+        self._parts = parts
+        if len(parts) < 2:
+            self._close()
+        self._hand_out(lambda item: True)
 
     def _start(self, setup: Callable[..., Any], setup_args: tuple[Any, ...], workers: int) -> None:
         import multiprocessing
@@ -82,33 +102,48 @@ class Spread(Generic[T, R]):
                 initializer=_setup,
                 initargs=(setup, setup_args),
             )
-            self._futures = [self._pool.submit(_work, self._work, p) for p in self._parts]
+            self._ahead = workers * AHEAD
+            for _ in range(workers):  # the processes start, and set up, at once
+                self._pool.submit(_ready)
         except Exception:  # no pool: the caller does the parts
             self._close()
+
+    def _hand_out(self, wanted: Callable[[T], bool]) -> None:
+        """Hand out parts until ``self._ahead`` of them wait or run; a part handed out
+        late leaves out what is no longer ``wanted``."""
+        while self._pool is not None and len(self._futures) < len(self._parts):
+            if len(self._futures) >= self._done + self._ahead:
+                return
+            part = [item for item in self._parts[len(self._futures)] if wanted(item)]
+            self._futures.append(self._pool.submit(_work, self._work, part))
 
     def results(
         self,
         here: Any,
-        each: Callable[[int], None] | None = None,
+        each: Callable[[list[T]], None] | None = None,
         wanted: Callable[[T], bool] = lambda item: True,
-    ) -> list[R]:
-        """Each part's result, in order (``here``: the state to do parts left with;
-        ``each`` is told the size of each part done). A part done here leaves out the
-        items no longer ``wanted``; a worker may have done them already."""
-        out: list[R] = []
-        for i, part in enumerate(self._parts):
-            if i < len(self._futures):
-                try:
-                    out.append(self._futures[i].result())
-                except Exception:  # a worker died: the caller does the rest
-                    self._close()
-                    out.append(self._work(here, [item for item in part if wanted(item)]))
-            else:
-                out.append(self._work(here, [item for item in part if wanted(item)]))
-            if each is not None:
-                each(len(part))
-        self._close()
-        return out
+    ) -> Iterator[R]:
+        """Each part's result, in order, as it comes (``here``: the state to do parts
+        left with; ``each`` is told of each part done). A part done here leaves out the
+        items no longer ``wanted`` when it is done; a worker may have done them."""
+        try:
+            for i, part in enumerate(self._parts):
+                result: R
+                self._done = i
+                self._hand_out(wanted)
+                if i < len(self._futures):
+                    try:
+                        result = self._futures[i].result()
+                    except Exception:  # a worker died: the caller does the rest
+                        self._close()
+                        result = self._work(here, [item for item in part if wanted(item)])
+                else:
+                    result = self._work(here, [item for item in part if wanted(item)])
+                if each is not None:
+                    each(part)
+                yield result
+        finally:
+            self._close()
 
     def _close(self) -> None:
         if self._pool is not None:
@@ -119,6 +154,10 @@ class Spread(Generic[T, R]):
 def _setup(setup: Callable[..., Any], args: tuple[Any, ...]) -> None:
     global _STATE
     _STATE = setup(*args)
+
+
+def _ready() -> None:
+    """Nothing: a worker that does this has set up."""
 
 
 def _work(work: Callable[[Any, list[T]], R], part: list[T]) -> R:

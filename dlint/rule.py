@@ -55,8 +55,9 @@ class RuleMeta:
     with the Dockerfiles its services build, or a Dockerfile no service builds), or
     ``engine`` (no check: the engine itself reports these findings). A project rule
     that compares projects (their subnets, the stages each builds) also defines
-    ``gather(project)``, which yields small facts of one project; its check then
-    receives the facts of every project of the run, once.
+    ``gather(project)``, which yields small facts of one project (picklable: they
+    come back from worker processes); its check then receives the facts of every
+    project of the run, once.
     """
 
     code: str

@@ -58,7 +58,7 @@ def test_dockerfiles_read_again_report_what_they_did(
     monkeypatch.setattr(engine, "_DOCKERFILES_KEPT", 10_000)
     kept = _json(root)
     monkeypatch.setattr(engine, "_DOCKERFILES_KEPT", 1)  # each one read again when asked
-    monkeypatch.setattr(engine, "_PENDING", 1)
+    monkeypatch.setattr(engine, "_APART", 1)
     assert _json(root) == kept
     found = kept.count('"name": "overlapping-subnets"')
     assert found == 2  # the subnets of two projects, compared
@@ -114,3 +114,47 @@ def test_a_dockerfile_a_service_builds_is_linted_with_its_build_context(
     found = sorted((d.path, d.span.line) for d in lint(["."], root, options).diagnostics)
     # the one the project reads with the project's folder sees that folder's .dockerignore
     assert found == [("same/Dockerfile", 2), ("svc/docker/Dockerfile", 2)]
+
+
+def test_the_first_project_to_build_a_dockerfile_gives_it_its_build_context(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Project `a` builds shared/Dockerfile with the whole tree as its build context;
+    project `b`, read later (maybe in another worker), with the Dockerfile's folder."""
+    write(
+        tmp_path,
+        {
+            ".dockerignore": "secret.txt\n",  # in a's build context only
+            "shared/Dockerfile": "FROM debian:12\nCOPY secret.txt /s\n",
+            "a/compose.yaml": (
+                "services:\n  a:\n    build:\n      context: ..\n"
+                "      dockerfile: shared/Dockerfile\n"
+            ),
+            "b/compose.yaml": "services:\n  b:\n    build: ../shared\n",
+            **{f"alone-{i}/Dockerfile": "FROM debian:12\n" for i in range(6)},
+        },
+    )
+    monkeypatch.setattr(pool, "MIN_ITEMS", 2)
+    for jobs in (1, 2):
+        options = Options(isolated=True, select=("DF401",), jobs=jobs)
+        found = [(d.path, d.span.line) for d in lint(["."], tmp_path, options).diagnostics]
+        assert found == [("shared/Dockerfile", 2)], jobs
+
+
+def test_workers_start_while_the_files_are_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _projects(tmp_path, copies=3)
+    one = _json(root)
+    monkeypatch.setattr(pool, "MIN_ITEMS", 4)
+    started: list[bool] = []
+    real = engine._start
+
+    def start(run: Any, *args: Any) -> Any:
+        started.append(run.work is not None and run.work.workers > 0)
+        return real(run, *args)
+
+    monkeypatch.setattr(engine, "_start", start)
+    options = Options(isolated=True, preview=True, select=("ALL",), ignore=("SC",), jobs=2)
+    assert get_reporter("json")(lint(["."], root, options)) == one
+    assert started == [True]  # the workers had started before the work was cut in parts
