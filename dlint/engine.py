@@ -1147,6 +1147,7 @@ def _conclude(run: _Run, projects: list[_Loaded]) -> None:
     for project in projects:
         for code, facts in project.facts:
             gathered.setdefault(code, []).extend(facts)
+    governed = {path for p in projects for path in p.governed}
     if not gathered:
         return
     rules = [r for r in run.rules if r.code in gathered]
@@ -1155,7 +1156,6 @@ def _conclude(run: _Run, projects: list[_Loaded]) -> None:
         for rule in _chosen_for(run, rules, config, paths):
             run.run_rules([rule], gathered[rule.code], ".", config, gathered=True)
 
-    governed = {path for p in projects for path in p.governed}
     run.diagnostics.extend(_by_config(run, _groups(run, governed), each))
 
 

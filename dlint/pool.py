@@ -134,6 +134,7 @@ class Spread(Generic[T, R]):
                 if i < len(self._futures):
                     try:
                         result = self._futures[i].result()
+                        self._futures[i] = None  # its result is the caller's to keep, or not
                     except Exception:  # a worker died: the caller does the rest
                         self._close()
                         result = self._work(here, [item for item in part if wanted(item)])
