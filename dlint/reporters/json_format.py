@@ -5,6 +5,7 @@ replaced, 1-based with the end exclusive, and the text put there)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from dlint.printable import printable
@@ -12,22 +13,35 @@ from dlint.report import Diagnostic, Report
 
 
 def render(report: Report) -> str:
-    findings = [
-        {
-            "code": d.code,
-            "name": d.name,
-            "severity": d.severity.label,
-            "path": printable(d.path),
-            "line": d.span.line,
-            "column": d.span.column,
-            "end_line": d.span.end_line,
-            "end_column": d.span.end_column,
-            "message": d.message,
-            "fix": _fix(d),
-        }
-        for d in report.diagnostics
-    ]
-    return json.dumps({"findings": findings}, indent=2, ensure_ascii=False) + "\n"
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The output, a finding at a time (what a large run writes as it goes): the text
+    ``json.dumps`` gives the whole object, indented by 2."""
+    if not report.diagnostics:
+        yield '{\n  "findings": []\n}\n'
+        return
+    yield '{\n  "findings": ['
+    for i, d in enumerate(report.diagnostics):
+        text = json.dumps(_finding(d), indent=2, ensure_ascii=False)
+        yield ("\n" if i == 0 else ",\n") + "\n".join("    " + line for line in text.split("\n"))
+    yield "\n  ]\n}\n"
+
+
+def _finding(d: Diagnostic) -> dict[str, Any]:
+    return {
+        "code": d.code,
+        "name": d.name,
+        "severity": d.severity.label,
+        "path": printable(d.path),
+        "line": d.span.line,
+        "column": d.span.column,
+        "end_line": d.span.end_line,
+        "end_column": d.span.end_column,
+        "message": d.message,
+        "fix": _fix(d),
+    }
 
 
 def _fix(d: Diagnostic) -> dict[str, Any] | None:
