@@ -27,6 +27,7 @@ from dlint.rule import Rule, check_option, covers
 CONFIG_NAMES = (".dlint.toml", "dlint.toml", "pyproject.toml")
 HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
 _CONFIG_FILES = frozenset(CONFIG_NAMES + HADOLINT_NAMES)
+_NO_NAMES: frozenset[str] = frozenset()  # one object for every folder without a config
 # Top-level keys that set the option of the same name in every rule that has one.
 SHARED_OPTIONS = ("trusted-registries", "label-schema", "strict-labels")
 NEVER = "never"  # fail-level that never fails
@@ -415,7 +416,7 @@ class ConfigFinder:
         listed, so each name is looked up): one listing instead of five lookups."""
         if folder not in self._listed:
             try:
-                names = frozenset(os.listdir(folder)) & _CONFIG_FILES
+                names = _CONFIG_FILES.intersection(os.listdir(folder)) or _NO_NAMES
             except OSError:
                 names = None
             self._listed[folder] = names

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import sys
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -59,6 +60,7 @@ _TOO_DEEP = "nested too deeply for dlint to read"
 # Dockerfiles kept read (most recently used first out): a Dockerfile is usually built
 # by the projects of its own folder, read one after the other
 _DOCKERFILES_KEPT = 64
+_CONFIGS_KEPT = 4096  # files whose config a run keeps at hand
 _APART = 32  # Dockerfiles a Compose part lints apart together (ShellCheck asks at once)
 
 
@@ -168,6 +170,8 @@ class _Policy:
 
     def config(self, display: str) -> Config:
         if display not in self._configs:
+            if len(self._configs) >= _CONFIGS_KEPT:  # the files asked about lately: the
+                self._configs.clear()  # finder keeps each folder's answer
             base = self.finder.for_path(self.cwd / display)
             if id(base) not in self._flagged:
                 self._flagged[id(base)] = _with_flags(base, self.options)
@@ -194,7 +198,9 @@ class _Policy:
         errors are always reported, as errors."""
         config = self.config(d.path)
         if d.name in (PARSE_ERROR, INTERNAL_ERROR):
-            return replace(d, severity=Severity.ERROR, fails=_fails(Severity.ERROR, config))
+            return replace(
+                d, severity=Severity.ERROR, fails=_fails(Severity.ERROR, config), message=_one(d)
+            )
         rule = d.rule_code
         enabled = self.enabled(config)
         wanted = rule in self.experimental.get(d.path, ()) and rule not in enabled.off
@@ -203,7 +209,13 @@ class _Policy:
         ):
             return None
         severity = config.severity_of(d.code, rule, d.severity)
-        return replace(d, severity=severity, fails=_fails(severity, config))
+        return replace(d, severity=severity, fails=_fails(severity, config), message=_one(d))
+
+
+def _one(d: Diagnostic) -> str:
+    """``d``'s message, one object for all the findings that say the same thing (many
+    do: a run of many files holds each text once)."""
+    return sys.intern(d.message)
 
 
 def _fails(severity: Severity, config: Config) -> bool:
@@ -438,11 +450,14 @@ def _finish(run: _Run) -> Report:
     run.total = len(targets)
     groups = _groups_of(run, targets)
     dockerfiles = [t.path for t in targets if t.kind == "dockerfile"]
+    shown = [run.display(t.path) for t in targets]  # a run of many files keeps these
+    del targets
     run.wanted = frozenset(os.path.abspath(path) for path in dockerfiles)
     # the workers start at once: on the Compose projects, then on every Dockerfile as
     # if no service built it (what they find for those the projects do build is left
     # out, or only their own rules' findings are kept: _collect)
     spread, compose_parts = _start(run, groups, dockerfiles)
+    del groups
     results = spread.results((run, False), lambda part: run.advance(_files_in(part)), run.apart)
     reads: list[_Read] = []
     for done in itertools.islice(results, compose_parts):
@@ -451,10 +466,17 @@ def _finish(run: _Run) -> Report:
             run.linted_apart.setdefault(a.path, a)
             run.skipped.add(os.path.abspath(run.cwd / a.path))
     projects = _compose(run, reads)
-    _dockerfiles(run, targets, projects)
+    del reads
+    _dockerfiles(run, dockerfiles, projects)
+    del dockerfiles
     _conclude(run, projects)
+    # what the report needs of the projects: their files (for suppressions) and what
+    # they substituted (hidden in messages)
+    composed = list(dict.fromkeys(f for p in projects for f in p.files))
+    hidden = printable.Substituted(pair for p in projects for pair in p.substituted)
+    del projects
     _collect(run, results)
-    return _report(run, targets, projects)
+    return _report(run, shown, composed, hidden)
 
 
 # -- 2. targets ----------------------------------------------------------------------
@@ -635,7 +657,7 @@ def _compose(run: _Run, reads: list[_Read]) -> list[_Loaded]:
                 run.policy.experimental[b.left.path] = b.left.experimental
             done = run.linted_apart.pop(b.left.path, None)
             if done is not None:
-                run.diagnostics.extend(done.own)
+                run.applied.extend(done.own)
                 run.linted.append(replace(done, alone=()))
         else:
             run.left_out.add(path)
@@ -644,6 +666,7 @@ def _compose(run: _Run, reads: list[_Read]) -> list[_Loaded]:
                 if b.unreadable is not None:
                     run.diagnostics.append(b.unreadable)
                 run.pending.append(_chosen(run, found))
+    run.linted_apart.clear()  # those left: linted with another build context
     kept = _not_pulled_in(loaded)
     for read in kept:
         run.diagnostics.extend(read.problems)
@@ -743,7 +766,7 @@ def _not_pulled_in(projects: list[_Loaded]) -> list[_Loaded]:
 # -- 4. Dockerfiles ------------------------------------------------------------------
 
 
-def _dockerfiles(run: _Run, targets: list[Target], projects: list[_Loaded]) -> None:
+def _dockerfiles(run: _Run, dockerfiles: list[Path], projects: list[_Loaded]) -> None:
     """The Dockerfiles a service names without dlint knowing which stage it builds:
     the project rules read them. (Those a service builds were linted with their
     projects; the others are linted on their own, in chunks, in worker processes
@@ -752,11 +775,9 @@ def _dockerfiles(run: _Run, targets: list[Target], projects: list[_Loaded]) -> N
 
     named = {path for p in projects for path in p.named}
     kept = [
-        t.path
-        for t in targets
-        if t.kind == "dockerfile"
-        and Path(os.path.abspath(t.path)) not in run.linked
-        and run.display(t.path) in named
+        path
+        for path in dockerfiles
+        if Path(os.path.abspath(path)) not in run.linked and run.display(path) in named
     ]
     read: list[Dockerfile] = []
     for path in kept:
@@ -825,7 +846,8 @@ class _Linted:
 
     path: str  # as shown
     # linted apart, what its own rules found, and what the project rules found in it
-    # alone (linted with a project, these are reported as they are found)
+    # alone, in scope and with their configs applied where the work was done (linted
+    # with a project, these are reported as they are found)
     own: tuple[Diagnostic, ...]
     alone: tuple[Diagnostic, ...]
     suppressions: tuple[Suppression, ...]
@@ -857,12 +879,12 @@ def _lint_dockerfiles(
         problem = _context_problem(df)
         if problem is not None:
             run.diagnostics.append(problem)
-        own, run.diagnostics = tuple(run.diagnostics), []
+        own, run.diagnostics = tuple(_applied(run, run.diagnostics)), []
         enabled = run.policy.enabled(config)
         wanted = run.policy.experimental.get(df.path, ())
         project_rules = [r for r in whole if r.code in enabled or r.code in wanted]
         run.run_rules(project_rules, Project((df,), ()), ".", config)
-        run.linted.append(_left(run, df, own, tuple(run.diagnostics)))
+        run.linted.append(_left(run, df, own, tuple(_applied(run, run.diagnostics))))
 
 
 def _left(
@@ -973,12 +995,11 @@ def _collect(run: _Run, results: Iterator[_Done]) -> None:
                 continue
             if a.experimental:
                 run.policy.experimental[a.path] = a.experimental
-            # their config is applied now, while the workers go on
-            run.applied.extend(_applied(run, a.own))
+            run.applied.extend(a.own)
             if a.path in reused:
                 a = replace(a, alone=())
             else:
-                run.applied.extend(_applied(run, a.alone))
+                run.applied.extend(a.alone)
             run.linted.append(replace(a, own=(), alone=()))
 
 
@@ -1047,7 +1068,10 @@ def _lint_alone(run: _Run, paths: list[Path], read: Sequence[Dockerfile] = ()) -
         else:
             todo.append(_chosen(run, result))
     _lint_dockerfiles(run, todo, found)
-    out = [*run.linted, *(_Linted(path, tuple(d), (), (), False, ()) for path, d in found.items())]
+    out = [
+        *run.linted,
+        *(_Linted(path, tuple(_applied(run, d)), (), (), False, ()) for path, d in found.items()),
+    ]
     done = _Done(linted=tuple(out), failed=run.failed)
     run.diagnostics, run.linted, run.failed = kept, linted, failed
     return done
@@ -1185,7 +1209,9 @@ def _shown(path: str, files: set[str], folders: tuple[str, ...]) -> bool:
     return any(path.startswith(f) and (f or not path.startswith("../")) for f in folders)
 
 
-def _report(run: _Run, targets: list[Target], projects: list[_Loaded]) -> Report:
+def _report(
+    run: _Run, shown: list[str], composed: list[str], hidden: printable.Substituted
+) -> Report:
     policy = run.policy
     # each step lets go of what it replaces: a run of many findings holds one copy
     found, run.diagnostics = run.diagnostics, []
@@ -1193,22 +1219,17 @@ def _report(run: _Run, targets: list[Target], projects: list[_Loaded]) -> Report
     kept.extend(_applied(run, drain(found)))
     assert run.scope is not None
     scope_files, folders = run.scope
-    kept = _suppress(kept, run, scope_files, folders, projects)
+    kept = _suppress(kept, run, scope_files, folders, composed)
     kept = _check_errors(kept, run)
     unique = sorted(set(kept), key=lambda d: (*d.sort_key, d.message))
     del kept
-    substituted = printable.Substituted(pair for p in projects for pair in p.substituted)
-    unique = fingerprints(unique, run.lines, substituted.message)
+    unique = fingerprints(unique, run.lines, lambda text: sys.intern(hidden.message(text)))
     root_config = policy.config(".")
     enabled = policy.enabled(root_config)
     warnings = [*plugin_problems(), *_cannot_fire(run, root_config, enabled)]
     return Report(
         tuple(unique),
-        tuple(
-            run.display(t.path)
-            for t in targets
-            if _shown(run.display(t.path), scope_files, folders)
-        ),
+        tuple(path for path in shown if _shown(path, scope_files, folders)),
         run.failed,
         notes=tuple(dict.fromkeys(run.notes)),
         warnings=tuple(warnings),
@@ -1280,7 +1301,7 @@ def _suppress(
     run: _Run,
     files: set[str],
     folders: tuple[str, ...],
-    projects: list[_Loaded],
+    composed: list[str],
 ) -> list[Diagnostic]:
     """Inline suppressions of the files in scope (unless their config turns them off),
     and the useless ones reported."""
@@ -1290,7 +1311,7 @@ def _suppress(
     for linted in run.linted:
         if _shown(linted.path, files, folders):
             found.extend(linted.suppressions)
-    for path in dict.fromkeys(f for p in projects for f in p.files):
+    for path in composed:
         if _shown(path, files, folders):
             lines = run.lines(path)
             if lines is not None:

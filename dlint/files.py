@@ -32,6 +32,9 @@ NOT_REGULAR = "is not a regular file"
 NOT_FOUND = "not found"
 
 
+_REFUSALS_KEPT = 4096
+
+
 class LoadError(Exception):
     """A file dlint cannot read as what it should be; reported as parse-error.
 
@@ -128,6 +131,8 @@ class ProjectFiles:
         """Why ``path`` must not be read (OUTSIDE or IN_GIT), or None."""
         absolute = os.path.abspath(path)
         if absolute not in self._refusals:
+            if len(self._refusals) >= _REFUSALS_KEPT:  # a run asks about a file a few
+                self._refusals.clear()  # times in a row, not all along: keep the last
             self._refusals[absolute] = self._refusal(absolute)
         return self._refusals[absolute]
 

@@ -142,6 +142,7 @@ class Spread(Generic[T, R]):
                     result = self._work(here, [item for item in part if wanted(item)])
                 if each is not None:
                     each(part)
+                self._parts[i] = []  # done: the caller has what it needs
                 yield result
         finally:
             self._close()
