@@ -57,6 +57,9 @@ if TYPE_CHECKING:  # the IR and parsers are imported when a run reads a file
 PARSE_ERROR = "parse-error"
 INTERNAL_ERROR = "internal-error"
 _TOO_DEEP = "nested too deeply for dlint to read"
+# a Dockerfile a service builds: its path, the build context (None: its folder), and
+# the Dockerfile as read (or why it cannot be)
+_Asked = tuple[str, str | None, "Dockerfile | LoadError"]
 # Dockerfiles kept read (most recently used first out): a Dockerfile is usually built
 # by the projects of its own folder, read one after the other
 _DOCKERFILES_KEPT = 64
@@ -339,17 +342,16 @@ class _Run:
             self.dockerfiles.popitem(last=False)
         return found
 
-    def compose(
-        self, group: ComposeGroup, asked: list[tuple[str, str | None]]
-    ) -> ComposeProject | None:
+    def compose(self, group: ComposeGroup, asked: list[_Asked]) -> ComposeProject | None:
         """The project of ``group``, each service's Dockerfile read with the build
-        context the service gives; ``asked`` gets them (path, context), in order."""
+        context the service gives; ``asked`` gets them, in order."""
         from dlint.read_compose import read_compose_project
 
         def dockerfile(path: Path, context: Path) -> Dockerfile | LoadError:
             key = os.path.abspath(path)
-            asked.append((key, _own(key, context)))
-            return self.dockerfile(path, _own(key, context))
+            found = self.dockerfile(path, _own(key, context))
+            asked.append((key, _own(key, context), found))
+            return found
 
         where = self.display(group.files[0])
         try:
@@ -589,7 +591,7 @@ def _lint_groups(run: _Run, groups: list[tuple[int, ComposeGroup, frozenset[str]
     apart: list[Dockerfile] = []
     linted: list[_Linted] = []
     for index, group, _ in groups:
-        asked: list[tuple[str, str | None]] = []
+        asked: list[_Asked] = []
         project = run.compose(group, asked)
         built, linked = _built(run, asked, apart)
         loaded = None if project is None else _lint_project(run, project, linked)
@@ -603,15 +605,18 @@ def _lint_groups(run: _Run, groups: list[tuple[int, ComposeGroup, frozenset[str]
 
 
 def _built(
-    run: _Run, asked: list[tuple[str, str | None]], apart: list[Dockerfile]
+    run: _Run, asked: list[_Asked], apart: list[Dockerfile]
 ) -> tuple[tuple[_Built, ...], list[Dockerfile]]:
     """The Dockerfiles a project's services build (each path once, as the first service
     to build it gives it to the project rules), and those this process had not seen
     built yet, as they were read; ``apart`` gets those of them to lint apart."""
     out: list[_Built] = []
     linked: dict[str, Dockerfile] = {}
-    for key, context in dict.fromkeys(asked):
-        found = run.dockerfile(Path(key), context)
+    seen: set[tuple[str, str | None]] = set()
+    for key, context, found in asked:
+        if (key, context) in seen:
+            continue
+        seen.add((key, context))
         if not isinstance(found, LoadError):
             linked.setdefault(key, found)
         if key in run.first_built:

@@ -1,11 +1,13 @@
 """Work shared among processes, one per core, for runs of many files.
 
 ``chunks`` cuts the work into parts and ``Spread`` hands them to worker processes; each
-worker is set up once (``setup``) and then does part after part (``work``), while the
-caller goes on with its own work. The results come back in the order of the parts, so
-a run's output does not depend on which worker was faster. Small runs, single-core machines and ``jobs=1`` stay in the
+worker is set up once (``setup``, while the caller still makes the parts) and then does
+part after part (``work``). A few parts per worker are handed out ahead; the others as
+the caller takes results, so what it learns from the first can narrow the later ones.
+The results come back in the order of the parts, so a run's output does not depend on
+which worker was faster. Small runs, single-core machines and ``jobs=1`` stay in the
 calling process: starting a worker costs more than a few files do. When the pool
-cannot be used (no worker can start, or one dies), the chunks not yet done are done
+cannot be used (no worker can start, or one dies), the parts not yet done are done
 in the calling process, with the same results.
 """
 

@@ -158,3 +158,27 @@ def test_workers_start_while_the_files_are_found(
     options = Options(isolated=True, preview=True, select=("ALL",), ignore=("SC",), jobs=2)
     assert get_reporter("json")(lint(["."], root, options)) == one
     assert started == [True]  # the workers had started before the work was cut in parts
+
+
+def test_each_dockerfile_of_a_large_project_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More Dockerfiles than a run keeps at hand, all built by one project."""
+    n = engine._DOCKERFILES_KEPT + 10
+    files: dict[str, str | bytes] = {f"s{i}/Dockerfile": "FROM debian:12\n" for i in range(n)}
+    files["compose.yaml"] = "services:\n" + "".join(
+        f"  s{i}:\n    build: ./s{i}\n" for i in range(n)
+    )
+    write(tmp_path, files)
+    import dlint.read_dockerfile
+
+    read: list[Path] = []
+    real = dlint.read_dockerfile.read_dockerfile
+
+    def counted(*args: Any) -> Any:
+        read.append(args[2])
+        return real(*args)
+
+    monkeypatch.setattr(dlint.read_dockerfile, "read_dockerfile", counted)
+    lint(["."], tmp_path, Options(isolated=True, jobs=1))
+    assert len(read) == n == len(set(read))
