@@ -448,6 +448,14 @@ def _cache_folder(run: _Run) -> Path | None:
 
 
 def _finish(run: _Run) -> Report:
+    try:
+        return _steps(run)
+    finally:  # a run that stops early (a path that does not exist) leaves no worker
+        if run.work is not None:
+            run.work.close()
+
+
+def _steps(run: _Run) -> Report:
     targets = _targets(run)
     run.total = len(targets)
     groups = _groups_of(run, targets)

@@ -149,6 +149,10 @@ class Spread(Generic[T, R]):
         finally:
             self._close()
 
+    def close(self) -> None:
+        """Stop the workers (what they have not started is not done)."""
+        self._close()
+
     def _close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

@@ -182,3 +182,17 @@ def test_each_dockerfile_of_a_large_project_is_read_once(
     monkeypatch.setattr(dlint.read_dockerfile, "read_dockerfile", counted)
     lint(["."], tmp_path, Options(isolated=True, jobs=1))
     assert len(read) == n == len(set(read))
+
+
+def test_a_run_that_stops_early_leaves_no_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    from dlint.discovery import MissingPath
+
+    root = _projects(tmp_path, copies=2)
+    monkeypatch.setattr(pool, "MIN_ITEMS", 2)  # the workers start while p0 is walked
+    with pytest.raises(MissingPath):
+        lint(["p0", "missing"], root, Options(isolated=True, jobs=2))
+    assert multiprocessing.active_children() == []
