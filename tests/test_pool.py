@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from dlint import engine, pool
+from dlint import parts, pool
 from dlint.engine import Options, lint
 from dlint.reporters import get_reporter
 from tests.conftest import run_cli, shared, write
@@ -137,7 +137,7 @@ def test_workers_on_the_corpus_report_what_one_process_does(
 
 
 _PARENT = os.getpid()
-_REAL_PART = engine._lint_part
+_REAL_PART = parts.lint_part
 
 
 def _dies_in_a_worker(state: Any, paths: list[Path]) -> Any:
@@ -152,6 +152,6 @@ def test_a_worker_that_dies_leaves_its_work_to_the_caller(
     root = _project(tmp_path, copies=3)
     alone = _json(root, jobs=1)
     handed = _spy(monkeypatch)
-    monkeypatch.setattr(engine, "_lint_part", _dies_in_a_worker)
+    monkeypatch.setattr(parts, "lint_part", _dies_in_a_worker)
     assert _json(root, jobs=2) == alone
     assert handed and handed[0] > 1

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dlint import engine, pool
+from dlint import engine, parts, pool, run
 from dlint.engine import Options, lint
 from dlint.ir.compose import ComposeProject
 from dlint.ir.dockerfile import Dockerfile
@@ -55,10 +55,10 @@ def test_dockerfiles_read_again_report_what_they_did(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _projects(tmp_path, copies=4)
-    monkeypatch.setattr(engine, "_DOCKERFILES_KEPT", 10_000)
+    monkeypatch.setattr(run, "DOCKERFILES_KEPT", 10_000)
     kept = _json(root)
-    monkeypatch.setattr(engine, "_DOCKERFILES_KEPT", 1)  # each one read again when asked
-    monkeypatch.setattr(engine, "_APART", 1)
+    monkeypatch.setattr(run, "DOCKERFILES_KEPT", 1)  # each one read again when asked
+    monkeypatch.setattr(parts, "APART", 1)
     assert _json(root) == kept
     found = kept.count('"name": "overlapping-subnets"')
     assert found == 2  # the subnets of two projects, compared
@@ -83,7 +83,7 @@ def test_a_run_keeps_no_project_and_few_dockerfiles(
     monkeypatch.setattr(engine, "_report", report)
     lint(["."], root, Options(isolated=True, ignore=("SC",), jobs=1))
     assert alive["projects"] == 0
-    assert alive["dockerfiles"] <= engine._DOCKERFILES_KEPT < 120
+    assert alive["dockerfiles"] <= run.DOCKERFILES_KEPT < 120
 
 
 def _contexts(root: Path) -> Path:
@@ -164,7 +164,7 @@ def test_each_dockerfile_of_a_large_project_is_read_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """More Dockerfiles than a run keeps at hand, all built by one project."""
-    n = engine._DOCKERFILES_KEPT + 10
+    n = run.DOCKERFILES_KEPT + 10
     files: dict[str, str | bytes] = {f"s{i}/Dockerfile": "FROM debian:12\n" for i in range(n)}
     files["compose.yaml"] = "services:\n" + "".join(
         f"  s{i}:\n    build: ./s{i}\n" for i in range(n)
