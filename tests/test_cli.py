@@ -187,7 +187,7 @@ def test_a_broken_rule_is_an_internal_error(
 ) -> None:
     broken = Rule(RuleMeta("DF999", "broken-rule", "dockerfile", Severity.INFO), "Broken.", _broken)
     rules = (*registry.all_rules(), broken)
-    monkeypatch.setattr("dlint.engine.all_rules", lambda: rules)
+    monkeypatch.setattr("dlint.run.all_rules", lambda: rules)
     write(tmp_path, {"Dockerfile": BAD})
     code, out, err = run(["--format", "json"], tmp_path, capsys)
     assert code == 2
