@@ -118,7 +118,7 @@ Item = tuple[int, ComposeGroup, frozenset[str]] | Path
 def lint_groups(run: Run, groups: list[tuple[int, ComposeGroup, frozenset[str]]]) -> Done:
     """Read and lint the Compose projects of ``groups``, one at a time. A Dockerfile
     linted that a project is the first here to build, with the build context it has
-    alone, is linted apart here too: its own rules' findings serve (see _compose)."""
+    alone, is linted apart here too: its own rules' findings serve (see dlint.engine._compose)."""
     failed, run.failed = run.failed, False
     kept, run.diagnostics = run.diagnostics, []
     reads: list[Read] = []
