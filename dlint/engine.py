@@ -235,11 +235,10 @@ def _compose(run: Run, reads: list[Read]) -> list[Loaded]:
         for b in built:
             first.setdefault(b.key, b)
     for key, b in first.items():
-        path = Path(key)
-        run.linked.add(path)
+        run.linked.add(key)
         if b.error is not None:
             if key in run.wanted:
-                run.add(engine_rule(PARSE_ERROR), run.display(path), *b.error)
+                run.add(engine_rule(PARSE_ERROR), run.display(Path(key)), *b.error)
             continue
         assert b.left is not None
         if key not in run.wanted:  # not linted, but the project rules may report in it
@@ -247,16 +246,16 @@ def _compose(run: Run, reads: list[Read]) -> list[Loaded]:
             if b.unreadable is not None:
                 run.diagnostics.append(b.unreadable)
         elif b.context is None:  # linted apart: the same
-            run.reused.add(path)
+            run.reused.add(key)
             if b.left.experimental:
                 run.policy.experimental[b.left.path] = b.left.experimental
             done = run.linted_apart.pop(b.left.path, None)
             if done is not None:
                 run.applied.extend(done.own)
-                run.linted.append(replace(done, alone=()))
+                run.linted.append(replace(done, own=(), alone=()))
         else:
-            run.left_out.add(path)
-            found = run.dockerfile(path, b.context)
+            run.left_out.add(key)
+            found = run.dockerfile(Path(key), b.context)
             if not isinstance(found, LoadError):
                 if b.unreadable is not None:
                     run.diagnostics.append(b.unreadable)
@@ -324,14 +323,14 @@ def _dockerfiles(run: Run, dockerfiles: list[Path], projects: list[Loaded]) -> N
     kept = [
         path
         for path in dockerfiles
-        if Path(os.path.abspath(path)) not in run.linked and run.display(path) in named
+        if os.path.abspath(path) not in run.linked and run.display(path) in named
     ]
     read: list[Dockerfile] = []
     for path in kept:
         found = run.dockerfile(path)
         if not isinstance(found, LoadError):  # else reported as linted apart
             read.append(found)
-            run.reused.add(Path(os.path.abspath(path)))
+            run.reused.add(os.path.abspath(path))
             experimental_rules(run, found)
     _lint_pending(run)
     if read:
@@ -409,8 +408,8 @@ def _collect(run: Run, results: Iterator[Done]) -> None:
     findings of their own rules are kept, when the first project to build them gave
     them the build context they have alone (``run.reused``); the others were linted
     with them (``run.left_out``)."""
-    left_out = {run.display(path) for path in run.left_out}
-    reused = {run.display(path) for path in run.reused}
+    left_out = {run.display(Path(key)) for key in run.left_out}
+    reused = {run.display(Path(key)) for key in run.reused}
     taken = {a.path for a in run.linted}
     for done in results:
         for a in _absorbed(run, done).linted:
@@ -419,9 +418,7 @@ def _collect(run: Run, results: Iterator[Done]) -> None:
             if a.experimental:
                 run.policy.experimental[a.path] = a.experimental
             run.applied.extend(a.own)
-            if a.path in reused:
-                a = replace(a, alone=())
-            else:
+            if a.path not in reused:
                 run.applied.extend(a.alone)
             run.linted.append(replace(a, own=(), alone=()))
 

@@ -272,8 +272,8 @@ def lint_dockerfiles(
         own, run.diagnostics = tuple(configured(run, run.diagnostics)), []
         enabled = run.policy.enabled(config)
         wanted = run.policy.experimental.get(df.path, ())
-        project_rules = [r for r in whole if r.code in enabled or r.code in wanted]
-        run.run_rules(project_rules, Project((df,), ()), ".", config)
+        alone_rules = [r for r in whole if r.code in enabled or r.code in wanted]
+        run.run_rules(alone_rules, Project((df,), ()), ".", config)
         run.linted.append(leaves(run, df, own, tuple(configured(run, run.diagnostics))))
 
 

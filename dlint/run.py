@@ -230,11 +230,11 @@ class Run:
     )
     wanted: frozenset[str] = frozenset()  # the Dockerfiles linted, by path
     first_built: set[str] = field(default_factory=set)  # those this process saw built
-    linked: set[Path] = field(default_factory=set)  # those Compose services build
+    linked: set[str] = field(default_factory=set)  # those Compose services build, by path
     # of those, the ones first built with the build context they have alone (their
     # folder): their own rules find what they find linted apart, so those results serve
-    reused: set[Path] = field(default_factory=set)
-    left_out: set[Path] = field(default_factory=set)  # the others, linted with projects
+    reused: set[str] = field(default_factory=set)
+    left_out: set[str] = field(default_factory=set)  # the others, linted with projects
     # what the Compose parts linted apart, by path as shown, until it is taken; and
     # their absolute paths, which the Dockerfile parts handed out later leave out
     linted_apart: dict[str, Linted] = field(default_factory=dict)
@@ -286,7 +286,7 @@ class Run:
         if not isinstance(item, Path):
             return True
         key = os.path.abspath(item)
-        return key not in self.skipped and Path(key) not in self.left_out
+        return key not in self.skipped and key not in self.left_out
 
     def add(self, rule: Rule, path: str, span: Span, message: str) -> None:
         self.diagnostics.append(diagnostic(rule, path, span, message))
