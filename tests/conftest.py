@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from dlint.ir.compose import ComposeProject
 
 REPO = Path(__file__).resolve().parents[1]
+# the `dlint` commands tests start run in their own process, leaving no resident one
+# (tests/test_resident.py starts its own, in a folder of its own)
+os.environ["DLINT_RESIDENT"] = "0"
 FIXTURES = REPO / "fixtures"
 SHARED = REPO.parent / "shared"
 
