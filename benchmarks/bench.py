@@ -20,7 +20,11 @@ ratios are printed:
   on N networks.
 
 dlint runs with ``--no-cache``, except for the run that measures the cache: the
-same folder again, with nothing changed.
+same folder again, with nothing changed. Each run is done in its own process
+(``DLINT_RESIDENT=0``), except the small runs measured again as handed to a resident
+process (see dlint.launch), one of their own: their CPU time and memory are the
+command's alone (the fork that does the run is not its child), so compare their wall
+time.
 """
 
 from __future__ import annotations
@@ -29,12 +33,14 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,9 +58,9 @@ print(json.dumps([wall, use.ru_utime + use.ru_stime, use.ru_maxrss / 1024]))
 """
 
 
-def _once(cmd: list[str]) -> Measure:
+def _once(cmd: list[str], env: dict[str, str] | None = None) -> Measure:
     out = subprocess.run(
-        [sys.executable, "-c", _PROBE, *cmd], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _PROBE, *cmd], capture_output=True, text=True, check=True, env=env
     )
     wall, cpu, peak = json.loads(out.stdout)
     return wall, cpu, peak
@@ -68,16 +74,42 @@ def _median(results: list[Measure]) -> Measure:
     )
 
 
-def measure(*cmds: list[str], runs: int) -> list[Measure]:
+def measure(*cmds: list[str], runs: int, env: dict[str, str] | None = None) -> list[Measure]:
     """The median of ``runs`` runs of each command, run in alternation (after one
     warm-up run of each for the file cache and the bytecode)."""
     for cmd in cmds:
-        _once(cmd)
+        _once(cmd, env)
     results: list[list[Measure]] = [[] for _ in cmds]
     for _ in range(runs):
         for i, cmd in enumerate(cmds):
-            results[i].append(_once(cmd))
+            results[i].append(_once(cmd, env))
     return [_median(r) for r in results]
+
+
+@contextmanager
+def _resident() -> Iterator[dict[str, str]]:
+    """The environment of runs handed to a resident process (dlint.launch), one of
+    their own, started and ready; stopped after."""
+    with tempfile.TemporaryDirectory(prefix="dlb") as place:
+        env = {**os.environ, "DLINT_RESIDENT": "1", "XDG_RUNTIME_DIR": place}
+        folder = Path(place, f"dlint-{os.getuid()}")
+        try:
+            yield env
+        finally:
+            for lock in folder.glob("*.lock"):
+                with suppress(ProcessLookupError, ValueError):
+                    os.kill(int(lock.read_text(encoding="utf-8")), signal.SIGTERM)
+
+
+def _until_resident(env: dict[str, str], cmd: list[str]) -> None:
+    """Run ``cmd`` until a resident process listens (the first run starts it)."""
+    folder = Path(env["XDG_RUNTIME_DIR"], f"dlint-{os.getuid()}")
+    for _ in range(600):
+        _once(cmd, env)
+        if list(folder.glob("*.sock")):
+            return
+        time.sleep(0.1)
+    sys.exit("the resident process did not start")
 
 
 def _show(label: str, m: Measure, per: int = 0) -> None:
@@ -137,6 +169,7 @@ def _copies(folder: Path, n: int) -> Iterator[Path]:
 
 
 def main() -> None:
+    os.environ["DLINT_RESIDENT"] = "0"  # each run in its own process, unless told
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=str(REPO.parent / "shared" / "corpus"))
     parser.add_argument("--runs", type=int, default=5)
@@ -179,6 +212,11 @@ def main() -> None:
         ours, ours_c = measure([*one, str(small)], [*one, str(compose)], runs=runs)
         _show("dlint, one small Dockerfile", ours)
         _show("dlint, one small Compose file", ours_c)
+        with _resident() as env:
+            _until_resident(env, [*one, str(small)])
+            warm, warm_c = measure([*one, str(small)], [*one, str(compose)], runs=runs, env=env)
+        _show("  handed to the resident process", warm)
+        _show("  the Compose file, handed over", warm_c)
         hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent))
         hadolint = hadolint or shutil.which("hadolint")
         if args.hadolint and hadolint:
@@ -186,6 +224,8 @@ def main() -> None:
             _show("hadolint, one small Dockerfile", theirs)
             _ratio("  dlint / hadolint (Dockerfile)", ours, theirs)
             _ratio("  dlint / hadolint (Compose file)", ours_c, theirs)
+            _ratio("  handed over / hadolint (Dockerfile)", warm, theirs)
+            _ratio("  handed over / hadolint (Compose file)", warm_c, theirs)
 
     peers: list[Measure] = []
     if args.hadolint and hadolint and dockerfiles:
