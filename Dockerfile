@@ -19,7 +19,9 @@ LABEL org.opencontainers.image.title="dlint" \
 COPY --from=builder /opt/dlint /opt/dlint
 RUN useradd --uid 10001 --create-home dlint
 USER 10001
-ENV PATH=/opt/dlint/bin:$PATH
+# one run per container: a resident process (see the README) would only cost its start
+ENV PATH=/opt/dlint/bin:$PATH \
+    DLINT_RESIDENT=0
 WORKDIR /src
 HEALTHCHECK NONE
 ENTRYPOINT ["dlint"]
