@@ -152,6 +152,8 @@ def _extracted(run: Run, cmd: ShellCommand) -> tuple[list[str], bool]:
     if not argv or argv[0].value is None:
         return [], False
     program = posixpath.basename(argv[0].value)
+    if program != "tar" and program not in _DECOMPRESSORS and program not in _DECOMPRESS_WITH_D:
+        return [], False  # before expanding its words: most commands are neither
     args = [text for word in argv[1:] for text in run.fields(word) or ()]
     operands = list(dict.fromkeys(
         _basename(a[len("--file="):]) if a.startswith("--file=") else _basename(a)
