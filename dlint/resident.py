@@ -80,13 +80,11 @@ def serve(key: str) -> None:
     ours = os.stat(place).st_ino
     signal.signal(signal.SIGTERM, _stop)
     try:
-        _accept(listener, key, stamps)
+        _accept(listener, lock, place, key, stamps)
     finally:
-        try:
-            if os.stat(place).st_ino == ours:
+        if _inode(place) == ours:
+            with contextlib.suppress(OSError):
                 os.unlink(place)
-        except OSError:
-            pass
         listener.close()
 
 
@@ -101,7 +99,10 @@ def _stop(_signum: int, _frame: object) -> NoReturn:
     raise SystemExit(0)
 
 
-def _accept(listener: socket.socket, key: str, stamps: Stamps) -> None:
+def _accept(listener: socket.socket, lock: int, place: str, key: str, stamps: Stamps) -> None:
+    """Fork for each run until idle, or until the socket is gone (a cleaner of
+    temporary files took it: no run can reach this process any more)."""
+    ours = os.stat(place).st_ino
     last = time.monotonic()
     while True:
         left = IDLE_SECONDS - (time.monotonic() - last)
@@ -112,17 +113,27 @@ def _accept(listener: socket.socket, key: str, stamps: Stamps) -> None:
             conn, _ = listener.accept()
         except TimeoutError:
             _reap()
+            if _inode(place) != ours:
+                return
             continue
         last = time.monotonic()
         pid = os.fork()
         if pid == 0:
             try:
                 listener.close()
+                os.close(lock)  # the lock stays this process's alone
                 _serve_one(conn, key, stamps)
             finally:
                 os._exit(0)
         conn.close()
         _reap()
+
+
+def _inode(path: str) -> int:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return -1
 
 
 def _reap() -> None:
