@@ -250,7 +250,8 @@ def _run() -> int:
     if code is None:
         code = 0
     elif not isinstance(code, int):
-        print(code, file=sys.stderr)
+        with contextlib.suppress(OSError, ValueError):
+            print(code, file=sys.stderr)
         code = 1
     atexit._run_exitfuncs()  # as the process of a run ends (the fork leaves by os._exit)
     for stream in (sys.stdout, sys.stderr):
