@@ -23,8 +23,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 24  # fewer items are done in the calling process
-CHUNKS_PER_WORKER = 4  # smaller chunks share the work out more evenly
+CHUNKS_PER_WORKER = 4  # a part is about this share of a worker's part of what is left
 MAX_CHUNK = 64  # and bound what one worker holds at a time
+MIN_CHUNK = 4  # the last parts are this small, so that the workers end together
 AHEAD = 2  # parts handed out per worker ahead of the one the caller waits for
 
 _STATE: Any = None  # what ``setup`` built, in a worker
@@ -46,9 +47,19 @@ def workers_for(items: int, jobs: int | None) -> int:
 
 
 def chunks(items: Sequence[T], workers: int) -> list[list[T]]:
-    """``items`` cut into runs of neighbours (files of a folder stay together)."""
-    size = max(1, min(MAX_CHUNK, -(-len(items) // max(1, workers * CHUNKS_PER_WORKER))))
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+    """``items`` cut into runs of neighbours (files of a folder stay together), each
+    a share of what is left after the runs before it: large first, small last, so that
+    no worker is left with a large part while the others have nothing to do (guided
+    self-scheduling)."""
+    shares = max(1, workers * CHUNKS_PER_WORKER)
+    out: list[list[T]] = []
+    start = 0
+    while start < len(items):
+        left = len(items) - start
+        size = max(min(MIN_CHUNK, left), min(MAX_CHUNK, -(-left // shares)))
+        out.append(list(items[start : start + size]))
+        start += size
+    return out
 
 
 class Spread(Generic[T, R]):

@@ -96,6 +96,21 @@ def test_small_runs_stay_in_one_process() -> None:
     assert pool.workers_for(1000, jobs=3) == 3
 
 
+@pytest.mark.parametrize("count", [0, 1, 5, 30, 427, 5000])
+@pytest.mark.parametrize("workers", [0, 2, 8])
+def test_parts_are_runs_of_neighbours_large_first_small_last(count: int, workers: int) -> None:
+    """The workers end together: no worker is left with a large part at the end."""
+    items = list(range(count))
+    cut = pool.chunks(items, workers)
+    assert [i for part in cut for i in part] == items
+    sizes = [len(part) for part in cut]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(0 < n <= pool.MAX_CHUNK for n in sizes)
+    if workers and count > pool.MIN_CHUNK * workers * pool.CHUNKS_PER_WORKER:
+        assert sizes[-2] == pool.MIN_CHUNK  # the last parts are small
+        assert sizes[0] > pool.MIN_CHUNK
+
+
 def test_a_pool_that_fails_leaves_its_work_to_the_caller(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
