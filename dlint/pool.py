@@ -23,7 +23,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 24  # fewer items are done in the calling process
-CHUNKS_PER_WORKER = 4  # a part is about this share of a worker's part of what is left
+CHUNKS_PER_WORKER = 4  # a part is what is left, divided by (workers × this)
 MAX_CHUNK = 64  # and bound what one worker holds at a time
 MIN_CHUNK = 4  # the last parts are this small, so that the workers end together
 AHEAD = 2  # parts handed out per worker ahead of the one the caller waits for
