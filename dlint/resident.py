@@ -30,6 +30,7 @@ import struct
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from dlint.launch import ENDED, IDLE_SECONDS, STARTED, UNFIT, key_of_this_python, socket_path
@@ -80,7 +81,7 @@ def serve(key: str) -> None:
     ours = os.stat(place).st_ino
     signal.signal(signal.SIGTERM, _stop)
     try:
-        _accept(listener, lock, place, key, stamps)
+        _accept(listener, lock, lambda: _inode(place) == ours, key, stamps)
     finally:
         if _inode(place) == ours:
             with contextlib.suppress(OSError):
@@ -99,10 +100,11 @@ def _stop(_signum: int, _frame: object) -> NoReturn:
     raise SystemExit(0)
 
 
-def _accept(listener: socket.socket, lock: int, place: str, key: str, stamps: Stamps) -> None:
-    """Fork for each run until idle, or until the socket is gone (a cleaner of
-    temporary files took it: no run can reach this process any more)."""
-    ours = os.stat(place).st_ino
+def _accept(
+    listener: socket.socket, lock: int, bound: Callable[[], bool], key: str, stamps: Stamps
+) -> None:
+    """Fork for each run until idle, or until the socket is no longer ``bound`` to
+    this process (a cleaner of temporary files took it: no run can reach it any more)."""
     last = time.monotonic()
     while True:
         left = IDLE_SECONDS - (time.monotonic() - last)
@@ -113,7 +115,7 @@ def _accept(listener: socket.socket, lock: int, place: str, key: str, stamps: St
             conn, _ = listener.accept()
         except TimeoutError:
             _reap()
-            if _inode(place) != ours:
+            if not bound():
                 return
             continue
         last = time.monotonic()
