@@ -114,7 +114,7 @@ class Config:
         else:
             rel = absolute
         rel = Path(rel).as_posix() if os.sep != "/" else rel
-        return any(_glob(rel, p) for p in patterns)
+        return _excluder(patterns)(rel)
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,26 @@ def _glob(rel_path: str, pattern: str) -> bool:
     return _matcher(pattern)(rel_path)
 
 
+@lru_cache(maxsize=64)
+def _excluder(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a path matches any of ``patterns`` (as ``_glob`` has them): the plain
+    names (most excludes) compared with the path's parts at once."""
+    plain = frozenset(p for p in (p.strip().rstrip("/") for p in patterns) if _is_plain(p))
+    others = [_matcher(p) for p in patterns if p.strip().rstrip("/") not in plain]
+
+    def excluded(rel_path: str) -> bool:
+        if not plain.isdisjoint(rel_path.split("/")):
+            return True
+        return any(match(rel_path) for match in others)
+
+    return excluded
+
+
+def _is_plain(pattern: str) -> bool:
+    """A name, not a path or glob (matched with any part of a path)."""
+    return bool(pattern) and not any(c in pattern for c in "/*?[")
+
+
 @lru_cache(maxsize=256)
 def _matcher(pattern: str) -> Callable[[str], bool]:
     """``_glob`` for one pattern, its regular expressions compiled once."""
@@ -186,8 +206,8 @@ def _matcher(pattern: str) -> Callable[[str], bool]:
 
         return anchored
     match = re.compile(translate(pattern)).match
-    if not any(c in pattern for c in "*?["):  # a plain name: compare the parts
-        return lambda rel_path: pattern in rel_path.split("/") or rel_path == pattern
+    if _is_plain(pattern):  # compare the parts
+        return lambda rel_path: pattern in rel_path.split("/")
     return lambda rel_path: any(match(p) for p in rel_path.split("/")) or bool(match(rel_path))
 
 

@@ -172,12 +172,10 @@ def _targets(run: Run) -> list[Target]:
     found = discover(
         named, run.policy.excluded, run.cwd, frozenset(run.files.overlay), lambda: _found(run)
     )
-    # excludes apply to what folders yield; to named files only with --force-exclude
-    found = [
-        t
-        for t in found
-        if (t.explicit and not options.force_exclude) or not run.policy.excluded(t.path)
-    ]
+    # excludes apply to what folders yield (the walk left those out); to named files
+    # only with --force-exclude
+    if options.force_exclude:
+        found = [t for t in found if not t.explicit or not run.policy.excluded(t.path)]
     known = {t.path for t in found}
     looked: dict[Path, set[Path]] = {}  # per root, the folders already looked in
     for t in [t for t in found if t.explicit and t.kind == "compose"]:
