@@ -70,6 +70,7 @@ from dlint.run import (
 if TYPE_CHECKING:  # the IR and parsers are imported when a run reads a file
     from dlint.ir.dockerfile import Dockerfile
     from dlint.pool import Spread
+    from dlint.suppress import Suppression
 
 __all__ = ["INTERNAL_ERROR", "PARSE_ERROR", "Options", "Progress", "lint"]
 
@@ -155,9 +156,12 @@ def _steps(run: Run) -> Report:
     _dockerfiles(run, dockerfiles, projects)
     del dockerfiles
     _conclude(run, projects)
-    # what the report needs of the projects: their files (for suppressions) and what
+    # what the report needs of the projects: their files' suppressions and what
     # they substituted (hidden in messages)
-    composed = list(dict.fromkeys(f for p in projects for f in p.files))
+    composed: dict[str, tuple[Suppression, ...]] = {}
+    for p in projects:
+        for path, written in p.suppressions:
+            composed.setdefault(path, written)
     hidden = printable.Substituted(pair for p in projects for pair in p.substituted)
     del projects
     _collect(run, results)
@@ -336,7 +340,7 @@ def _dockerfiles(run: Run, dockerfiles: list[Path], projects: list[Loaded]) -> N
         diagnostics, facts = project_rules(run, Project(tuple(read), ()), governed)
         projects.append(
             Loaded((), False, (), frozenset(), governed, (), (), (), tuple(diagnostics),
-                    tuple((code, tuple(f)) for code, f in facts.items()))
+                    tuple((code, tuple(f)) for code, f in facts.items()), ())
         )  # fmt: skip
 
 
@@ -395,6 +399,7 @@ def _absorbed(run: Run, done: Done) -> Done:
 
     run.diagnostics.extend(done.diagnostics)
     run.failed |= done.failed
+    run.quoted.update(((path, number), text) for path, number, text in done.quoted)
     if done.noted is not None:
         cache.absorb(*done.noted)
     return done
@@ -450,7 +455,10 @@ def _conclude(run: Run, projects: list[Loaded]) -> None:
 
 
 def _report(
-    run: Run, shown: list[str], composed: list[str], hidden: printable.Substituted
+    run: Run,
+    shown: list[str],
+    composed: dict[str, tuple[Suppression, ...]],
+    hidden: printable.Substituted,
 ) -> Report:
     policy = run.policy
     # each step lets go of what it replaces: a run of many findings holds one copy
@@ -463,7 +471,7 @@ def _report(
     kept = _check_errors(kept, run)
     unique = sorted(set(kept), key=lambda d: (*d.sort_key, d.message))
     del kept
-    unique = fingerprints(unique, run.lines, lambda text: sys.intern(hidden.message(text)))
+    unique = fingerprints(unique, run.line, lambda text: sys.intern(hidden.message(text)))
     root_config = policy.config(".")
     enabled = policy.enabled(root_config)
     warnings = [*plugin_problems(), *_cannot_fire(run, root_config, enabled)]
@@ -528,21 +536,19 @@ def _suppress(
     run: Run,
     files: set[str],
     folders: tuple[str, ...],
-    composed: list[str],
+    composed: dict[str, tuple[Suppression, ...]],
 ) -> list[Diagnostic]:
     """Inline suppressions of the files in scope (unless their config turns them off),
-    and the useless ones reported."""
+    and the useless ones reported (``composed``: those of each Compose file read)."""
     from dlint import suppress
 
     found: list[suppress.Suppression] = []
     for linted in run.linted:
         if in_scope(linted.path, files, folders):
             found.extend(linted.suppressions)
-    for path in composed:
+    for path, written in composed.items():
         if in_scope(path, files, folders):
-            lines = run.lines(path)
-            if lines is not None:
-                found.extend(suppress.compose(path, "\n".join(lines), run.rules))
+            found.extend(written)
     found = [s for s in found if not run.policy.config(s.path).disable_suppressions]
     kept = suppress.apply(diagnostics, found)
     unused_rule = engine_rule("unused-suppression")

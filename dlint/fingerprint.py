@@ -18,18 +18,18 @@ from dlint.report import Diagnostic
 T = TypeVar("T")
 
 
-def snippet(lines: list[str] | None, span: Span) -> str:
-    """The flagged text on the first line of the span, whitespace squeezed."""
-    if not lines or not 1 <= span.line <= len(lines):
+def snippet(text: str | None, span: Span) -> str:
+    """The flagged text on the first line of the span (``text``: that line, None when
+    the file has no such line), whitespace squeezed."""
+    if text is None:
         return ""
-    text = lines[span.line - 1]
     end = span.end_column - 1 if span.end_line == span.line else len(text)
     return " ".join(text[span.column - 1 : max(end, span.column)].split())
 
 
 def fingerprints(
     diagnostics: list[Diagnostic],
-    lines_of: Callable[[str], list[str] | None],
+    line_of: Callable[[str, int], str | None],
     message: Callable[[str], str] = lambda text: text,
 ) -> list[Diagnostic]:
     """The diagnostics (in order, sorted by file) with their fingerprints filled in and
@@ -44,7 +44,7 @@ def fingerprints(
         if d.path != path:
             path = d.path
             seen.clear()
-        text = snippet(lines_of(d.path), d.span)
+        text = snippet(line_of(d.path, d.span.line), d.span)
         key = (d.code, text)
         n = seen.get(key, 0)
         seen[key] = n + 1

@@ -55,6 +55,8 @@ class Loaded:
     substituted: tuple[tuple[str, str], ...]  # (name, value) it took from the environment
     diagnostics: tuple[Diagnostic, ...]  # its project rules' findings
     facts: tuple[tuple[str, tuple[object, ...]], ...]  # (rule, what it gathered)
+    # the suppressions written in each of its files that can be read, in merge order
+    suppressions: tuple[tuple[str, tuple[Suppression, ...]], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,11 @@ class Done:
     diagnostics: tuple[Diagnostic, ...] = ()
     failed: bool = False
     noted: Noted | None = None
+    quoted: tuple[Quote, ...] = ()  # the lines its findings point at
 
+
+# a file (as shown), a line number and that line's text (None: the file has no such line)
+Quote = tuple[str, int, "str | None"]
 
 # a Compose group (its place among the groups, and the Dockerfiles linted), a Dockerfile
 Item = tuple[int, ComposeGroup, frozenset[str]] | Path
@@ -202,7 +208,20 @@ def lint_project(run: Run, project: ComposeProject, linked: list[Dockerfile]) ->
         project.substituted,
         tuple(diagnostics),
         tuple((code, tuple(found)) for code, found in facts.items()),
+        _written(run, project.files),
     )
+
+
+def _written(run: Run, files: tuple[str, ...]) -> tuple[tuple[str, tuple[Suppression, ...]], ...]:
+    """The suppressions written in each of ``files`` that can be read."""
+    from dlint import suppress
+
+    out = []
+    for path in files:
+        lines = run.lines(path)
+        if lines is not None:
+            out.append((path, tuple(suppress.compose(path, "\n".join(lines), run.rules))))
+    return tuple(out)
 
 
 def choose(run: Run, df: Dockerfile) -> Chosen:
@@ -370,12 +389,44 @@ def lint_part(state: tuple[Run, bool], part: list[Item]) -> Done:
     if groups:
         run.wanted = groups[0][2]
     if not noting:
-        return lint_groups(run, groups) if groups else lint_alone(run, paths)
+        done = lint_groups(run, groups) if groups else lint_alone(run, paths)
+        return replace(done, quoted=quotes(run, done))
     from dlint import cache
 
     with cache.noting() as noted:
         done = lint_groups(run, groups) if groups else lint_alone(run, paths)
-    return replace(done, noted=(noted.paths, noted.folders))
+    return replace(done, noted=(noted.paths, noted.folders), quoted=quotes(run, done))
+
+
+def quotes(run: Run, done: Done) -> tuple[Quote, ...]:
+    """The lines the findings and the suppressions of ``done`` point at (an unused
+    suppression is reported where it is written), read where the work was done: their
+    fingerprints quote them, and the process that reports need not read the files again."""
+    out: list[Quote] = []
+    for path, number in sorted(set(_places(done))):
+        lines = run.lines(path)
+        out.append(
+            (path, number, lines[number - 1] if lines and 0 < number <= len(lines) else None)
+        )
+    return tuple(out)
+
+
+def _places(done: Done) -> Iterator[tuple[str, int]]:
+    """Where the findings and suppressions of ``done`` are: (file, line)."""
+    left = [*done.linted]
+    found = [*done.diagnostics]
+    written: list[Suppression] = []
+    for _, loaded, built in done.reads:
+        if loaded is not None:
+            found += [*loaded.problems, *loaded.diagnostics]
+            written += [s for _, file in loaded.suppressions for s in file]
+        found += [b.unreadable for b in built if b.unreadable is not None]
+        left += [b.left for b in built if b.left is not None]
+    for a in left:
+        found += [*a.own, *a.alone]
+        written += a.suppressions
+    yield from ((d.path, d.span.line) for d in found)
+    yield from ((s.path, s.comment.line) for s in written)
 
 
 def config_groups(run: Run, paths: Iterable[str]) -> list[tuple[Config, set[str]]]:

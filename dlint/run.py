@@ -249,6 +249,7 @@ class Run:
     scope: tuple[set[str], tuple[str, ...]] | None = None
     applied: list[Diagnostic] = field(default_factory=list)
     _lines: tuple[str, list[str] | None] | None = None
+    quoted: dict[tuple[str, int], str | None] = field(default_factory=dict)  # see line
     progress: Progress | None = None
     total: int = 0  # files to lint
     done: int = 0  # of them
@@ -297,6 +298,15 @@ class Run:
         if self._lines is None or self._lines[0] != display:
             self._lines = (display, reader(self.files, self.cwd)(display))
         return self._lines[1]
+
+    def line(self, display: str, number: int) -> str | None:
+        """A line of a linted file (None: it has no such line): as the part of the work
+        that found something there quoted it, else read again."""
+        key = (display, number)
+        if key in self.quoted:
+            return self.quoted[key]
+        lines = self.lines(display)
+        return lines[number - 1] if lines and 0 < number <= len(lines) else None
 
     def dockerfile(self, path: Path, context: str | None = None) -> Dockerfile | LoadError:
         """A Dockerfile read with a build context (None: its folder, see ``own_context``). The

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,9 @@ import pytest
 
 from dlint import parts, pool
 from dlint.engine import Options, lint
+from dlint.registry import all_rules
 from dlint.reporters import get_reporter
+from dlint.run import Run
 from tests.conftest import run_cli, shared, write
 
 # Each kind of fact a Dockerfile linted apart leaves for the rest of the run.
@@ -88,6 +91,46 @@ def test_workers_report_what_one_process_does(
     assert not any(
         kind == "suppressed-0" and name == "apt-version-unpinned" for kind, name, _ in found
     )
+
+
+def test_the_process_that_reports_reads_no_linted_file_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers quote the lines their findings point at (for fingerprints) and read
+    the suppressions written in Compose files: the report is the same, and the process
+    that makes it does not read those files again."""
+    root = _project(tmp_path, copies=3)
+    quiet = (
+        "services:\n  app:\n    image: nginx:1.27\n"
+        "    # dlint: ignore=host-network\n    network_mode: host\n"
+        "    # dlint: ignore=DL3008\n    restart: always\n"
+    )
+    write(root, {f"quiet-{i}/compose.yaml": quiet for i in range(8)})  # parts for workers
+    options = Options(isolated=True, preview=True, select=("ALL",), ignore=("SC",))
+
+    def found(jobs: int) -> list[tuple[str, str, int, str]]:
+        report = lint(["."], root, replace(options, jobs=jobs))
+        return [(d.path, d.code, d.span.line, d.fingerprint) for d in report.diagnostics]
+
+    alone = found(1)
+    assert all(fingerprint for *_, fingerprint in alone)
+    assert not any(p == "quiet-7/compose.yaml" and c == "DC301" for p, c, *_ in alone)
+    assert ("quiet-7/compose.yaml", "DM003", 6) in {(p, c, n) for p, c, n, _ in alone}
+    used = _spy(monkeypatch)
+    read: list[str] = []
+    real = Run.lines
+
+    def lines(self: Run, display: str) -> list[str] | None:
+        read.append(display)
+        return real(self, display)
+
+    monkeypatch.setattr(Run, "lines", lines)
+    assert found(2) == alone
+    assert used and used[0] > 1
+    # but for the findings of rules that compare projects, made where the workers'
+    # facts meet
+    concluded = {r.code for r in all_rules() if r.gather is not None}
+    assert set(read) <= {p for p, code, *_ in alone if code in concluded}
 
 
 def test_small_runs_stay_in_one_process() -> None:
