@@ -2,8 +2,9 @@
 
 ``chunks`` cuts the work into parts and ``Spread`` hands them to worker processes; each
 worker is set up once (``setup``, while the caller still makes the parts) and then does
-part after part (``work``). A few parts per worker are handed out ahead; the others as
-the caller takes results, so what it learns from the first can narrow the later ones.
+part after part (``work``). A few parts per worker are handed out at a time, the others
+as the workers end those while the caller waits for results, so what it learns from the
+first can narrow the later ones.
 The results come back in the order of the parts, so a run's output does not depend on
 which worker was faster. Small runs, single-core machines and ``jobs=1`` stay in the
 calling process: starting a worker costs more than a few files do. When the pool
@@ -26,7 +27,8 @@ MIN_ITEMS = 24  # fewer items are done in the calling process
 CHUNKS_PER_WORKER = 4  # a part is what is left, divided by (workers × this)
 MAX_CHUNK = 64  # and bound what one worker holds at a time
 MIN_CHUNK = 4  # the last parts are this small, so that the workers end together
-AHEAD = 2  # parts handed out per worker ahead of the one the caller waits for
+AHEAD = 2  # parts per worker waiting or being done
+HELD = 4  # and at most this many times those, done but not yet taken by the caller
 
 _STATE: Any = None  # what ``setup`` built, in a worker
 
@@ -66,8 +68,9 @@ class Spread(Generic[T, R]):
     """``work(state, part)`` for each part: handed to ``workers`` processes as soon as
     it is made (each with its own ``state = setup(*setup_args)``), so that the caller
     can do other work meanwhile; ``results`` waits for them. A few parts per worker are
-    handed out ahead, the others as the caller takes results, so that what the caller
-    learns from the first parts can leave items out of the later ones. With no workers,
+    handed out at a time, the others as the workers end those while the caller waits
+    for results, so that what the caller learns from the first parts can leave items
+    out of the later ones. With no workers,
     or when the pool fails, ``results`` does the parts (or those left) itself."""
 
     def __init__(
@@ -83,7 +86,7 @@ class Spread(Generic[T, R]):
         self._parts: list[list[T]] = []
         self._pool: Any = None
         self._futures: list[Any] = []
-        self._ahead = 0  # parts handed out ahead of the one the caller waits for
+        self._ahead = 0  # parts handed out that may wait or be done at a time
         self._done = 0  # the parts the caller has had
         self._workers = workers
         if workers > 0:
@@ -122,13 +125,28 @@ class Spread(Generic[T, R]):
             self._close()
 
     def _hand_out(self, wanted: Callable[[T], bool]) -> None:
-        """Hand out parts until ``self._ahead`` of them wait or run; a part handed out
-        late leaves out what is no longer ``wanted``."""
+        """Hand out parts until ``self._ahead`` of them wait or run (and no more than
+        ``HELD`` times that are done and not yet taken); a part handed out late leaves
+        out what is no longer ``wanted``."""
         while self._pool is not None and len(self._futures) < len(self._parts):
-            if len(self._futures) >= self._done + self._ahead:
+            handed = self._futures[self._done :]
+            busy = sum(1 for f in handed if f is not None and not f.done())
+            if busy >= self._ahead or len(handed) >= self._ahead * HELD:
                 return
             part = [item for item in self._parts[len(self._futures)] if wanted(item)]
             self._futures.append(self._pool.submit(_work, self._work, part))
+
+    def _result(self, i: int, wanted: Callable[[T], bool]) -> R:
+        """Part ``i``'s result: while a worker still does it, each part another worker
+        ends makes room for the next (the workers do not wait for the caller)."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        future = self._futures[i]
+        while not future.done():
+            busy = [f for f in self._futures[i:] if f is not None and not f.done()]
+            wait(busy, return_when=FIRST_COMPLETED)
+            self._hand_out(wanted)
+        return future.result()  # type: ignore[no-any-return]
 
     def results(
         self,
@@ -146,7 +164,7 @@ class Spread(Generic[T, R]):
                 self._hand_out(wanted)
                 if i < len(self._futures):
                     try:
-                        result = self._futures[i].result()
+                        result = self._result(i, wanted)
                         self._futures[i] = None  # its result is the caller's to keep, or not
                     except Exception:  # a worker died: the caller does the rest
                         self._close()

@@ -154,6 +154,37 @@ def test_parts_are_runs_of_neighbours_large_first_small_last(count: int, workers
         assert sizes[0] > pool.MIN_CHUNK
 
 
+def _waits_for_the_last(folder: Path, part: list[int]) -> str:
+    """Part 0 waits (at most 20 s) for the last part to be done, which marks it done."""
+    import time
+
+    if part == [0]:
+        deadline = time.monotonic() + 20
+        while not (folder / "last").exists():
+            if time.monotonic() > deadline:
+                return "the last part was not handed out"
+            time.sleep(0.01)
+        return "done after the last"
+    if part == [9]:
+        (folder / "last").write_text("")
+    return "done"
+
+
+def test_a_worker_is_not_left_waiting_while_the_caller_waits_for_another(
+    tmp_path: Path,
+) -> None:
+    """The parts a worker ends make room for more, while the caller waits for a part
+    another worker still does (it takes the results in order)."""
+    spread: pool.Spread[int, str] = pool.Spread(_waits_for_the_last, _folder, (tmp_path,), 2)
+    spread.hand([[i] for i in range(10)])
+    results = list(spread.results(tmp_path))
+    assert results == ["done after the last", *["done"] * 9]
+
+
+def _folder(folder: Path) -> Path:
+    return folder
+
+
 def test_a_pool_that_fails_leaves_its_work_to_the_caller(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
