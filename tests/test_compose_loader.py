@@ -406,6 +406,20 @@ def test_env_template_is_used_and_said_in_verbose_output(tmp_path: Path) -> None
     assert [f["code"] for f in json.loads(done.stdout)["findings"]] == ["DC002"]
 
 
+def test_env_template_in_an_editor_buffer_and_a_cached_run(tmp_path: Path) -> None:
+    """A template an editor has open and not saved is read; a cached run sees one that
+    appears."""
+    from dlint.engine import Options, lint
+
+    write(tmp_path, {"compose.yaml": "services:\n  a:\n    image: a:${TAG}\n"})
+    unsaved = {str(tmp_path / ".env.dist"): b"TAG=1\n"}
+    assert lint(["."], tmp_path, Options(isolated=True, overlay=unsaved)).diagnostics == ()
+    cached = Options(isolated=True, cache_dir=str(tmp_path / "cache"))
+    assert [d.code for d in lint(["."], tmp_path, cached).diagnostics] == ["DC002"]
+    write(tmp_path, {".env.dist": "TAG=1\n"})
+    assert lint(["."], tmp_path, cached).diagnostics == ()
+
+
 def test_env_file_option_replaces_dotenv(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -206,8 +206,11 @@ class Assembler:
         note_path(dotenv)
         if os.path.lexists(dotenv) and self.sources.files.kind(dotenv) != "dir":
             return (dotenv,)
+        names = self.sources.files.names(directory)
         templates = [
-            directory / n for n in ENV_TEMPLATES if self.sources.files.is_file(directory / n)
+            directory / n
+            for n in ENV_TEMPLATES
+            if (names is None or n in names) and self.sources.files.is_file(directory / n)
         ]
         if len(templates) == 1:
             shown = self.sources.display(templates[0])
