@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from dlint.ir.common import Span
 from dlint.parsers.shell import parse_shell
 from dlint.parsers.textmap import TextMap
@@ -139,3 +142,23 @@ def test_command_v_is_a_lookup_not_a_run() -> None:
         ["command", "-p", "-v", "ls"],
         ["ls"],
     ]
+
+
+@given(
+    st.lists(st.tuples(st.text(min_size=0, max_size=6), st.integers(1, 9), st.integers(1, 9))),
+    st.integers(-3, 30),
+    st.integers(-3, 30),
+)
+@example([("abc", 1, 1), ("de", 2, 5)], -3, -1)  # both before the text
+@example([("abc", 1, 1), ("de", 2, 5)], 2, 9)  # past its end
+@example([("abc", 1, 1), ("de", 2, 5)], 7, 9)
+def test_a_span_is_where_its_ends_are(
+    pieces: list[tuple[str, int, int]], start: int, end: int
+) -> None:
+    """``span`` (worked out in one go) agrees with ``position`` and ``end_position``."""
+    tmap = TextMap()
+    for text, line, column in pieces:
+        tmap.add(text, line, column)
+    first = tmap.position(start)
+    last = first if end <= start else tmap.end_position(end)
+    assert tmap.span(start, end) == Span(*first, *last)

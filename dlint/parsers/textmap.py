@@ -63,12 +63,21 @@ class TextMap:
         return (self._lines[i], self._cols[i] + offset - self._starts[i])
 
     def span(self, start: int, end: int) -> Span:
-        """The span covering text[start:end]."""
-        line, col = self.position(start)
+        """The span covering text[start:end] (``position`` and ``end_position`` in one:
+        the shell IR asks for one per word)."""
+        starts, length = self._starts, self._length
+        if not starts or start >= length:
+            line, col = self.position(start)
+        else:
+            i = bisect_right(starts, max(start, 0)) - 1
+            line, col = self._lines[i], self._cols[i] + start - starts[i]
         if end <= start:
             return Span(line, col, line, col)
-        end_line, end_col = self.end_position(end)
-        return Span(line, col, end_line, end_col)
+        if not starts or end <= 0:
+            return Span(line, col, *self.end_position(end))
+        end = min(end, length)
+        i = bisect_right(starts, end - 1) - 1
+        return Span(line, col, self._lines[i], self._cols[i] + end - starts[i])
 
     def slice(self, start: int, end: int) -> TextMap:
         """The map of text[start:end], as a text of its own."""
