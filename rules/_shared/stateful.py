@@ -112,11 +112,25 @@ def knowledge() -> tuple[StatefulImage, ...]:
 
 
 def lookup(ref: ImageRef) -> StatefulImage | None:
-    """The knowledge-base entry for an image reference (registry mirrors included)."""
-    key = _key(ref)
-    for image in knowledge():
-        if any(_same(key, m) for m in image.match):
-            return image
-        if any(v.match and any(_same(key, m) for m in v.match) for v in image.variants):
-            return image
-    return None
+    """The knowledge-base entry for an image reference (registry mirrors included): the
+    first that names its repository (``_same``), found by the repository and each of
+    its tails after a ``/``."""
+    repository = _key(ref)[1]
+    index = _by_repository()
+    found = [i for i, _ in index.get(repository, ())]
+    parts = repository.split("/")
+    for k in range(1, len(parts)):
+        tail = index.get("/".join(parts[k:]), ())
+        found += [i for i, registry in tail if registry == "docker.io"]
+    return knowledge()[min(found)] if found else None
+
+
+@lru_cache(maxsize=1)
+def _by_repository() -> dict[str, list[tuple[int, str]]]:
+    """Where each repository the knowledge base matches is: (entry, registry)."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for i, image in enumerate(knowledge()):
+        variants = [m for v in image.variants for m in v.match or ()]
+        for registry, repository in (*image.match, *variants):
+            out.setdefault(repository, []).append((i, registry))
+    return out
