@@ -76,8 +76,12 @@ class _Reader:
 
     def word(self, node: Node) -> ShellWord:
         start, end = self.offsets(node)
+        text = self.source[start:end]
+        if node.type in ("word", "number"):  # most words: what value and parts make of it
+            value = _unescape(text)
+            return ShellWord(text, value, self.tmap.span(start, end), (WordPart("text", value),))
         return ShellWord(
-            self.source[start:end],
+            text,
             self.value(node),
             self.tmap.span(start, end),
             tuple(self.parts(node, quoted=False)),
