@@ -203,11 +203,12 @@ class ShellCommand:
     pipeline: int | None = None  # commands piped together share this number
     nested: bool = False  # read from a ``sh -c '...'`` string
     substituted: bool = False  # inside ``$(...)``, backquotes or ``<(...)``: its output is used
-    # unwrapped() and the base name of its program, worked out on first use: every rule
-    # about programs asks, for every command
+    # unwrapped() and the base name of its program, and program, worked out on first
+    # use: every rule about programs asks, for every command
     _unwrapped: tuple[tuple[ShellWord, ...], str | None] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _program: tuple[str | None] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def argv(self) -> tuple[ShellWord, ...]:
@@ -216,9 +217,12 @@ class ShellCommand:
     @property
     def program(self) -> str | None:
         """The base name of the program run (``/usr/bin/pip3`` -> ``pip3``)."""
-        if self.name is None or self.name.value is None:
-            return None
-        return posixpath.basename(self.name.value)
+        if self._program is None:
+            value = self.name.value if self.name is not None else None
+            program = posixpath.basename(value) if value is not None else None
+            object.__setattr__(self, "_program", (program,))
+        assert self._program is not None
+        return self._program[0]
 
     def unwrapped(self) -> tuple[ShellWord, ...]:
         """argv without wrappers such as ``sudo``, ``env A=1`` or ``nice -n 5``."""
