@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dlint.engine import Options, lint
 from dlint.report import Report
@@ -171,3 +173,18 @@ def test_github_format_is_chosen_inside_github_actions(
     with pytest.raises(SystemExit):
         main(["."])
     assert capsys.readouterr().out.startswith("::")
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(st.characters(exclude_categories=())),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+def test_json_findings_are_written_as_json_dumps_writes_them(value: object) -> None:
+    from dlint.reporters.json_format import _indented
+
+    expected = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+    assert _indented(value, "    ") == expected

@@ -24,9 +24,36 @@ def chunks(report: Report) -> Iterator[str]:
         return
     yield '{\n  "findings": ['
     for i, d in enumerate(report.diagnostics):
-        text = json.dumps(_finding(d), indent=2, ensure_ascii=False)
-        yield ("\n" if i == 0 else ",\n") + "\n".join("    " + line for line in text.split("\n"))
+        yield ("\n    " if i == 0 else ",\n    ") + _indented(_finding(d), "    ")
     yield "\n  ]\n}\n"
+
+
+_string = json.encoder.encode_basestring  # as json.dumps with ensure_ascii=False
+
+
+def _indented(value: Any, indent: str) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)`` with each line after the first
+    indented by ``indent`` too, for the few types a finding holds (json.dumps writes
+    indented output with its pure-Python encoder: this is several times faster)."""
+    if isinstance(value, str):
+        return _string(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{_string(k)}: {_indented(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + _indented(v, inner) for v in value) + "\n" + indent + "]"
+    raise TypeError(f"not in a finding: {type(value).__name__}")
 
 
 def _finding(d: Diagnostic) -> dict[str, Any]:
