@@ -230,13 +230,17 @@ def choose(run: Run, df: Dockerfile) -> Chosen:
     for problem in df.problems:
         run.add(engine_rule(PARSE_ERROR), df.path, problem.span, problem.message)
     config = run.policy.config(df.path)
-    enabled = run.policy.enabled(config)  # a rule its config turns off does not run
     wanted = experimental_rules(run, df)
+    known = run.chosen.get((id(config), wanted))
+    if known is not None and known[0] is config:
+        return df, config, known[1]
+    enabled = run.policy.enabled(config)  # a rule its config turns off does not run
     chosen = [
         r
         for r in run.rules
         if r.runs and r.meta.scope == "dockerfile" and (r.code in enabled or r.code in wanted)
     ]
+    run.chosen[(id(config), wanted)] = (config, chosen)
     return df, config, chosen
 
 

@@ -277,18 +277,21 @@ class Rule:
     def run(self, subject: Any, options: Mapping[str, Any] | None = None) -> Iterable[Finding]:
         """The check, given its options when it has any (for a rule that gathers, over
         what it gathers from ``subject``)."""
-        if self.gather is not None:
-            return self.conclude(list(self.gather(subject)), options)
+        self._load()
+        if self._gather is not None:
+            return self.conclude(list(self._gather(subject)), options)
         return self.conclude(subject, options)
 
     def conclude(self, subject: Any, options: Mapping[str, Any] | None = None) -> Iterable[Finding]:
         """The check itself, over ``subject`` (for a rule that gathers: the facts)."""
-        assert self.check is not None
+        self._load()
+        check = self._check
+        assert check is not None
         if self.meta.options:
             merged = self.defaults()
             merged.update(options or {})
-            return self.check(subject, merged)
-        return self.check(subject)
+            return check(subject, merged)
+        return check(subject)
 
     def section(self, title: str) -> str:
         """The text of one docstring section (``What it does`` ...)."""

@@ -250,6 +250,10 @@ class Run:
     applied: list[Diagnostic] = field(default_factory=list)
     _lines: tuple[str, list[str] | None] | None = None
     quoted: dict[tuple[str, int], str | None] = field(default_factory=dict)  # see line
+    # the Dockerfile rules a config (and a file's experimental rules) runs: see choose
+    chosen: dict[tuple[int, tuple[str, ...]], tuple[Config, list[Rule]]] = field(
+        default_factory=dict
+    )
     progress: Progress | None = None
     total: int = 0  # files to lint
     done: int = 0  # of them
