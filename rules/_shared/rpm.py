@@ -222,7 +222,10 @@ def assumeyes_set(text: str) -> bool:
 
 def writes_assumeyes(cmd: ShellCommand) -> bool:
     """Whether a command's words hold ``assumeyes=1`` (a yum/dnf configuration)."""
-    return any(w.value is not None and assumeyes_set(w.value) for w in cmd.args)
+    return any(
+        w.value is not None and "assumeyes" in w.value.lower() and assumeyes_set(w.value)
+        for w in cmd.args
+    )
 
 
 def answered(run: Run, *tools: str) -> Iterator[tuple[Invocation, bool, bool]]:
