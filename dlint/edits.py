@@ -11,9 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from dlint.ir.common import Span
+from dlint.ir.common import Span, pickled_by_fields
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Replace the text of ``span`` with ``text`` (an empty span inserts ``text`` there).
@@ -23,6 +24,7 @@ class Edit:
     text: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Fix:
     """How to fix one finding: edits to the finding's file, made together."""

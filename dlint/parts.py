@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from dlint.config import Config
 from dlint.discovery import ComposeGroup
 from dlint.files import LoadError
-from dlint.ir.common import Span
+from dlint.ir.common import Span, pickled_by_fields
 from dlint.registry import engine_rule
 from dlint.report import Diagnostic
 from dlint.rule import Rule
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the IR and parsers are imported when a run reads a file
 APART = 32  # Dockerfiles a Compose part lints apart together (ShellCheck asks at once)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Loaded:
     """What a Compose project leaves for the rest of the run once its rules have run:
@@ -59,6 +60,7 @@ class Loaded:
     suppressions: tuple[tuple[str, tuple[Suppression, ...]], ...]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Built:
     """A Dockerfile a service builds, as the first project of a part of the run to
@@ -80,6 +82,7 @@ Read = tuple[int, "Loaded | None", tuple[Built, ...]]
 Chosen = tuple["Dockerfile", Config, list[Rule]]  # a Dockerfile, its config, its rules
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Linted:
     """What a linted Dockerfile leaves for the rest of the run: a run of many files
@@ -99,6 +102,7 @@ class Linted:
 Noted = tuple[dict[str, str], dict[str, str]]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Done:
     """What a part of the run's work left: each project read (a part of Compose

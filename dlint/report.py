@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dlint.edits import Fix
-from dlint.ir.common import Severity, Span
+from dlint.ir.common import Severity, Span, pickled_by_fields
 
 if TYPE_CHECKING:  # pragma: no cover
     from dlint.rule import Rule
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A finding with everything a reporter prints."""

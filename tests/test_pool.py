@@ -244,3 +244,29 @@ def test_a_worker_that_dies_leaves_its_work_to_the_caller(
     monkeypatch.setattr(parts, "lint_part", _dies_in_a_worker)
     assert _json(root, jobs=2) == alone
     assert handed and handed[0] > 1
+
+
+def test_what_a_worker_sends_back_arrives_whole() -> None:
+    """Findings and what the files leave are pickled field by field: every field
+    arrives (a field added to one of them must be sent too)."""
+    import pickle
+
+    from dlint.edits import Edit, Fix
+    from dlint.ir.common import Severity, Span
+    from dlint.report import Diagnostic
+
+    span = Span(1, 2, 3, 4)
+    fix = Fix("title", (Edit(span, "text"),), safe=False)
+    found = Diagnostic(
+        "DL3008", "name", Severity.INFO, "a/Dockerfile", span, "m", "f", True, "DL", fix
+    )
+    linted = parts.Linted("a/Dockerfile", (found,), (found,), (), True, ("X",))
+    built = parts.Built("/a/Dockerfile", "/a", (span, "why"), found, linted)
+    loaded = parts.Loaded(
+        ("c.yaml",), True, (("a", "b"),), frozenset({"n"}), frozenset({"g"}), (found,),
+        ("note",), (("K", "V"),), (found,), (("DF", (1,)),), (("c.yaml", ()),),
+    )  # fmt: skip
+    done = parts.Done(((0, loaded, (built,)),), (linted,), (found,), True, None, (("p", 1, "x"),))
+    for value in (span, fix, found, linted, built, loaded, done):
+        assert pickle.loads(pickle.dumps(value)) == value
+        assert type(value).__reduce__ is not object.__reduce__

@@ -3,9 +3,29 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+C = TypeVar("C", bound=type)
 
 
+def pickled_by_fields(cls: C) -> C:
+    """A frozen dataclass with slots, pickled as its class and its fields' values:
+    dataclasses' own way with slots asks for the fields of every object, which makes
+    the findings the worker processes send back three times slower to send."""
+    names = [f.name for f in fields(cls)]
+    assert len(names) > 1 and all(f.init for f in fields(cls)), cls.__name__
+    values = operator.attrgetter(*names)  # a tuple of them
+
+    def reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return (cls, values(self))
+
+    cls.__reduce__ = reduce  # type: ignore[assignment]
+    return cls
+
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
     """A range in a source file.
