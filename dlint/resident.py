@@ -41,6 +41,7 @@ _NOT_PRELOADED = ("dlint.__main__", "dlint.launch", "dlint.resident", "dlint.ser
 _ALSO_PRELOADED = (
     "hashlib",
     "importlib.resources.readers",
+    "jsonschema",  # for a Compose file the schema refuses (40 ms to import)
     "locale",
     "subprocess",
     "tree_sitter",
