@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlint.cache import note, note_folder
+from dlint.cache import note
 from dlint.ir.common import Span
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -194,19 +194,6 @@ class ProjectFiles:
         if stat.S_ISDIR(mode):
             return "dir"
         return "other"
-
-    def names(self, folder: Path) -> frozenset[str] | None:
-        """The names in ``folder``, with the files the overlay puts there (None: it
-        cannot be listed): which of a few names there may be, before asking ``kind``."""
-        note_folder(folder)
-        try:
-            found = set(os.listdir(folder))
-        except OSError:
-            return None
-        if self.overlay:
-            base = os.path.abspath(folder)
-            found.update(os.path.basename(p) for p in self.overlay if os.path.dirname(p) == base)
-        return frozenset(found)
 
     def is_file(self, path: Path) -> bool:
         return self.kind(path) == "file"

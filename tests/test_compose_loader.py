@@ -415,9 +415,9 @@ def test_env_template_in_an_editor_buffer_and_a_cached_run(tmp_path: Path) -> No
     unsaved = {str(tmp_path / ".env.dist"): b"TAG=1\n"}
     assert lint(["."], tmp_path, Options(isolated=True, overlay=unsaved)).diagnostics == ()
     cached = Options(isolated=True, cache_dir=str(tmp_path / "cache"))
-    assert [d.code for d in lint(["."], tmp_path, cached).diagnostics] == ["DC002"]
+    assert [d.code for d in lint(["compose.yaml"], tmp_path, cached).diagnostics] == ["DC002"]
     write(tmp_path, {".env.dist": "TAG=1\n"})
-    assert lint(["."], tmp_path, cached).diagnostics == ()
+    assert lint(["compose.yaml"], tmp_path, cached).diagnostics == ()
 
 
 def test_env_file_option_replaces_dotenv(tmp_path: Path) -> None:

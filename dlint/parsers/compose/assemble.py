@@ -200,17 +200,23 @@ class Assembler:
         out.env_sources[id(values)] = tuple(read)
         return values
 
+    def _may_be(self, path: Path) -> bool:
+        """Whether there is something at ``path`` (on disk or unsaved in an editor) for
+        the reading gate to be asked about: most folders have none of the templates."""
+        note_path(path)
+        overlay = self.sources.files.overlay
+        return os.path.lexists(path) or (bool(overlay) and os.path.abspath(path) in overlay)
+
     def _default_env(self, out: Assembled, directory: Path) -> tuple[Path, ...]:
         """The folder's ``.env``; without one, its template when there is exactly one."""
         dotenv = directory / ".env"
         note_path(dotenv)
         if os.path.lexists(dotenv) and self.sources.files.kind(dotenv) != "dir":
             return (dotenv,)
-        names = self.sources.files.names(directory)
         templates = [
             directory / n
             for n in ENV_TEMPLATES
-            if (names is None or n in names) and self.sources.files.is_file(directory / n)
+            if self._may_be(directory / n) and self.sources.files.is_file(directory / n)
         ]
         if len(templates) == 1:
             shown = self.sources.display(templates[0])
