@@ -98,7 +98,7 @@ class _Removals:
             self.everywhere = True
             return
         argv = other.unwrapped()
-        if not argv or argv[0].value is None or posixpath.basename(argv[0].value) != "rm":
+        if other.unwrapped_program() != "rm":
             return
         for word in argv[1:]:
             if any(word.span.contains(s) for s in self.outputs):

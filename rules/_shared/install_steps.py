@@ -6,7 +6,6 @@ that turns an argv into an ``InstallStep``.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -435,9 +434,9 @@ _PYTHON_NAME = re.compile(r"^python(3(\.\d+)?)?$")
 def classify(cmd: ShellCommand) -> InstallStep | None:
     """The install step ``cmd`` is, if it is one."""
     argv = cmd.unwrapped()
-    if not argv or argv[0].value is None:
+    program = cmd.unwrapped_program()
+    if program is None:
         return None
-    program = posixpath.basename(argv[0].value)
     args = _values(argv[1:])
     if _PIP_NAME.match(program):
         return _pip("pip", args, cmd)

@@ -301,7 +301,7 @@ def removes_cache(cmd: ShellCommand, caches: tuple[str, ...]) -> bool:
     """``rm -r`` of one of ``caches`` (the absolute ones), of their content, or of
     ``/var/cache``."""
     argv = cmd.unwrapped()
-    if not argv or argv[0].value is None or posixpath.basename(argv[0].value) != "rm":
+    if cmd.unwrapped_program() != "rm":
         return False
     recursive = False
     paths = []

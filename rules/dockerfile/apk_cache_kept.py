@@ -63,7 +63,6 @@ checked.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
@@ -92,7 +91,7 @@ _CACHE_DIRS = (_CACHE, "/etc/apk/cache")
 def _removes_cache(run: Run, cmd: ShellCommand) -> bool:
     """``rm -rf /var/cache/apk/*`` (or the folder, or a folder holding it)."""
     argv = cmd.unwrapped()
-    if not argv or argv[0].value is None or posixpath.basename(argv[0].value) != "rm":
+    if cmd.unwrapped_program() != "rm":
         return False
     paths = (path for word in argv[1:] for path in run.fields(word) or ())
     return any(p.startswith("/") and under(_CACHE, p.removesuffix("*")) for p in paths)

@@ -95,7 +95,6 @@ is built on its own (`docker build --target`) is not checked.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -130,7 +129,7 @@ def _operands(run: Run, cmd: ShellCommand, program: str) -> list[str] | None:
     """What the words after ``program`` expand to, when ``cmd`` runs it (None otherwise);
     a word dlint cannot know gives nothing."""
     argv = cmd.unwrapped()
-    if not argv or argv[0].value is None or posixpath.basename(argv[0].value) != program:
+    if cmd.unwrapped_program() != program:
         return None
     return [field for word in argv[1:] for field in run.fields(word) or ()]
 

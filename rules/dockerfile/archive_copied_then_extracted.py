@@ -149,9 +149,9 @@ def _extracted(run: Run, cmd: ShellCommand) -> tuple[list[str], bool]:
     """(base names a command extracts, whether tar does it). Words whose value dlint
     cannot know are left out."""
     argv = cmd.unwrapped()
-    if not argv or argv[0].value is None:
+    program = cmd.unwrapped_program()
+    if program is None:
         return [], False
-    program = posixpath.basename(argv[0].value)
     if program != "tar" and program not in _DECOMPRESSORS and program not in _DECOMPRESS_WITH_D:
         return [], False  # before expanding its words: most commands are neither
     args = [text for word in argv[1:] for text in run.fields(word) or ()]

@@ -33,7 +33,6 @@ again at each `FROM`, like for `RUN`.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
@@ -61,9 +60,9 @@ def _uses(script: ShellScript) -> list[tuple[str, ShellWord]]:
     found: dict[str, ShellWord] = {}
     for cmd in script.commands:
         argv = cmd.unwrapped()
-        if not argv or argv[0].value is None:
+        program = cmd.unwrapped_program()
+        if program is None:
             continue
-        program = posixpath.basename(argv[0].value)
         lookup = program in _LOOKUPS or (
             program == "command" and len(argv) > 1 and argv[1].value in ("-v", "-V")
         )

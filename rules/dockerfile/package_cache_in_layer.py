@@ -221,9 +221,9 @@ def _build_tool(cmd: ShellCommand) -> Invocation | None:
     whose subcommand is the first goal and whose options are the cache folders it is
     given; None for anything else, and for offline runs."""
     argv = cmd.unwrapped()
-    if not argv or argv[0].value is None:
+    program = cmd.unwrapped_program()
+    if program is None:
         return None
-    program = posixpath.basename(argv[0].value)
     tool = next((t for t in _BUILD_TOOLS if program in t.programs), None)
     if tool is None:
         return None
