@@ -810,7 +810,24 @@ def invocations(script: ShellScript | None, *tools: str) -> Iterator[Invocation]
     """The package-manager commands of a script, in order (of ``tools`` only, if given)."""
     if script is None or script.dialect != "posix":
         return
-    for cmd in script.commands:
-        found = parse(cmd)
+    for _, found in parsed(script):
         if found is not None and (not tools or found.tool in tools):
             yield found
+
+
+# parsed's answers for the scripts read last (as for parse: by id, holding the script)
+_SCRIPTS: dict[int, tuple[ShellScript, tuple[tuple[ShellCommand, Invocation | None], ...]]] = {}
+_SCRIPTS_MAX = 256
+
+
+def parsed(script: ShellScript) -> tuple[tuple[ShellCommand, Invocation | None], ...]:
+    """Each command of ``script`` with the package-manager invocation it is, or None:
+    every rule about packages goes through the commands of every RUN."""
+    hit = _SCRIPTS.get(id(script))
+    if hit is not None and hit[0] is script:
+        return hit[1]
+    if len(_SCRIPTS) >= _SCRIPTS_MAX:
+        _SCRIPTS.clear()
+    found = tuple((cmd, parse(cmd)) for cmd in script.commands)
+    _SCRIPTS[id(script)] = (script, found)
+    return found

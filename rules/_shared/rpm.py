@@ -19,7 +19,7 @@ from dlint.ir.dockerfile import Dockerfile, StageRef
 from dlint.ir.shell import ShellCommand, ShellWord
 from dlint.rule import Finding
 
-from .packages import Invocation, parse
+from .packages import Invocation, parsed
 from .runs import CACHE_MOUNTS, Run, runs, under
 from .stages import shipped
 
@@ -68,8 +68,7 @@ def rpm_action(inv: Invocation) -> Action | None:
 def commands(run: Run, *tools: str) -> Iterator[tuple[ShellCommand, Invocation | None]]:
     """Each command of a RUN (shell or exec form), with its invocation when it runs one
     of ``tools``."""
-    for cmd in run.script.commands:
-        inv = parse(cmd)
+    for cmd, inv in parsed(run.script):
         yield cmd, inv if inv is not None and inv.tool in tools else None
 
 
