@@ -138,17 +138,34 @@ class Run:
 def runs(df: Dockerfile, dialects: tuple[str, ...] = ("posix",)) -> Iterator[Run]:
     """Every RUN and ONBUILD RUN whose script is in one of ``dialects`` ("posix", "exec",
     "powershell", "cmd", "other"), in file order."""
+    for run in _all_runs(df):
+        if run.script.dialect in dialects:
+            yield run
+
+
+# _all_runs's answers for the Dockerfiles read last: every rule about RUNs asks about
+# the same file in turn, and shares what the runs work out (``Run.values``). By id,
+# holding the Dockerfile so that the id is not reused while it is kept.
+_RUNS: dict[int, tuple[Dockerfile, tuple[Run, ...]]] = {}
+_RUNS_MAX = 8
+
+
+def _all_runs(df: Dockerfile) -> tuple[Run, ...]:
+    hit = _RUNS.get(id(df))
+    if hit is not None and hit[0] is df:
+        return hit[1]
+    out = []
     for stage in df.all_stages:
         for ins in stage.instructions:
             trigger = ins.trigger
             if ins.keyword == "RUN" and ins.script is not None:
-                run = Run(stage, ins, None, ins.script)
+                out.append(Run(stage, ins, None, ins.script))
             elif trigger is not None and trigger.keyword == "RUN" and trigger.script is not None:
-                run = Run(stage, trigger, ins, trigger.script)
-            else:
-                continue
-            if run.script.dialect in dialects:
-                yield run
+                out.append(Run(stage, trigger, ins, trigger.script))
+    if len(_RUNS) >= _RUNS_MAX:
+        _RUNS.clear()
+    _RUNS[id(df)] = (df, tuple(out))
+    return _RUNS[id(df)][1]
 
 
 def backwards(
