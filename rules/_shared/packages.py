@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from dlint.ir.common import Span
 from dlint.ir.shell import ShellCommand, ShellScript, ShellWord
 
+from .memo import by_identity
+
 
 @dataclass(frozen=True, slots=True)
 class Tool:
@@ -721,23 +723,10 @@ def _expand(
     return out
 
 
-# parse's answers for the commands read last: every rule about packages asks about the
-# same commands of the Dockerfile being linted. Keyed by id, holding the command so that
-# the id is not reused while it is cached; emptied when full, so memory stays bounded.
-_PARSED: dict[int, tuple[ShellCommand, Invocation | None]] = {}
-_PARSED_MAX = 4096
-
-
+@by_identity(4096)
 def parse(cmd: ShellCommand) -> Invocation | None:
     """The package-manager invocation ``cmd`` is, or None."""
-    hit = _PARSED.get(id(cmd))
-    if hit is not None and hit[0] is cmd:
-        return hit[1]
-    if len(_PARSED) >= _PARSED_MAX:
-        _PARSED.clear()
-    found = _parse(cmd)
-    _PARSED[id(cmd)] = (cmd, found)
-    return found
+    return _parse(cmd)
 
 
 def _parse(cmd: ShellCommand) -> Invocation | None:
@@ -815,19 +804,8 @@ def invocations(script: ShellScript | None, *tools: str) -> Iterator[Invocation]
             yield found
 
 
-# parsed's answers for the scripts read last (as for parse: by id, holding the script)
-_SCRIPTS: dict[int, tuple[ShellScript, tuple[tuple[ShellCommand, Invocation | None], ...]]] = {}
-_SCRIPTS_MAX = 256
-
-
+@by_identity(256)
 def parsed(script: ShellScript) -> tuple[tuple[ShellCommand, Invocation | None], ...]:
     """Each command of ``script`` with the package-manager invocation it is, or None:
     every rule about packages goes through the commands of every RUN."""
-    hit = _SCRIPTS.get(id(script))
-    if hit is not None and hit[0] is script:
-        return hit[1]
-    if len(_SCRIPTS) >= _SCRIPTS_MAX:
-        _SCRIPTS.clear()
-    found = tuple((cmd, parse(cmd)) for cmd in script.commands)
-    _SCRIPTS[id(script)] = (script, found)
-    return found
+    return tuple((cmd, parse(cmd)) for cmd in script.commands)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from dlint.ir.common import Span
 from dlint.ir.dockerfile import Dockerfile, StageRef
-from dlint.ir.shell import ShellCommand, ShellWord
+from dlint.ir.shell import ShellCommand, ShellScript, ShellWord
 from dlint.rule import Finding
 
+from .memo import by_identity
 from .packages import Invocation, parsed
 from .runs import CACHE_MOUNTS, Run, runs, under
 from .stages import shipped
@@ -233,13 +234,20 @@ def answered(run: Run, *tools: str) -> Iterator[tuple[Invocation, bool, bool]]:
     ``assumeyes=1``."""
     pipelines: set[int] = set()
     yes = False
-    for cmd, inv in commands(run, *tools):
+    for (cmd, inv), writes in zip(commands(run, *tools), _writers(run.script), strict=True):
         fed = cmd.pipeline is not None and cmd.pipeline in pipelines
         if cmd.pipeline is not None:
             pipelines.add(cmd.pipeline)
         if inv is not None:
             yield inv, fed, yes
-        yes = yes or writes_assumeyes(cmd)
+        yes = yes or writes
+
+
+@by_identity(256)
+def _writers(script: ShellScript) -> tuple[bool, ...]:
+    """For each command of ``script``, whether it writes ``assumeyes=1`` (each rpm rule
+    asks about every command)."""
+    return tuple(writes_assumeyes(cmd) for cmd in script.commands)
 
 
 def unconfirmed(df: Dockerfile, *tools: str) -> Iterator[tuple[Invocation, Action]]:

@@ -18,6 +18,8 @@ from dlint.ir.common import Span
 from dlint.ir.dockerfile import Dockerfile, Instruction, RunMount, Stage, Variable
 from dlint.ir.shell import ShellCommand, ShellScript, ShellWord
 
+from .memo import by_identity
+
 _NESTING = 4  # how deep values built from other variables are worked out
 CACHE_MOUNTS = frozenset({"cache", "tmpfs"})  # mounts whose content stays out of the layer
 
@@ -143,17 +145,8 @@ def runs(df: Dockerfile, dialects: tuple[str, ...] = ("posix",)) -> Iterator[Run
             yield run
 
 
-# _all_runs's answers for the Dockerfiles read last: every rule about RUNs asks about
-# the same file in turn, and shares what the runs work out (``Run.values``). By id,
-# holding the Dockerfile so that the id is not reused while it is kept.
-_RUNS: dict[int, tuple[Dockerfile, tuple[Run, ...]]] = {}
-_RUNS_MAX = 8
-
-
+@by_identity(8)  # every rule about RUNs asks in turn, and they share what each works out
 def _all_runs(df: Dockerfile) -> tuple[Run, ...]:
-    hit = _RUNS.get(id(df))
-    if hit is not None and hit[0] is df:
-        return hit[1]
     out = []
     for stage in df.all_stages:
         for ins in stage.instructions:
@@ -162,10 +155,7 @@ def _all_runs(df: Dockerfile) -> tuple[Run, ...]:
                 out.append(Run(stage, ins, None, ins.script))
             elif trigger is not None and trigger.keyword == "RUN" and trigger.script is not None:
                 out.append(Run(stage, trigger, ins, trigger.script))
-    if len(_RUNS) >= _RUNS_MAX:
-        _RUNS.clear()
-    _RUNS[id(df)] = (df, tuple(out))
-    return _RUNS[id(df)][1]
+    return tuple(out)
 
 
 def backwards(
