@@ -250,6 +250,7 @@ class Run:
     applied: list[Diagnostic] = field(default_factory=list)
     _lines: tuple[str, list[str] | None] | None = None
     quoted: dict[tuple[str, int], str | None] = field(default_factory=dict)  # see line
+    shown: dict[Path, str] = field(default_factory=dict)  # see display
     # the Dockerfile rules a config (and a file's experimental rules) runs: see choose
     chosen: dict[tuple[int, tuple[str, ...]], tuple[Config, list[Rule]]] = field(
         default_factory=dict
@@ -283,7 +284,14 @@ class Run:
         return cls(cwd, options, files, policy, rules, tuple(paths))
 
     def display(self, path: Path) -> str:
-        return display_path(path, self.cwd)
+        """``path`` as shown (``display_path``): asked of the same files again and again
+        while they are read and linted, so the last few thousand answers are kept."""
+        shown = self.shown.get(path)
+        if shown is None:
+            if len(self.shown) >= CONFIGS_KEPT:
+                self.shown.clear()
+            shown = self.shown[path] = display_path(path, self.cwd)
+        return shown
 
     def apart(self, item: object) -> bool:
         """Whether a part of the work still does ``item``: not a Dockerfile that was
