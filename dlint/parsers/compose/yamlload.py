@@ -53,6 +53,8 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 _CORE = "tag:yaml.org,2002:"
+_PYTHON = _CORE + "python/"
+_TYPED = frozenset({_IMPLICIT, *(_CORE + t for t in ("int", "float", "bool", "null"))})
 
 
 class YamlError(ValueError):
@@ -132,9 +134,13 @@ class _Positions:
         return end - self.starts[line - 1]
 
     def span(self, node: Any) -> Span:
-        line, column = self.at(node.start_mark.index)
-        end_line, end_column = self.at(node.end_mark.index)
-        return Span(line, column, end_line, end_column)
+        """``at`` of the node's start and end, in one go (one call per node)."""
+        starts, length = self.starts, self.length
+        start = min(max(node.start_mark.index, 0), length)
+        end = min(max(node.end_mark.index, 0), length)
+        line = bisect_right(starts, start)
+        end_line = bisect_right(starts, end)
+        return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
 
 
 @dataclass
@@ -206,7 +212,7 @@ class _Converter:
 
     def _local_tag(self, node: Any) -> str | None:
         tag = node.tag or ""
-        if tag.startswith(_CORE + "python/"):
+        if tag.startswith(_PYTHON):
             raise YamlError(
                 f"YAML tag {tag.replace(_CORE, '!!')} is not allowed in a Compose file (it would run code)",
                 self.positions.span(node),
@@ -220,12 +226,7 @@ class _Converter:
         text = node.value
         quoted = bool(node.style)  # libyaml gives "" for plain scalars, PyYAML None
         value: Scalar = text
-        if node.tag == _IMPLICIT or node.tag in (
-            _CORE + "int",
-            _CORE + "float",
-            _CORE + "bool",
-            _CORE + "null",
-        ):
+        if node.tag in _TYPED:
             value = type_plain(text)
         style = node.style or ""
         return YScalar(value, text, self.positions.span(node), self.file, quoted, tag, style=style)
