@@ -188,3 +188,18 @@ def test_json_findings_are_written_as_json_dumps_writes_them(value: object) -> N
 
     expected = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n    ")
     assert _indented(value, "    ") == expected
+
+
+def test_json_findings_are_written_as_their_fields_say() -> None:
+    """The finding written out field by field is what the general encoder makes of it."""
+    from dlint.edits import Edit, Fix
+    from dlint.ir.common import Severity, Span
+    from dlint.report import Diagnostic
+    from dlint.reporters.json_format import _finding, _indented, _written
+
+    span = Span(1, 2, 3, 4)
+    plain = Diagnostic("DL3008", "apt", Severity.WARNING, "a/é\udcff\n", span, 'say "x"\t')
+    fixed = dataclasses.replace(plain, fix=Fix("pin", (Edit(span, "a\nb"), Edit(span, ""))))
+    empty = dataclasses.replace(plain, fix=Fix("none", ()))
+    for d in (plain, fixed, empty):
+        assert _written(d) == _indented(_finding(d), "    ")

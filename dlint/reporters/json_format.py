@@ -24,8 +24,22 @@ def chunks(report: Report) -> Iterator[str]:
         return
     yield '{\n  "findings": ['
     for i, d in enumerate(report.diagnostics):
-        yield ("\n    " if i == 0 else ",\n    ") + _indented(_finding(d), "    ")
+        yield ("\n    " if i == 0 else ",\n    ") + _written(d)
     yield "\n  ]\n}\n"
+
+
+def _written(d: Diagnostic) -> str:
+    """``_indented(_finding(d), "    ")``, written out for the fields every finding has."""
+    span = d.span
+    return (
+        f'{{\n      "code": {_string(d.code)},\n      "name": {_string(d.name)},\n'
+        f'      "severity": {_string(d.severity.label)},\n'
+        f'      "path": {_string(printable(d.path))},\n'
+        f'      "line": {span.line},\n      "column": {span.column},\n'
+        f'      "end_line": {span.end_line},\n      "end_column": {span.end_column},\n'
+        f'      "message": {_string(d.message)},\n'
+        f'      "fix": {_indented(_fix(d), "      ")}\n    }}'
+    )
 
 
 _string = json.encoder.encode_basestring  # as json.dumps with ensure_ascii=False
