@@ -69,13 +69,14 @@ class TextMap:
         if not starts or start >= length:
             line, col = self.position(start)
         else:
-            i = bisect_right(starts, max(start, 0)) - 1
+            i = bisect_right(starts, start if start > 0 else 0) - 1
             line, col = self._lines[i], self._cols[i] + start - starts[i]
         if end <= start:
             return Span(line, col, line, col)
         if not starts or end <= 0:
             return Span(line, col, *self.end_position(end))
-        end = min(end, length)
+        if end > length:
+            end = length
         i = bisect_right(starts, end - 1) - 1
         return Span(line, col, self._lines[i], self._cols[i] + end - starts[i])
 
