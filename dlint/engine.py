@@ -58,6 +58,7 @@ from dlint.report import Diagnostic, Report
 from dlint.run import (
     INTERNAL_ERROR,
     PARSE_ERROR,
+    QUOTED_KEPT,
     Options,
     Progress,
     Run,
@@ -399,7 +400,9 @@ def _absorbed(run: Run, done: Done) -> Done:
 
     run.diagnostics.extend(done.diagnostics)
     run.failed |= done.failed
-    run.quoted.update(((path, number), text) for path, number, text in done.quoted)
+    room = QUOTED_KEPT - len(run.quoted)  # past these, the files are read again
+    if room > 0:
+        run.quoted.update(((path, number), text) for path, number, text in done.quoted[:room])
     if done.noted is not None:
         cache.absorb(*done.noted)
     return done

@@ -131,6 +131,9 @@ def test_the_process_that_reports_reads_no_linted_file_again(
     # facts meet
     concluded = {r.code for r in all_rules() if r.gather is not None}
     assert set(read) <= {p for p, code, *_ in alone if code in concluded}
+    monkeypatch.setattr("dlint.engine.QUOTED_KEPT", 3)  # a run of more findings than kept
+    assert found(2) == alone
+    assert len(set(read)) > len({p for p, code, *_ in alone if code in concluded})
 
 
 def test_small_runs_stay_in_one_process() -> None:
