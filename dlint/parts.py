@@ -120,6 +120,7 @@ class Done:
 
 # a file (as shown), a line number and that line's text (None: the file has no such line)
 Quote = tuple[str, int, "str | None"]
+QUOTE_MAX = 512  # longer lines are not quoted: what a run keeps of them stays small
 
 # a Compose group (its place among the groups, and the Dockerfiles linted), a Dockerfile
 Item = tuple[int, ComposeGroup, frozenset[str]] | Path
@@ -413,9 +414,9 @@ def quotes(run: Run, done: Done) -> tuple[Quote, ...]:
     out: list[Quote] = []
     for path, number in sorted(set(_places(done))):
         lines = run.lines(path)
-        out.append(
-            (path, number, lines[number - 1] if lines and 0 < number <= len(lines) else None)
-        )
+        line = lines[number - 1] if lines and 0 < number <= len(lines) else None
+        if line is None or len(line) <= QUOTE_MAX:  # a longer one is read again
+            out.append((path, number, line))
     return tuple(out)
 
 

@@ -49,8 +49,9 @@ DOCKERFILES_KEPT = 64
 
 
 CONFIGS_KEPT = 4096  # files whose config a run keeps at hand
-# lines quoted by the workers that a run keeps for fingerprints (about 2 MB; a run of
-# more findings reads the files of the others again, so that memory stays bounded)
+# lines quoted by the workers that a run keeps for fingerprints (of at most 512
+# characters: a few MB at most; a run of more findings reads the files of the others
+# again, so that memory stays bounded)
 QUOTED_KEPT = 8192
 
 

@@ -133,6 +133,9 @@ def test_the_process_that_reports_reads_no_linted_file_again(
     assert set(read) <= {p for p, code, *_ in alone if code in concluded}
     monkeypatch.setattr("dlint.engine.QUOTED_KEPT", 3)  # a run of more findings than kept
     assert found(2) == alone
+    monkeypatch.setattr("dlint.engine.QUOTED_KEPT", 10_000)
+    monkeypatch.setattr("dlint.parts.QUOTE_MAX", 10)  # lines too long to quote
+    assert found(2) == alone
     assert len(set(read)) > len({p for p, code, *_ in alone if code in concluded})
 
 
