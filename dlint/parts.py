@@ -20,6 +20,7 @@ from dlint.registry import engine_rule
 from dlint.report import Diagnostic
 from dlint.rule import Rule
 from dlint.run import (
+    CONFIGS_KEPT,
     PARSE_ERROR,
     Asked,
     Options,
@@ -245,6 +246,8 @@ def choose(run: Run, df: Dockerfile) -> Chosen:
         for r in run.rules
         if r.runs and r.meta.scope == "dockerfile" and (r.code in enabled or r.code in wanted)
     ]
+    if len(run.chosen) >= CONFIGS_KEPT:
+        run.chosen.clear()
     run.chosen[(id(config), wanted)] = (config, chosen)
     return df, config, chosen
 
