@@ -40,7 +40,6 @@ which is BuildKit's documented way to reach a host over SSH; dlint does not.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from dlint.ir.common import Severity
@@ -79,7 +78,7 @@ def check(df: Dockerfile) -> Iterator[Finding]:
         ssh_agent = any(m.type == "ssh" for m in run.mounts)
         for cmd in run.script.calls(*_WHY):  # not `command -v ps`, a lookup
             argv = cmd.unwrapped()
-            name = posixpath.basename(argv[0].value or "")
+            name = cmd.unwrapped_program() or ""
             if name == "ssh" and ssh_agent:
                 continue
             if name == "vim" and any(

@@ -43,7 +43,6 @@ recognised.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 
@@ -68,10 +67,6 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 _INTERPRETERS = re.compile(r"^(?:python[0-9.]*|perl|ruby|node)$")
 # curl options that write the body to a file instead of standard output
 _CURL_TO_FILE = frozenset({"-o", "--output", "-O", "--remote-name", "--remote-name-all"})
-
-
-def _program(argv: tuple[ShellWord, ...]) -> str:
-    return posixpath.basename(argv[0].value or "") if argv else ""
 
 
 def _curl_prints(argv: tuple[ShellWord, ...]) -> bool:
@@ -103,7 +98,7 @@ def _wget_prints(argv: tuple[ShellWord, ...]) -> bool:
 
 def _downloads(cmd: ShellCommand) -> bool:
     argv = cmd.unwrapped()
-    program = _program(argv)
+    program = cmd.unwrapped_program()
     return (program == "curl" and _curl_prints(argv)) or (program == "wget" and _wget_prints(argv))
 
 
@@ -111,7 +106,7 @@ def _runs_stdin(cmd: ShellCommand) -> ShellWord | None:
     """The interpreter word of a command that runs the script it reads on standard
     input (None: it runs none, or a file or string of its own)."""
     argv = cmd.unwrapped()
-    program = _program(argv)
+    program = cmd.unwrapped_program() or ""
     if program in _SHELLS:
         for word in argv[1:]:
             text = word.value
@@ -146,7 +141,7 @@ def check(df: Dockerfile) -> Iterator[Finding]:
                 for later in commands[i + 1 :]:
                     interpreter = _runs_stdin(later)
                     if interpreter is not None:
-                        fetcher = _program(cmd.unwrapped())
+                        fetcher = cmd.unwrapped_program()
                         yield Finding(
                             interpreter.span,
                             f"`{interpreter.value}` runs a script `{fetcher}` downloads, "

@@ -381,12 +381,6 @@ def _secret_in(run: Run, words: tuple[ShellWord, ...], mounted: dict[str, str]) 
     return None
 
 
-def _program(argv: tuple[ShellWord, ...]) -> str | None:
-    if not argv or argv[0].value is None:
-        return None
-    return posixpath.basename(argv[0].value)
-
-
 def _targets(words: tuple[ShellWord, ...]) -> tuple[str, ...]:
     """Base names of the file operands among ``words`` (options left out)."""
     return tuple(
@@ -404,7 +398,7 @@ def _shown(words: tuple[ShellWord, ...]) -> str:
 
 def _config_write(run: Run, cmd: ShellCommand, mounted: dict[str, str]) -> _Write | None:
     argv = cmd.unwrapped()
-    program = _program(argv)
+    program = cmd.unwrapped_program()
     sub = _CONFIG_SUBCOMMANDS.get(program or "")
     if program is None or sub is None:
         return None
@@ -437,7 +431,7 @@ def _config_write(run: Run, cmd: ShellCommand, mounted: dict[str, str]) -> _Writ
 
 def _sed_write(run: Run, cmd: ShellCommand, mounted: dict[str, str]) -> _Write | None:
     argv = cmd.unwrapped()
-    if _program(argv) != "sed":
+    if cmd.unwrapped_program() != "sed":
         return None
     if not any(
         (w.value or "").startswith(("-i", "--in-place"))
@@ -466,7 +460,7 @@ def _tee_writes(
     for cmd in commands:
         if cmd.pipeline is None:
             continue
-        program = _program(cmd.unwrapped())
+        program = cmd.unwrapped_program()
         if program in ("echo", "printf"):
             feeders.setdefault(cmd.pipeline, []).append(cmd)
         elif program == "tee":
@@ -486,7 +480,7 @@ def _tee_writes(
 def _cp_writes(run: Run, cmd: ShellCommand) -> _Write | None:
     """``cp /run/secrets/id ~/.npmrc``: a mounted secret file copied into the layer."""
     argv = cmd.unwrapped()
-    if _program(argv) != "cp" or len(argv) < 3:
+    if cmd.unwrapped_program() != "cp" or len(argv) < 3:
         return None
     places = []
     for mount in run.mounts:
@@ -544,7 +538,7 @@ def _writes(df: Dockerfile, images: frozenset[int]) -> Iterator[Finding]:
         removals = _Removals({}, None, {})
         for cmd in commands:
             argv = cmd.unwrapped()
-            program = _program(argv)
+            program = cmd.unwrapped_program()
             if program == "rm":
                 for name in _targets(argv[1:]):
                     removals.files[name] = max(cmd.span, removals.files.get(name, cmd.span))
