@@ -222,10 +222,7 @@ def assumeyes_set(text: str) -> bool:
 
 def writes_assumeyes(cmd: ShellCommand) -> bool:
     """Whether a command's words hold ``assumeyes=1`` (a yum/dnf configuration)."""
-    return any(
-        w.value is not None and "assumeyes" in w.value.lower() and assumeyes_set(w.value)
-        for w in cmd.args
-    )
+    return any(w.value is not None and assumeyes_set(w.value) for w in cmd.args)
 
 
 def answered(run: Run, *tools: str) -> Iterator[tuple[Invocation, bool, bool]]:
@@ -273,7 +270,7 @@ def unconfirmed(df: Dockerfile, *tools: str) -> Iterator[tuple[Invocation, Actio
                     continue
                 yield inv, action
             if run.onbuild is None:
-                yes = yes or any(writes_assumeyes(c) for c in run.script.commands)
+                yes = yes or any(_writers(run.script))
         configured[stage.index] = yes
 
 
