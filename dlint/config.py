@@ -171,8 +171,9 @@ def _glob(rel_path: str, pattern: str) -> bool:
 def _excluder(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     """Whether a path matches any of ``patterns`` (as ``_glob`` has them): the plain
     names (most excludes) compared with the path's parts at once."""
-    plain = frozenset(p for p in (p.strip().rstrip("/") for p in patterns) if _is_plain(p))
-    others = [_matcher(p) for p in patterns if p.strip().rstrip("/") not in plain]
+    names = [p.strip().rstrip("/") for p in patterns]  # as _matcher reads them
+    plain = frozenset(n for n in names if _is_plain(n))
+    others = [_matcher(p) for p, n in zip(patterns, names, strict=True) if not _is_plain(n)]
 
     def excluded(rel_path: str) -> bool:
         if not plain.isdisjoint(rel_path.split("/")):
