@@ -214,20 +214,20 @@ def lint_project(run: Run, project: ComposeProject, linked: list[Dockerfile]) ->
         project.substituted,
         tuple(diagnostics),
         tuple((code, tuple(found)) for code, found in facts.items()),
-        _written(run, project.files),
+        _written(run, project),
     )
 
 
-def _written(run: Run, files: tuple[str, ...]) -> tuple[tuple[str, tuple[Suppression, ...]], ...]:
-    """The suppressions written in each of ``files`` that can be read."""
+def _written(run: Run, project: ComposeProject) -> tuple[tuple[str, tuple[Suppression, ...]], ...]:
+    """The suppressions written in each file of ``project`` that it could read (in the
+    text it read)."""
     from dlint import suppress
 
-    out = []
-    for path in files:
-        lines = run.lines(path)
-        if lines is not None:
-            out.append((path, tuple(suppress.compose(path, "\n".join(lines), run.rules))))
-    return tuple(out)
+    return tuple(
+        (path, tuple(suppress.compose(path, text, run.rules)))
+        for path in project.files
+        if (text := project.text(path)) is not None
+    )
 
 
 def choose(run: Run, df: Dockerfile) -> Chosen:
