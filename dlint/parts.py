@@ -416,8 +416,7 @@ def quotes(run: Run, done: Done) -> tuple[Quote, ...]:
     fingerprints quote them, and the process that reports need not read the files again."""
     out: list[Quote] = []
     for path, number in sorted(set(_places(done))):
-        lines = run.lines(path)
-        line = lines[number - 1] if lines and 0 < number <= len(lines) else None
+        line = run.line(path, number)
         if line is None or len(line) <= QUOTE_MAX:  # a longer one is read again
             out.append((path, number, line))
     return tuple(out)
