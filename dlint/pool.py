@@ -129,9 +129,8 @@ class Spread(Generic[T, R]):
         ``HELD`` times that are done and not yet taken); a part handed out late leaves
         out what is no longer ``wanted``."""
         while self._pool is not None and len(self._futures) < len(self._parts):
-            handed = self._futures[self._done :]
-            busy = sum(1 for f in handed if f is not None and not f.done())
-            if busy >= self._ahead or len(handed) >= self._ahead * HELD:
+            handed = len(self._futures) - self._done
+            if len(self._busy()) >= self._ahead or handed >= self._ahead * HELD:
                 return
             part = [item for item in self._parts[len(self._futures)] if wanted(item)]
             self._futures.append(self._pool.submit(_work, self._work, part))
@@ -143,10 +142,13 @@ class Spread(Generic[T, R]):
 
         future = self._futures[i]
         while not future.done():
-            busy = [f for f in self._futures[i:] if f is not None and not f.done()]
-            wait(busy, return_when=FIRST_COMPLETED)
+            wait(self._busy(), return_when=FIRST_COMPLETED)
             self._hand_out(wanted)
         return future.result()  # type: ignore[no-any-return]
+
+    def _busy(self) -> list[Any]:
+        """The parts handed out, from the one the caller waits for, that wait or run."""
+        return [f for f in self._futures[self._done :] if f is not None and not f.done()]
 
     def results(
         self,
