@@ -227,7 +227,6 @@ def main() -> None:
             _ratio("  handed over / hadolint (Dockerfile)", warm, theirs)
             _ratio("  handed over / hadolint (Compose file)", warm_c, theirs)
 
-    peers: list[Measure] = []
     if args.hadolint and hadolint and dockerfiles:
         print()
         ours, ours_off, theirs = measure(
@@ -241,7 +240,6 @@ def main() -> None:
         _show("hadolint, the same Dockerfiles", theirs, len(dockerfiles))
         _ratio("  dlint / hadolint", ours, theirs)
         _ratio("  dlint without ShellCheck / hadolint", ours_off, theirs)
-        peers.append(theirs)
     elif args.hadolint:
         print("hadolint: not found")
 
@@ -253,8 +251,7 @@ def main() -> None:
         _show("dlint, the Compose files", ours, len(composes))
         _show("dclint, the same Compose files", theirs, len(composes))
         _ratio("  dlint / dclint", ours, theirs)
-        peers.append(theirs)
-    if len(peers) == 2 and hadolint:
+    if args.hadolint and hadolint and dockerfiles and args.dclint and composes:
         # the peers on the whole folder against dlint's one run over it, the three in
         # turn (as every ratio here: a machine that slows down for a while weighs on
         # both alike)
