@@ -191,15 +191,33 @@ def test_json_findings_are_written_as_json_dumps_writes_them(value: object) -> N
 
 
 def test_json_findings_are_written_as_their_fields_say() -> None:
-    """The finding written out field by field is what the general encoder makes of it."""
+    """The finding written out field by field is what json.dumps makes of its fields."""
     from dlint.edits import Edit, Fix
     from dlint.ir.common import Severity, Span
+    from dlint.printable import printable
     from dlint.report import Diagnostic
-    from dlint.reporters.json_format import _finding, _indented, _written
+    from dlint.reporters.json_format import _written
+
+    def dumped(d: Diagnostic) -> str:
+        fix = None
+        if d.fix is not None:
+            edits = [
+                {"line": e.span.line, "column": e.span.column, "end_line": e.span.end_line,
+                 "end_column": e.span.end_column, "text": e.text}
+                for e in d.fix.edits
+            ]  # fmt: skip
+            fix = {"title": d.fix.title, "safe": d.fix.safe, "edits": edits}
+        finding = {
+            "code": d.code, "name": d.name, "severity": d.severity.label,
+            "path": printable(d.path), "line": d.span.line, "column": d.span.column,
+            "end_line": d.span.end_line, "end_column": d.span.end_column,
+            "message": d.message, "fix": fix,
+        }  # fmt: skip
+        return json.dumps(finding, indent=2, ensure_ascii=False).replace("\n", "\n    ")
 
     span = Span(1, 2, 3, 4)
     plain = Diagnostic("DL3008", "apt", Severity.WARNING, "a/é\udcff\n", span, 'say "x"\t')
     fixed = dataclasses.replace(plain, fix=Fix("pin", (Edit(span, "a\nb"), Edit(span, ""))))
     empty = dataclasses.replace(plain, fix=Fix("none", ()))
     for d in (plain, fixed, empty):
-        assert _written(d) == _indented(_finding(d), "    ")
+        assert _written(d) == dumped(d)

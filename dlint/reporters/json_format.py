@@ -29,7 +29,8 @@ def chunks(report: Report) -> Iterator[str]:
 
 
 def _written(d: Diagnostic) -> str:
-    """``_indented(_finding(d), "    ")``, written out for the fields every finding has."""
+    """One finding as ``json.dumps`` indents it, each line after the first indented by
+    four more spaces (the fields every finding has, written out; its fix encoded)."""
     span = d.span
     return (
         f'{{\n      "code": {_string(d.code)},\n      "name": {_string(d.name)},\n'
@@ -68,21 +69,6 @@ def _indented(value: Any, indent: str) -> str:
             return "[]"
         return "[\n" + ",\n".join(inner + _indented(v, inner) for v in value) + "\n" + indent + "]"
     raise TypeError(f"not in a finding: {type(value).__name__}")
-
-
-def _finding(d: Diagnostic) -> dict[str, Any]:
-    return {
-        "code": d.code,
-        "name": d.name,
-        "severity": d.severity.label,
-        "path": printable(d.path),
-        "line": d.span.line,
-        "column": d.span.column,
-        "end_line": d.span.end_line,
-        "end_column": d.span.end_column,
-        "message": d.message,
-        "fix": _fix(d),
-    }
 
 
 def _fix(d: Diagnostic) -> dict[str, Any] | None:
